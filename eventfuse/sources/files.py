@@ -1,0 +1,215 @@
+"""Reads articles from files and directories: .txt (with optional sidecar metadata), .html and .json/.jsonl.
+
+Yields an Article for every readable report and an InputError for every rejected one, so a batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from ..errors import InputError
+from ..model import Article, article_id_for
+from .html import article_from_html
+from .meta import normalise_published
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 5_000_000
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+SIDECAR_SUFFIX = ".meta.json"
+# A first line this short, followed by a blank line and not ending a sentence, is taken as the title.
+MAX_TITLE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Metadata given on the command line; a file's own metadata wins over it."""
+
+    published: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputError]:
+    """Files named directly, and supported files found recursively in directories, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and _is_article_file(child):
+                    yield child
+        elif path.is_file():
+            yield path
+        elif not path.exists():
+            yield InputError(str(path), "no such file or directory")
+        else:
+            yield InputError(str(path), "not a regular file")
+
+
+def _is_article_file(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED and not path.name.endswith(SIDECAR_SUFFIX) and path.name != "EXPECTED.md"
+
+
+def read_articles(
+    paths: Iterable[Path], defaults: Defaults = Defaults(), max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article | InputError]:
+    """Every article in ``paths``; a rejected input yields an InputError naming it and why."""
+    for item in expand_paths(paths):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            yield from read_file(item, defaults, max_bytes)
+        except InputError as err:
+            yield err
+
+
+def read_file(
+    path: Path, defaults: Defaults = Defaults(), max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article | InputError]:
+    """The articles in one file (one for .txt/.html, one per object for .json/.jsonl); a whole-file problem raises."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                name, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (raise it with --max-bytes)"
+            )
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(name, f"cannot read: {err.strerror or err}") from err
+    text = decode_bytes(data, name)
+    if not text.strip():
+        raise InputError(name, "empty file")
+    suffix = path.suffix.lower()
+    if suffix in JSON_SUFFIXES:
+        yield from _articles_from_json(text, name, defaults)
+        return
+    meta = _read_sidecar(path)
+    if suffix in HTML_SUFFIXES:
+        article = article_from_html(text, name)
+    else:
+        article = _article_from_plain_text(text, name)
+    yield _with_metadata(article, meta, defaults)
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """Text from bytes: UTF-8 (with or without BOM) first, else the detected encoding; binary is rejected."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(name, "binary file (NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise InputError(name, "undecodable text: not UTF-8 and no encoding could be detected (convert it to UTF-8)")
+    text = str(best)
+    if _looks_binary(text):
+        raise InputError(name, "binary file, not text")
+    log.info("%s: decoded as %s", name, best.encoding)
+    return text
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return control / len(sample) > 0.05
+
+
+def _article_from_plain_text(text: str, name: str) -> Article:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    title = None
+    head, sep, rest = text.partition("\n\n")
+    first = head.strip()
+    if sep and "\n" not in first and 0 < len(first) <= MAX_TITLE_CHARS and not first.endswith((".", '"', "”")):
+        title, text = first, rest
+    body = text.strip()
+    return Article(id=article_id_for(body), raw_text=body, title=title, source_path=name)
+
+
+def _read_sidecar(path: Path) -> dict[str, str]:
+    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return {}
+    try:
+        meta = json.loads(decode_bytes(sidecar.read_bytes(), str(sidecar)))
+    except json.JSONDecodeError as err:
+        raise InputError(str(sidecar), f"malformed JSON metadata at line {err.lineno}: {err.msg}") from err
+    if not isinstance(meta, dict):
+        raise InputError(str(sidecar), "metadata must be a JSON object")
+    return {k: v for k, v in meta.items() if isinstance(v, str)}
+
+
+def _with_metadata(article: Article, meta: dict[str, str], defaults: Defaults) -> Article:
+    """Fill title, outlet, url and published from the file's metadata, then from the command line."""
+    published = article.published
+    published_source = article.published_source
+    for value, origin in ((meta.get("published"), "metadata"), (defaults.published, "cli")):
+        if not published and value:
+            published = normalise_published(value, article.source_path or "")
+            published_source = origin
+    return replace(
+        article,
+        title=article.title or meta.get("title"),
+        outlet=article.outlet or meta.get("outlet") or defaults.outlet,
+        url=article.url or meta.get("url") or defaults.url,
+        author=article.author or meta.get("author"),
+        published=published,
+        published_source=published_source if published else None,
+    )
+
+
+def _articles_from_json(text: str, name: str, defaults: Defaults) -> Iterator[Article | InputError]:
+    """One article per JSON object: a JSON array, a single object, or JSON Lines (one bad line never loses others)."""
+    if text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            yield InputError(name, f"malformed JSON at line {err.lineno}: {err.msg}")
+            return
+        if not isinstance(data, list):
+            yield InputError(name, "a JSON file must hold an object, an array of objects, or one object per line")
+            return
+        for index, obj in enumerate(data):
+            yield _article_from_record(obj, f"{name}#{index}", defaults)
+        return
+    try:
+        yield _article_from_record(json.loads(text), name, defaults)
+        return
+    except json.JSONDecodeError:
+        pass
+    index = 0
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield InputError(f"{name} line {lineno}", f"malformed JSON: {err.msg}")
+        else:
+            yield _article_from_record(obj, f"{name}#{index}", defaults)
+        index += 1
+
+
+def _article_from_record(obj: object, where: str, defaults: Defaults) -> Article | InputError:
+    if not isinstance(obj, dict):
+        return InputError(where, "a JSON article must be an object with a 'text' field")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return InputError(where, "the 'text' field is missing or empty")
+    meta = {
+        k: v for k, v in obj.items() if k in {"title", "url", "outlet", "published", "author"} and isinstance(v, str)
+    }
+    article = Article(id=article_id_for(text.strip()), raw_text=text.strip(), source_path=where)
+    return _with_metadata(article, meta, defaults)
