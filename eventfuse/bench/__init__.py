@@ -14,7 +14,9 @@ from types import ModuleType
 from ..errors import BenchDataError
 
 # name -> module; a benchmark is listed here once its module exists.
-BENCHMARKS: dict[str, str] = {}
+BENCHMARKS: dict[str, str] = {
+    "time": "eventfuse.bench.time",
+}
 
 
 def default_data_dir(name: str) -> Path:
