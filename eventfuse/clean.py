@@ -92,6 +92,9 @@ def _without(raw: str, removed: list[RemovedLine]) -> str:
     for piece in removed:
         pieces.append(raw[cursor : piece.start])
         cursor = piece.end
+        whole_line = piece.start == 0 or raw[piece.start - 1] == "\n"
+        if whole_line and raw[cursor : cursor + 1] == "\n":
+            cursor += 1  # the line's own line break goes with it
     pieces.append(raw[cursor:])
     text = "".join(pieces)
     text = re.sub(r"[ \t]+\n", "\n", text)

@@ -1,0 +1,377 @@
+"""Same-event grouping: an article's mentions become event frames, each frame joins a stored event or starts one.
+
+Hands on, per frame, a Decision (the event id it joins or a new one, with the score and the reasons).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .model import Event, Mention
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """The grouping weights and thresholds, from ``data/cluster.toml`` (documented there)."""
+
+    join_threshold: float
+    window_days: dict[int, int]
+    weight_date_same: float
+    weight_date_unknown: float
+    veto_km: float
+    weight_near: float
+    weight_same_country: float
+    weight_other_country: float
+    weight_same_sub_type: float
+    weight_same_type: float
+    weight_other_type: float
+    weight_actors: float
+    weight_text: float
+    max_terms: int
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ClusterConfig:
+        if path is None:
+            raw = (resources.files("eventfuse") / "data" / "cluster.toml").read_text(encoding="utf-8")
+        else:
+            raw = path.read_text(encoding="utf-8")
+        data = tomllib.loads(raw)
+        return cls(
+            join_threshold=float(data["join_threshold"]),
+            window_days={int(k): int(v) for k, v in data["date"]["window_days"].items()},
+            weight_date_same=float(data["date"]["weight_same"]),
+            weight_date_unknown=float(data["date"]["weight_unknown"]),
+            veto_km=float(data["place"]["veto_km"]),
+            weight_near=float(data["place"]["weight_near"]),
+            weight_same_country=float(data["place"]["weight_same_country"]),
+            weight_other_country=float(data["place"]["weight_other_country"]),
+            weight_same_sub_type=float(data["event_type"]["weight_same_sub_type"]),
+            weight_same_type=float(data["event_type"]["weight_same_type"]),
+            weight_other_type=float(data["event_type"]["weight_other_type"]),
+            weight_actors=float(data["actors"]["weight"]),
+            weight_text=float(data["text"]["weight"]),
+            max_terms=int(data["text"]["max_terms"]),
+        )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What grouping compares: of an article's frame, or of a stored event (its JSON form is stored)."""
+
+    date: str | None = None  # YYYY-MM-DD, YYYY-Www or YYYY-MM
+    precision: int | None = None
+    event_type: str | None = None
+    sub_event_type: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geo_precision: int | None = None
+    actors: frozenset[str] = frozenset()
+    terms: dict[str, float] = field(default_factory=dict)
+    event_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "date": self.date,
+            "precision": self.precision,
+            "event_type": self.event_type,
+            "sub_event_type": self.sub_event_type,
+            "country": self.country,
+            "lat": self.lat,
+            "lon": self.lon,
+            "geo_precision": self.geo_precision,
+            "actors": sorted(self.actors),
+            "terms": self.terms,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Profile:
+        return cls(
+            date=data.get("date"),
+            precision=data.get("precision"),
+            event_type=data.get("event_type"),
+            sub_event_type=data.get("sub_event_type"),
+            country=data.get("country"),
+            lat=data.get("lat"),
+            lon=data.get("lon"),
+            geo_precision=data.get("geo_precision"),
+            actors=frozenset(data.get("actors") or ()),
+            terms=dict(data.get("terms") or {}),
+            event_id=data.get("event_id"),
+        )
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The mentions of one article about one real-world event, with the profile grouping compares."""
+
+    article_id: str
+    mentions: tuple[Mention, ...]
+    profile: Profile
+
+    @property
+    def mention_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.mentions)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Where a frame goes: an existing event (``joined``) or a new one, and why."""
+
+    event_id: str
+    joined: bool
+    score: float
+    reasons: tuple[str, ...]
+
+
+# --- frames ------------------------------------------------------------------------------------
+
+
+def frames_of_article(article_id: str, mentions: Sequence[Mention], config: ClusterConfig) -> list[Frame]:
+    """Split an article's mentions into one frame per real-world event it reports.
+
+    The lead event is the first reported (non-background) event mention; a mention whose own date is a
+    different day starts or joins the frame of that day. Mentions without a date, and claim-only
+    sentences ("no one was hurt in the attack"), belong to the frame of the nearest dated event mention
+    before them, or the lead frame. Background mentions join no frame.
+    """
+    reported = [m for m in mentions if not m.background]
+    if not any(m.event_type for m in reported):
+        return []
+    groups: dict[str, list[Mention]] = {"lead": []}
+    lead_day: str | None = None
+    current = "lead"
+    for mention in reported:
+        day = _day_of(mention) if mention.event_type else None
+        if day:
+            # An undated lead takes the first date reported after it.
+            lead_day = lead_day or day
+            current = "lead" if day == lead_day else day
+        groups.setdefault(current, []).append(mention)
+    return [
+        Frame(article_id, tuple(members), profile_of(members, config))
+        for members in groups.values()
+        if any(m.event_type for m in members)
+    ]
+
+
+def _day_of(mention: Mention) -> str | None:
+    value = mention.time.value if mention.time else None
+    if value and re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return value[:10]
+    return None
+
+
+def profile_of(mentions: Sequence[Mention], config: ClusterConfig, event: Event | None = None) -> Profile:
+    """The grouping profile of some mentions (and of their fused event, when there is one)."""
+    typed = [m for m in mentions if m.event_type]
+    sub_types = Counter(m.sub_event_type for m in typed if m.sub_event_type)
+    types = Counter(m.event_type for m in typed if m.event_type)
+    date_value, precision = None, None
+    for mention in mentions:
+        if mention.time and mention.time.value and mention.time.precision:
+            if precision is None or mention.time.precision < precision:
+                date_value, precision = _date_part(mention.time.value), mention.time.precision
+    place = _best_place(mentions)
+    actors = frozenset(
+        str(c.value.get("name") if isinstance(c.value, dict) else c.value).casefold()
+        for m in mentions
+        for c in m.claims
+        if c.field in ("actor1", "actor2", "assoc_actor", "claimant")
+    )
+    terms = _terms(" ".join(m.text for m in mentions), config.max_terms)
+    if event is not None:
+        return Profile(
+            date=event.date,
+            precision=_event_precision(event),
+            event_type=event.event_type,
+            sub_event_type=event.sub_event_type,
+            country=event.country,
+            lat=place[0] if place else None,
+            lon=place[1] if place else None,
+            geo_precision=place[2] if place else None,
+            actors=actors,
+            terms=terms,
+            event_id=event.id,
+        )
+    return Profile(
+        date=date_value,
+        precision=precision,
+        event_type=types.most_common(1)[0][0] if types else None,
+        sub_event_type=sub_types.most_common(1)[0][0] if sub_types else None,
+        country=place[3] if place else _country_of(mentions),
+        lat=place[0] if place else None,
+        lon=place[1] if place else None,
+        geo_precision=place[2] if place else None,
+        actors=actors,
+        terms=terms,
+    )
+
+
+def _event_precision(event: Event) -> int | None:
+    fused = event.fields.get("date")
+    if fused and isinstance(fused.value, dict):
+        return fused.value.get("precision")
+    return None
+
+
+def _date_part(value: str) -> str:
+    return value.split("T")[0]
+
+
+def _best_place(mentions: Sequence[Mention]) -> tuple[float, float, int, str | None] | None:
+    """The most precise target place with coordinates, else any located place: (lat, lon, precision, country)."""
+    best = None
+    for mention in mentions:
+        for place in mention.places:
+            if place.lat is None or place.lon is None:
+                continue
+            rank = (place.role != "target", place.geo_precision or 3, -place.score)
+            if best is None or rank < best[0]:
+                best = (rank, (place.lat, place.lon, place.geo_precision or 3, place.country_code))
+    return best[1] if best else None
+
+
+def _country_of(mentions: Sequence[Mention]) -> str | None:
+    countries = Counter(p.country_code for m in mentions for p in m.places if p.country_code)
+    return countries.most_common(1)[0][0] if countries else None
+
+
+def _terms(text: str, limit: int) -> dict[str, float]:
+    words = [w.casefold() for w in _WORD.findall(text)]
+    counts = Counter(w for w in words if w not in STOP_WORDS)
+    top = counts.most_common(limit)
+    norm = math.sqrt(sum(c * c for _, c in top)) or 1.0
+    return {w: round(c / norm, 4) for w, c in top}
+
+
+# --- decisions ---------------------------------------------------------------------------------
+
+
+def date_window(profile: Profile, config: ClusterConfig) -> tuple[str, str] | None:
+    """The date range in which stored events can be the same event as this frame (for the store query)."""
+    day = _parse_day(profile.date)
+    if day is None:
+        return None
+    span = max(config.window_days.values())
+    return (day - timedelta(days=span)).isoformat(), (day + timedelta(days=span)).isoformat()
+
+
+def decide(frame: Frame, candidates: Sequence[Profile], config: ClusterConfig) -> Decision:
+    """Join the best-scoring compatible candidate, or start a new event."""
+    best: tuple[float, Profile, tuple[str, ...]] | None = None
+    for candidate in candidates:
+        scored = score(frame.profile, candidate, config)
+        if scored is None:
+            continue
+        value, reasons = scored
+        if best is None or value > best[0]:
+            best = (value, candidate, reasons)
+    if best and best[0] >= config.join_threshold and best[1].event_id:
+        return Decision(best[1].event_id, True, round(best[0], 4), best[2])
+    reasons = ("no stored event scored above the join threshold",)
+    if best:
+        reasons = (f"best candidate {best[1].event_id} scored {best[0]:.2f} < {config.join_threshold}",) + best[2]
+    return Decision(new_event_id(frame), False, round(best[0], 4) if best else 0.0, reasons)
+
+
+def new_event_id(frame: Frame) -> str:
+    """A stable id: the same first mention always names the same event."""
+    return "ev_" + hashlib.sha256(frame.mention_ids[0].encode()).hexdigest()[:12]
+
+
+def score(a: Profile, b: Profile, config: ClusterConfig) -> tuple[float, tuple[str, ...]] | None:
+    """How likely two profiles are one event (None: incompatible), with the reasons in words."""
+    total = 0.0
+    reasons: list[str] = []
+    gap = _date_gap(a, b)
+    if gap is None:
+        total += config.weight_date_unknown
+    else:
+        precision = max(a.precision or 1, b.precision or 1)
+        allowed = config.window_days.get(precision, max(config.window_days.values()))
+        if gap > allowed:
+            return None
+        total += config.weight_date_same
+        reasons.append(f"dates {a.date} and {b.date} compatible")
+    if None not in (a.lat, a.lon, b.lat, b.lon) and (a.geo_precision or 3) <= 2 and (b.geo_precision or 3) <= 2:
+        km = haversine_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+        if km > config.veto_km:
+            return None
+        total += config.weight_near * (1 - km / config.veto_km)
+        reasons.append(f"places {km:.0f} km apart")
+    if a.country and b.country:
+        if a.country == b.country:
+            total += config.weight_same_country
+            reasons.append(f"same country {a.country}")
+        else:
+            total += config.weight_other_country
+    if a.sub_event_type and a.sub_event_type == b.sub_event_type:
+        total += config.weight_same_sub_type
+        reasons.append(f"same sub-event type {a.sub_event_type}")
+    elif a.event_type and a.event_type == b.event_type:
+        total += config.weight_same_type
+        reasons.append(f"same event type {a.event_type}")
+    elif a.event_type and b.event_type:
+        total += config.weight_other_type
+    if a.actors and b.actors:
+        overlap = len(a.actors & b.actors) / len(a.actors | b.actors)
+        total += config.weight_actors * overlap
+        if overlap:
+            reasons.append(f"actors overlap {overlap:.2f}")
+    similarity = cosine(a.terms, b.terms)
+    total += config.weight_text * similarity
+    reasons.append(f"text similarity {similarity:.2f}")
+    return total, tuple(reasons)
+
+
+def _parse_day(value: str | None) -> date | None:
+    if not value or not re.match(r"^\d{4}-\d{2}-\d{2}$", value[:10]):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _date_gap(a: Profile, b: Profile) -> int | None:
+    day_a, day_b = _parse_day(a.date), _parse_day(b.date)
+    if day_a and day_b:
+        return abs((day_a - day_b).days)
+    if a.date and b.date and len(a.date) == 7 and a.date == b.date[:7]:
+        return 0
+    if a.date and b.date and len(b.date) == 7 and b.date == a.date[:7]:
+        return 0
+    return None
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(weight * b.get(term, 0.0) for term, weight in a.items())
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))

@@ -1,0 +1,524 @@
+"""Fusion: one record per event from its mentions' claims, field by field, with agreement, conflict and sources.
+
+Hands on an Event whose every value carries its claims; incompatible values become Discrepancies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .cluster import haversine_km
+from .model import Article, Claim, Discrepancy, Event, FusedField, Mention, Position, Source
+
+# Sentences of two articles this similar (word 3-gram Jaccard) are one text reused.
+REUSE_SENTENCE_SIMILARITY = 0.5
+# An article with at least this share of its sentences reused from another derives from it.
+REUSE_ARTICLE_SHARE = 0.4
+# Places closer than this are taken as the same place named differently.
+SAME_PLACE_KM = 30.0
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Claims holding one value (after unification), and the independent origins behind them."""
+
+    value: Any
+    claims: list[Claim]
+
+    def origins(self, origin_of: Callable[[Claim], str]) -> set[str]:
+        return {origin_of(c) for c in self.claims}
+
+
+def fuse(
+    event_id: str, mentions: Sequence[Mention], articles: dict[str, Article], related: Sequence[str] = ()
+) -> Event:
+    """The fused record of one event from all its mentions (re-run whenever a mention joins)."""
+    sources = sources_of(sorted({m.article_id for m in mentions}), articles)
+    origin_by_article = {s.article_id: s.origin for s in sources}
+
+    def origin_of(claim: Claim) -> str:
+        cited = _cited_outlet(claim)
+        return cited if cited else origin_by_article.get(claim.article_id, claim.article_id)
+
+    by_field: dict[str, list[Claim]] = defaultdict(list)
+    for mention in mentions:
+        for claim in mention.claims:
+            by_field[_field_key(claim)].append(claim)
+    fields: dict[str, FusedField] = {}
+    discrepancies: list[Discrepancy] = []
+    for key in sorted(by_field):
+        fused, discrepancy = _fuse_field(key, by_field[key], origin_of)
+        fields[key] = fused
+        if discrepancy:
+            discrepancies.append(discrepancy)
+    toll_discrepancy = _toll_discrepancy(fields, origin_of)
+    if toll_discrepancy:
+        discrepancies.append(toll_discrepancy)
+    event_type = fields.get("event_type")
+    type_value = event_type.value if event_type and isinstance(event_type.value, dict) else {}
+    date_field = fields.get("date")
+    date_value = date_field.value.get("value") if date_field and isinstance(date_field.value, dict) else None
+    location = fields.get("location")
+    country = location.value.get("country_code") if location and isinstance(location.value, dict) else None
+    event = Event(
+        id=event_id,
+        title="",
+        event_type=type_value.get("event_type"),
+        sub_event_type=type_value.get("sub_event_type"),
+        date=date_value,
+        fields=fields,
+        discrepancies=tuple(discrepancies),
+        sources=tuple(sources),
+        mention_ids=tuple(m.id for m in mentions),
+        related=tuple(related),
+        country=country,
+    )
+    return _with_title(event)
+
+
+def _field_key(claim: Claim) -> str:
+    if claim.field == "outcome" and isinstance(claim.value, dict):
+        return f"outcome:{claim.value.get('object', 'unknown')}"
+    return claim.field
+
+
+def _cited_outlet(claim: Claim) -> str | None:
+    """The outermost media outlet a claim is attributed through ("Reuters reports, citing ...")."""
+    speaker = claim.attributed_to
+    while speaker is not None:
+        if speaker.kind == "media outlet":
+            return "outlet:" + speaker.name.casefold()
+        speaker = speaker.via
+    return None
+
+
+# --- field fusion ------------------------------------------------------------------------------
+
+
+def _fuse_field(
+    key: str, claims: list[Claim], origin_of: Callable[[Claim], str]
+) -> tuple[FusedField, Discrepancy | None]:
+    kind = key.split(":", 1)[0]
+    unify = _UNIFIERS.get(kind, _unify_equal)
+    groups = unify(claims)
+    merged, conflict_note = _merge(kind, groups)
+    wordings = tuple(dict.fromkeys(_span_text(c) for c in claims))
+    origins = {origin_of(c) for c in claims}
+    hedged = all(c.hedged for c in claims)
+    if merged is None:
+        ranked = sorted(groups, key=lambda g: (-len(g.origins(origin_of)), -len(g.claims)))
+        value = ranked[0].value
+        positions = tuple(Position(g.value, tuple(g.claims)) for g in ranked)
+        status = "disputed"
+        credibility, reason = 6, f"cannot be judged: {len(ranked)} incompatible accounts ({conflict_note})"
+        discrepancy = Discrepancy(key, positions, conflict_note)
+    else:
+        value = merged
+        discrepancy = None
+        distinct = len(groups) > 1 or len({_span_text(c).casefold() for c in claims}) > 1
+        if len(origins) >= 2:
+            status = "compatible" if distinct else "corroborated"
+        else:
+            status = "single-source"
+        credibility, reason = _credibility(status, origins, claims)
+    fused = FusedField(
+        field=key,
+        value=value,
+        status=status,
+        claims=tuple(claims),
+        credibility=credibility,
+        credibility_reason=reason,
+        wordings=wordings,
+        independent_sources=len(origins),
+        hedged=hedged,
+    )
+    return fused, discrepancy
+
+
+def _span_text(claim: Claim) -> str:
+    return claim.wording or claim.quote
+
+
+def _credibility(status: str, origins: set[str], claims: list[Claim]) -> tuple[int, str]:
+    """The information axis of the Admiralty scale, with the reason in words."""
+    firm = [c for c in claims if not c.hedged]
+    firm_origins = len(origins) if firm else 0
+    if not firm:
+        return 4, "doubtful: every report of it is hedged"
+    if status in ("corroborated", "compatible") and firm_origins >= 2:
+        if status == "corroborated":
+            return 1, f"confirmed: {len(origins)} independent sources say so"
+        return 2, f"probably true: {len(origins)} independent sources agree in substance, in different words"
+    return 3, "possibly true: one independent source" + (
+        " (hedged claims weigh less)" if len(firm) < len(claims) else ""
+    )
+
+
+def _merge(kind: str, groups: list[_Group]) -> tuple[Any | None, str]:
+    """The reconciled value of compatible groups, or None and the conflict in words."""
+    if len(groups) == 1:
+        return groups[0].value, ""
+    merger = _MERGERS.get(kind)
+    if merger is None:
+        return None, " vs ".join(_describe(g.value) for g in groups)
+    return merger(groups)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        if "min" in value or "max" in value:
+            return format_range(value)
+        for key in ("agent", "name", "value", "sub_event_type", "status"):
+            if value.get(key):
+                return str(value[key])
+    return str(value)
+
+
+def format_range(value: dict[str, Any]) -> str:
+    low, high = value.get("min"), value.get("max")
+    if low == high and low is not None:
+        return str(low)
+    if high is None:
+        return f"at least {low}" if low else "unknown"
+    if low in (None, 0) and high is not None:
+        return f"at most {high}"
+    return f"{low}-{high}"
+
+
+# Ranges: counts and tolls.
+def _merge_ranges(groups: list[_Group]) -> tuple[Any | None, str]:
+    low = max((g.value.get("min") or 0) for g in groups)
+    highs = [g.value.get("max") for g in groups if g.value.get("max") is not None]
+    high = min(highs) if highs else None
+    if high is not None and low > high:
+        return None, " vs ".join(format_range(g.value) for g in groups)
+    return {"min": low, "max": high}, ""
+
+
+def _unify_ranges(claims: list[Claim]) -> list[_Group]:
+    groups: dict[tuple[Any, Any], _Group] = {}
+    for claim in claims:
+        value = claim.value if isinstance(claim.value, dict) else {"min": claim.value, "max": claim.value}
+        key = (value.get("min"), value.get("max"))
+        groups.setdefault(key, _Group({"min": key[0], "max": key[1]}, [])).claims.append(claim)
+    return list(groups.values())
+
+
+# Dates: a day refines its month or week.
+def _unify_dates(claims: list[Claim]) -> list[_Group]:
+    groups: dict[str, _Group] = {}
+    for claim in claims:
+        value = claim.value if isinstance(claim.value, dict) else {"value": claim.value}
+        key = str(value.get("value"))
+        groups.setdefault(key, _Group(value, [])).claims.append(claim)
+    return list(groups.values())
+
+
+def _merge_dates(groups: list[_Group]) -> tuple[Any | None, str]:
+    finest = min(groups, key=lambda g: (g.value.get("precision") or 9, -len(str(g.value.get("value")))))
+    fine_value = str(finest.value.get("value"))
+    for group in groups:
+        coarse = str(group.value.get("value"))
+        if not fine_value.startswith(coarse.split("T")[0][: len(coarse)]) and not _same_day(fine_value, coarse):
+            return None, " vs ".join(str(g.value.get("value")) for g in groups)
+    return finest.value, ""
+
+
+def _same_day(a: str, b: str) -> bool:
+    return a[:10] == b[:10] and len(a) >= 10 and len(b) >= 10
+
+
+# Places: one place under several names, or a country refined by a town in it.
+def _unify_places(claims: list[Claim]) -> list[_Group]:
+    groups: list[_Group] = []
+    for claim in claims:
+        value = claim.value if isinstance(claim.value, dict) else {"name": str(claim.value)}
+        for group in groups:
+            if _same_place(group.value, value):
+                group.claims.append(claim)
+                group.value.setdefault("variants", [])
+                name = value.get("name")
+                if name and name not in group.value["variants"] and name != group.value.get("name"):
+                    group.value["variants"].append(name)
+                if (value.get("geo_precision") or 9) < (group.value.get("geo_precision") or 9):
+                    variants = group.value["variants"] + [group.value.get("name")]
+                    group.value.clear()
+                    group.value.update(value, variants=[v for v in variants if v and v != value.get("name")])
+                break
+        else:
+            groups.append(_Group(dict(value), [claim]))
+    return groups
+
+
+def _same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if a.get("geonameid") and a.get("geonameid") == b.get("geonameid"):
+        return True
+    if _norm(a.get("name")) and _norm(a.get("name")) == _norm(b.get("name")):
+        return True
+    if None not in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
+        return haversine_km(a["lat"], a["lon"], b["lat"], b["lon"]) <= SAME_PLACE_KM
+    return False
+
+
+def _merge_places(groups: list[_Group]) -> tuple[Any | None, str]:
+    """A country or region is refined by a place inside it; two distinct precise places conflict."""
+    precise = [g for g in groups if (g.value.get("geo_precision") or 3) <= 2 and g.value.get("feature") != "PCLI"]
+    coarse = [g for g in groups if g not in precise]
+    if len(precise) > 1:
+        return None, " vs ".join(str(g.value.get("name")) for g in precise)
+    target = precise[0] if precise else min(groups, key=lambda g: g.value.get("geo_precision") or 9)
+    for group in coarse:
+        if group is target:
+            continue
+        if group.value.get("country_code") and group.value.get("country_code") != target.value.get("country_code"):
+            return None, " vs ".join(str(g.value.get("name")) for g in groups)
+    value = dict(target.value)
+    value["refines"] = [g.value.get("name") for g in groups if g is not target]
+    return value, ""
+
+
+# Categorical values (weapon, actors, event type): equal after normalisation.
+def _unify_equal(claims: list[Claim]) -> list[_Group]:
+    groups: dict[str, _Group] = {}
+    for claim in claims:
+        key = _norm(_describe(claim.value))
+        groups.setdefault(key, _Group(claim.value, [])).claims.append(claim)
+    return list(groups.values())
+
+
+def _merge_actor_sets(groups: list[_Group]) -> tuple[Any | None, str]:
+    """Several actors in one role are all kept (a coalition of groups), not a conflict."""
+    return [g.value for g in groups], ""
+
+
+def _merge_responsibility(groups: list[_Group]) -> tuple[Any | None, str]:
+    claimed = {_norm(str(g.value.get("actor"))) for g in groups if g.value.get("status") == "claimed"}
+    if len(claimed) > 1:
+        return None, "claimed by " + " vs ".join(sorted(claimed))
+    return [g.value for g in groups], ""
+
+
+def _merge_event_types(groups: list[_Group]) -> tuple[Any | None, str]:
+    types = {g.value.get("event_type") for g in groups}
+    if len(types) == 1:
+        ranked = sorted(groups, key=lambda g: -len(g.claims))
+        subs = [g.value.get("sub_event_type") for g in ranked]
+        if len(set(subs)) == 1:
+            return ranked[0].value, ""
+        return None, " vs ".join(str(s) for s in subs)
+    return None, " vs ".join(str(g.value.get("sub_event_type")) for g in groups)
+
+
+def _unify_outcomes(claims: list[Claim]) -> list[_Group]:
+    """Outcomes for one thing, grouped by what was done and by whom (the class of agent)."""
+    groups: dict[tuple[str, str], _Group] = {}
+    for claim in claims:
+        value = claim.value if isinstance(claim.value, dict) else {"action": str(claim.value)}
+        key = (str(value.get("action_class")), str(value.get("agent_class")))
+        groups.setdefault(key, _Group(value, [])).claims.append(claim)
+    return list(groups.values())
+
+
+def _merge_outcomes(groups: list[_Group]) -> tuple[Any | None, str]:
+    """Accounts naming different agents for what happened to one thing conflict; an agentless one does not."""
+    agents = {g.value.get("agent_class") for g in groups if g.value.get("agent_class")}
+    if len(agents) > 1:
+        return None, " vs ".join(
+            f"{g.value.get('action')} by {g.value.get('agent')}" for g in groups if g.value.get("agent_class")
+        )
+    return [g.value for g in groups], ""
+
+
+def _norm(value: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", str(value or "").casefold()).strip()
+
+
+_UNIFIERS: dict[str, Callable[[list[Claim]], list[_Group]]] = {
+    "count": _unify_ranges,
+    "killed": _unify_ranges,
+    "injured": _unify_ranges,
+    "date": _unify_dates,
+    "time": _unify_dates,
+    "location": _unify_places,
+    "origin": _unify_places,
+    "outcome": _unify_outcomes,
+}
+_MERGERS: dict[str, Callable[[list[_Group]], tuple[Any | None, str]]] = {
+    "count": _merge_ranges,
+    "killed": _merge_ranges,
+    "injured": _merge_ranges,
+    "date": _merge_dates,
+    "time": _merge_dates,
+    "location": _merge_places,
+    "origin": _merge_places,
+    "actor2": _merge_actor_sets,
+    "assoc_actor": _merge_actor_sets,
+    "responder": _merge_actor_sets,
+    "claimant": _merge_actor_sets,
+    "weapon": _merge_actor_sets,
+    "responsibility": _merge_responsibility,
+    "event_type": _merge_event_types,
+    "outcome": _merge_outcomes,
+}
+
+
+def _toll_discrepancy(fields: dict[str, FusedField], origin_of: Callable[[Claim], str]) -> Discrepancy | None:
+    """Sources whose toll statements share no count: one gives only deaths, another only injuries.
+
+    Counted per independent origin; a toll of zero for a party on one side does not count as a toll.
+    """
+    by_origin: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for key, fused in fields.items():
+        kind = key.split(":", 1)[0]
+        if kind not in ("killed", "injured"):
+            continue
+        for claim in fused.claims:
+            value = claim.value if isinstance(claim.value, dict) else {}
+            if (value.get("min") or 0) > 0:
+                by_origin[origin_of(claim)][kind].append(claim)
+    if len(by_origin) < 2:
+        return None
+    kinds = [frozenset(k for k, v in toll.items() if v) for toll in by_origin.values()]
+    if any(a & b for i, a in enumerate(kinds) for b in kinds[i + 1 :]):
+        return None
+    positions = []
+    for toll in by_origin.values():
+        claims = tuple(c for kind_claims in toll.values() for c in kind_claims)
+        summary = {f"{c.field}": c.value for c in claims}
+        positions.append(Position(summary, claims))
+    return Discrepancy(
+        "toll",
+        tuple(positions),
+        "the sources report different casualties: "
+        + " vs ".join(", ".join(f"{k} {format_range(v)}" for k, v in p.value.items()) for p in positions),
+    )
+
+
+# --- sources and independence -------------------------------------------------------------------
+
+
+def sources_of(article_ids: Sequence[str], articles: dict[str, Article]) -> list[Source]:
+    """The event's sources, with rewrites of other sources detected by sentence-level text reuse."""
+    sentences = {aid: _sentence_shingles(articles[aid].text) for aid in article_ids if aid in articles}
+    derived: dict[str, tuple[str, str]] = {}
+    for aid in article_ids:
+        if aid not in sentences or not sentences[aid]:
+            continue
+        for other in article_ids:
+            if other == aid or other not in sentences or other in derived and derived[other][0] == aid:
+                continue
+            share = _reused_share(sentences[aid], sentences[other])
+            if share >= REUSE_ARTICLE_SHARE and _is_later(articles[aid], articles[other]):
+                derived[aid] = (other, f"{share:.0%} of its sentences reuse the text of {_label(articles[other])}")
+                break
+    sources = []
+    for aid in article_ids:
+        article = articles.get(aid)
+        if article is None:
+            continue
+        origin = aid
+        seen = set()
+        while origin in derived and origin not in seen:
+            seen.add(origin)
+            origin = derived[origin][0]
+        parent = derived.get(aid)
+        sources.append(
+            Source(
+                article_id=aid,
+                outlet=article.outlet,
+                title=article.title,
+                url=article.url,
+                published=article.published,
+                derived_from=parent[0] if parent else None,
+                derivation=parent[1] if parent else None,
+                cites=_cited_outlets(article.text),
+                origin=origin,
+            )
+        )
+    return sources
+
+
+def _label(article: Article) -> str:
+    return article.outlet or article.title or article.id
+
+
+def _is_later(a: Article, b: Article) -> bool:
+    """Whether ``a`` can be the rewrite of ``b``: published later, or the same day and longer-lived id order."""
+    if a.published and b.published and a.published != b.published:
+        return a.published > b.published
+    return len(a.text) <= len(b.text) if len(a.text) != len(b.text) else a.id > b.id
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+def _sentence_shingles(text: str) -> list[frozenset[tuple[str, ...]]]:
+    shingles = []
+    for match in _SENTENCE.finditer(text):
+        words = re.findall(r"[a-z0-9]+", match.group().casefold())
+        if len(words) >= 6:
+            shingles.append(frozenset(zip(words, words[1:], words[2:], strict=False)))
+    return shingles
+
+
+def _reused_share(mine: list[frozenset[tuple[str, ...]]], theirs: list[frozenset[tuple[str, ...]]]) -> float:
+    if not mine:
+        return 0.0
+    reused = 0
+    for sentence in mine:
+        for other in theirs:
+            union = len(sentence | other)
+            if union and len(sentence & other) / union >= REUSE_SENTENCE_SIMILARITY:
+                reused += 1
+                break
+    return reused / len(mine)
+
+
+_CITATION = re.compile(
+    r"\b(?:according to|citing|cited by|told|quoted by|reported by)\s+(?:the\s+)?"
+    r"((?:[A-Z][\w&'.-]*|&|of|for|the)(?:\s+(?:[A-Z][\w&'.-]*|&|of|for|the))*)"
+    r"|((?:[A-Z][\w&'.-]*)(?:\s+[A-Z0-9][\w&'.-]*)*)\s+(?:reports|reported|said|says)\b"
+)
+
+
+def _cited_outlets(text: str) -> tuple[str, ...]:
+    """Outlets an article names as its source: "Reuters reports", "according to France 24"."""
+    found: list[str] = []
+    for match in _CITATION.finditer(text):
+        name = (match.group(1) or match.group(2) or "").strip()
+        if name and name.split()[0] in _KNOWN_OUTLET_HEADS:
+            found.append(name)
+    return tuple(dict.fromkeys(found))
+
+
+# First words of news outlets recognised in citations (wires and broadcasters).
+_KNOWN_OUTLET_HEADS = frozenset(
+    "Reuters AP AFP Associated Agence France Al BBC CNN Xinhua TASS Anadolu Bloomberg Kurdistan Rudaw Shafaq".split()
+)
+
+
+# --- title --------------------------------------------------------------------------------------
+
+
+def _with_title(event: Event) -> Event:
+    from dataclasses import replace
+
+    return replace(event, title=headline(event))
+
+
+def headline(event: Event) -> str:
+    """A one-line headline: what, where, when."""
+    what = event.sub_event_type or event.event_type or "Event"
+    location = event.fields.get("location")
+    where = ""
+    if location and isinstance(location.value, dict) and location.value.get("name"):
+        where = f" at {location.value['name']}"
+        country = location.value.get("country_name") or location.value.get("country_code")
+        if country and country not in where:
+            where += f" ({country})"
+    when = f" on {event.date}" if event.date else ""
+    return f"{what}{where}{when}"

@@ -1,0 +1,223 @@
+"""Renders fused events for people: the terminal report (Rich) and the Markdown brief.
+
+Article text is untrusted: it reaches Rich only as Text (never markup) and Markdown only escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .fuse import format_range
+from .model import Claim, Event, FusedField, Speaker
+
+# The order fields are shown in; others follow alphabetically.
+FIELD_ORDER = ("event_type", "date", "time", "location", "origin", "actor1", "actor2", "assoc_actor", "weapon")
+QUOTE_CHARS = 160
+
+
+def display_value(value: Any) -> str:
+    """A field value in words."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, list):
+        return "; ".join(display_value(v) for v in value)
+    if isinstance(value, dict):
+        if "min" in value or "max" in value:
+            return format_range(value)
+        if "sub_event_type" in value:
+            return f"{value.get('event_type')} / {value.get('sub_event_type')}"
+        if "lat" in value or "country_code" in value:
+            return _place_words(value)
+        if "agent" in value or "action" in value:
+            agent = f" by {value['agent']}" if value.get("agent") else ""
+            return f"{value.get('object', '')} {value.get('action', '')}{agent}".strip()
+        if "status" in value:
+            actor = f" ({value['actor']})" if value.get("actor") else ""
+            return f"{value['status']}{actor}"
+        if "value" in value:
+            extra = f" {value['timezone']}" if value.get("timezone") else ""
+            return f"{value['value']}{extra}"
+        if "name" in value:
+            kind = f" ({value['type']})" if value.get("type") else ""
+            return f"{value['name']}{kind}"
+    return str(value)
+
+
+def _place_words(value: dict[str, Any]) -> str:
+    parts = [str(value.get("name") or "?")]
+    admin = ", ".join(str(v) for v in (value.get("admin1"), value.get("country_code")) if v)
+    if admin:
+        parts.append(f"({admin})")
+    if value.get("lat") is not None and value.get("lon") is not None:
+        parts.append(f"{value['lat']:.3f}, {value['lon']:.3f}")
+    if value.get("geo_precision"):
+        parts.append(f"precision {value['geo_precision']}")
+    variants = value.get("variants") or []
+    if variants:
+        parts.append("also: " + ", ".join(str(v) for v in variants))
+    return " ".join(parts)
+
+
+def speaker_words(speaker: Speaker | None) -> str:
+    """Who says it, with the chain of citation: "Reuters, citing Iraqi security sources"."""
+    if speaker is None:
+        return "the outlet"
+    words = speaker.name
+    if speaker.via is not None:
+        words += ", citing " + speaker_words(speaker.via)
+    return words
+
+
+def ordered_fields(event: Event) -> list[FusedField]:
+    def rank(key: str) -> tuple[int, str]:
+        base = key.split(":", 1)[0]
+        return (FIELD_ORDER.index(base) if base in FIELD_ORDER else len(FIELD_ORDER), key)
+
+    return [event.fields[k] for k in sorted(event.fields, key=rank)]
+
+
+def _outlet(event: Event, claim: Claim) -> str:
+    for source in event.sources:
+        if source.article_id == claim.article_id:
+            return source.outlet or source.title or claim.article_id
+    return claim.article_id
+
+
+def _quote(claim: Claim) -> str:
+    quote = re.sub(r"\s+", " ", claim.quote).strip()
+    return quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1] + "…"
+
+
+# --- terminal ------------------------------------------------------------------------------------
+
+
+def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> RenderableType:
+    """One event as a Rich panel: fields with status and evidence, disagreements, sources."""
+    table = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
+    table.add_column("field", style="cyan", no_wrap=True)
+    table.add_column("value")
+    table.add_column("status", no_wrap=True)
+    table.add_column("cred.", no_wrap=True)
+    table.add_column("who says so (quote)")
+    for fused in ordered_fields(event):
+        evidence = Text()
+        for claim in fused.claims[:4]:
+            if evidence:
+                evidence.append("\n")
+            evidence.append(f"{_outlet(event, claim)}", style="bold")
+            evidence.append(f" / {speaker_words(claim.attributed_to)}")
+            if claim.hedged:
+                evidence.append(" [hedged]", style="yellow")
+            evidence.append(f': "{_quote(claim)}"', style="dim")
+        if len(fused.claims) > 4:
+            evidence.append(f"\n… {len(fused.claims) - 4} more claims")
+        style = {"disputed": "red", "corroborated": "green", "compatible": "green"}.get(fused.status, "")
+        table.add_row(
+            Text(fused.field),
+            Text(display_value(fused.value)),
+            Text(fused.status, style=style),
+            Text(str(fused.credibility)),
+            evidence,
+        )
+    parts: list[RenderableType] = [table]
+    if event.discrepancies:
+        parts.append(Text("\nWhere sources disagree", style="bold red"))
+        for discrepancy in event.discrepancies:
+            lines = Text(f"• {discrepancy.field}: ", style="bold")
+            lines.append(discrepancy.note)
+            for position in discrepancy.positions:
+                outlets = sorted({_outlet(event, c) for c in position.claims})
+                lines.append(f"\n    {display_value(position.value)} — {', '.join(outlets)}")
+                for claim in position.claims[:2]:
+                    lines.append(f'\n      "{_quote(claim)}"', style="dim")
+            parts.append(lines)
+    parts.append(Text("\nSources", style="bold"))
+    for source in event.sources:
+        line = Text(f"• {source.outlet or source.article_id}")
+        if source.title:
+            line.append(f" — {source.title}", style="dim")
+        if source.published:
+            line.append(f" ({source.published})")
+        if source.derived_from:
+            line.append(f"\n    rewrite of {source.derived_from}: {source.derivation}", style="yellow")
+        if source.cites:
+            line.append("\n    cites " + ", ".join(source.cites))
+        parts.append(line)
+    if event.related:
+        parts.append(Text("Related events: " + ", ".join(event.related)))
+    if history:
+        changes = ", ".join(f"{h['action']} ({h.get('score', 0):.2f})" for h in history)
+        parts.append(Text("History: " + changes, style="dim"))
+    return Panel(Group(*parts), title=Text(f"{event.title}  [{event.id}]"), title_align="left")
+
+
+def events_table(events: Sequence[Event]) -> Table:
+    table = Table(show_header=True, header_style="bold")
+    for column in ("id", "date", "type", "where", "sources", "disputed"):
+        table.add_column(column)
+    for event in events:
+        location = event.fields.get("location")
+        where = display_value(location.value) if location else (event.country or "")
+        table.add_row(
+            Text(event.id),
+            Text(event.date or "?"),
+            Text(event.sub_event_type or event.event_type or "?"),
+            Text(where[:60]),
+            Text(str(len(event.sources))),
+            Text(", ".join(d.field for d in event.discrepancies)),
+        )
+    return table
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+
+def md_escape(text: str) -> str:
+    """Untrusted text made inert in Markdown (HTML, links, emphasis and table pipes)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
+
+
+def event_markdown(event: Event) -> str:
+    """One event as a Markdown brief: headline, fields, disagreements, sources."""
+    lines = [f"## {md_escape(event.title)}", "", f"Event `{event.id}`", ""]
+    lines += ["| field | value | status | credibility | sources |", "|---|---|---|---|---|"]
+    for fused in ordered_fields(event):
+        sources = "; ".join(
+            f"{md_escape(_outlet(event, c))} ({md_escape(speaker_words(c.attributed_to))}"
+            + (", hedged" if c.hedged else "")
+            + f'): "{md_escape(_quote(c))}"'
+            for c in fused.claims[:3]
+        )
+        lines.append(
+            f"| {md_escape(fused.field)} | {md_escape(display_value(fused.value))} | {fused.status} | "
+            f"{fused.credibility}: {md_escape(fused.credibility_reason)} | {sources} |"
+        )
+    if event.discrepancies:
+        lines += ["", "### Where sources disagree", ""]
+        for discrepancy in event.discrepancies:
+            lines.append(f"- **{md_escape(discrepancy.field)}**: {md_escape(discrepancy.note)}")
+            for position in discrepancy.positions:
+                outlets = ", ".join(sorted({md_escape(_outlet(event, c)) for c in position.claims}))
+                lines.append(f"  - {md_escape(display_value(position.value))}: {outlets}")
+    lines += ["", "### Sources", ""]
+    for source in event.sources:
+        line = f"- {md_escape(source.outlet or source.article_id)}"
+        if source.title:
+            line += f": {md_escape(source.title)}"
+        if source.derived_from:
+            line += f" (rewrite of `{source.derived_from}`: {md_escape(source.derivation or '')})"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def events_markdown(events: Sequence[Event]) -> str:
+    head = f"# eventfuse report: {len(events)} event{'s' if len(events) != 1 else ''}\n\n"
+    return head + "\n".join(event_markdown(e) for e in events)

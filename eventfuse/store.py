@@ -1,0 +1,504 @@
+"""The event store: SQLite (WAL mode, numbered migrations) behind a small interface.
+
+Holds articles, removed boilerplate, mentions and claims, events, event-mention links and event history.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .errors import StoreError
+from .model import Article, Claim, Event, Mention, Place, RemovedLine, TimeValue, from_json, to_json
+
+DEFAULT_DB_NAME = "eventfuse.db"
+
+# Each migration is applied once, in order, inside a transaction; PRAGMA user_version records the last.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        title TEXT, url TEXT, outlet TEXT, published TEXT, published_source TEXT,
+        source_path TEXT, author TEXT,
+        raw_text TEXT NOT NULL, text TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',  -- pending | processed
+        ingested_at REAL NOT NULL, processed_at REAL
+    );
+    CREATE INDEX articles_status ON articles(status);
+    CREATE TABLE removed_lines (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, reason TEXT NOT NULL,
+        PRIMARY KEY (article_id, start)
+    );
+    CREATE TABLE mentions (
+        id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+        event_type TEXT, sub_event_type TEXT, plover_event TEXT, plover_mode TEXT,
+        background INTEGER NOT NULL DEFAULT 0,
+        time_json TEXT, places_json TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX mentions_article ON mentions(article_id);
+    CREATE TABLE claims (
+        id INTEGER PRIMARY KEY,
+        mention_id TEXT NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+        article_id TEXT NOT NULL,
+        field TEXT NOT NULL, value_json TEXT NOT NULL,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL, quote TEXT NOT NULL,
+        attributed_to_json TEXT, hedged INTEGER NOT NULL DEFAULT 0, negated INTEGER NOT NULL DEFAULT 0,
+        wording TEXT
+    );
+    CREATE INDEX claims_mention ON claims(mention_id);
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        title TEXT, event_type TEXT, sub_event_type TEXT, date TEXT, country TEXT,
+        latitude REAL, longitude REAL,
+        event_json TEXT NOT NULL,
+        profile_json TEXT NOT NULL,
+        created_at REAL NOT NULL, updated_at REAL NOT NULL
+    );
+    CREATE INDEX events_date ON events(date);
+    CREATE TABLE event_mentions (
+        mention_id TEXT PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
+        event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE
+    );
+    CREATE INDEX event_mentions_event ON event_mentions(event_id);
+    CREATE TABLE event_history (
+        id INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        at REAL NOT NULL,
+        article_id TEXT,
+        action TEXT NOT NULL,  -- created | joined | merged | split | refused
+        detail_json TEXT NOT NULL
+    );
+    CREATE INDEX event_history_event ON event_history(event_id);
+    """,
+)
+
+
+def default_db_path() -> Path:
+    """The embedded default database in the per-user data directory (``$EVENTFUSE_DB`` overrides it)."""
+    import os
+
+    override = os.environ.get("EVENTFUSE_DB")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir("eventfuse")) / DEFAULT_DB_NAME
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Filters for listing events; every one is optional."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    event_type: str | None = None
+    country: str | None = None
+    text: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+class Store:
+    """An open event store. Use as a context manager, or call ``close``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as err:
+            raise StoreError(f"{path}: cannot open the event store: {err}") from err
+        self.db.row_factory = sqlite3.Row
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            self.db.close()
+            raise StoreError(f"{path}: not an eventfuse database or damaged: {err}") from err
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Store:
+        return cls(path or default_db_path())
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path}: made by a newer eventfuse (schema {version}); upgrade eventfuse")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in _statements(script):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all (a crash or Ctrl-C rolls them back)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- articles -------------------------------------------------------------------------------
+
+    def add_article(self, article: Article) -> bool:
+        """Store a cleaned article once; False when an article with the same content id is already stored."""
+        with self.transaction():
+            cursor = self.db.execute(
+                """INSERT OR IGNORE INTO articles (id, title, url, outlet, published, published_source,
+                   source_path, author, raw_text, text, status, ingested_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)""",
+                (
+                    article.id,
+                    article.title,
+                    article.url,
+                    article.outlet,
+                    article.published,
+                    article.published_source,
+                    article.source_path,
+                    article.author,
+                    article.raw_text,
+                    article.text,
+                    time.time(),
+                ),
+            )
+            if cursor.rowcount == 0:
+                return False
+            self.db.executemany(
+                'INSERT INTO removed_lines (article_id, start, "end", text, reason) VALUES (?, ?, ?, ?, ?)',
+                [(article.id, r.start, r.end, r.text, r.reason) for r in article.removed],
+            )
+        return True
+
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    def get_articles(self, article_ids: Iterable[str]) -> dict[str, Article]:
+        ids = list(dict.fromkeys(article_ids))
+        found: dict[str, Article] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
+                found[row["id"]] = self._article(row)
+        return found
+
+    def pending_article_ids(self) -> list[str]:
+        rows = self.db.execute("SELECT id FROM articles WHERE status = 'pending' ORDER BY ingested_at, id")
+        return [row["id"] for row in rows]
+
+    def count_articles(self, status: str | None = None) -> int:
+        if status:
+            return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE status = ?", (status,)).fetchone()[0])
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def list_articles(self, limit: int = 100, offset: int = 0) -> list[Article]:
+        rows = self.db.execute(
+            "SELECT * FROM articles ORDER BY ingested_at, id LIMIT ? OFFSET ?", (limit, offset)
+        ).fetchall()
+        return [self._article(row) for row in rows]
+
+    def _article(self, row: sqlite3.Row) -> Article:
+        removed = tuple(
+            RemovedLine(r["start"], r["end"], r["text"], r["reason"])
+            for r in self.db.execute(
+                'SELECT start, "end", text, reason FROM removed_lines WHERE article_id = ? ORDER BY start', (row["id"],)
+            )
+        )
+        return Article(
+            id=row["id"],
+            raw_text=row["raw_text"],
+            text=row["text"],
+            title=row["title"],
+            url=row["url"],
+            outlet=row["outlet"],
+            published=row["published"],
+            published_source=row["published_source"],
+            source_path=row["source_path"],
+            author=row["author"],
+            removed=removed,
+        )
+
+    # --- mentions and claims --------------------------------------------------------------------
+
+    def save_mentions(self, article_id: str, mentions: Sequence[Mention]) -> None:
+        """Replace an article's mentions and claims (inside the caller's transaction)."""
+        self.db.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+        for mention in mentions:
+            self.db.execute(
+                """INSERT INTO mentions (id, article_id, start, "end", text, event_type, sub_event_type,
+                   plover_event, plover_mode, background, time_json, places_json)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    mention.id,
+                    mention.article_id,
+                    mention.start,
+                    mention.end,
+                    mention.text,
+                    mention.event_type,
+                    mention.sub_event_type,
+                    mention.plover_event,
+                    mention.plover_mode,
+                    int(mention.background),
+                    json.dumps(to_json(mention.time)) if mention.time else None,
+                    json.dumps(to_json(mention.places)),
+                ),
+            )
+            self.db.executemany(
+                """INSERT INTO claims (mention_id, article_id, field, value_json, start, "end", quote,
+                   attributed_to_json, hedged, negated, wording) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (
+                        mention.id,
+                        claim.article_id,
+                        claim.field,
+                        json.dumps(claim.value),
+                        claim.start,
+                        claim.end,
+                        claim.quote,
+                        json.dumps(to_json(claim.attributed_to)) if claim.attributed_to else None,
+                        int(claim.hedged),
+                        int(claim.negated),
+                        claim.wording,
+                    )
+                    for claim in mention.claims
+                ],
+            )
+
+    def mark_processed(self, article_id: str) -> None:
+        self.db.execute(
+            "UPDATE articles SET status = 'processed', processed_at = ? WHERE id = ?", (time.time(), article_id)
+        )
+
+    def mentions_of_article(self, article_id: str) -> list[Mention]:
+        rows = self.db.execute("SELECT * FROM mentions WHERE article_id = ? ORDER BY start", (article_id,)).fetchall()
+        return self._mentions(rows)
+
+    def mentions_of_event(self, event_id: str) -> list[Mention]:
+        rows = self.db.execute(
+            """SELECT m.* FROM mentions m JOIN event_mentions em ON em.mention_id = m.id
+               WHERE em.event_id = ? ORDER BY m.article_id, m.start""",
+            (event_id,),
+        ).fetchall()
+        return self._mentions(rows)
+
+    def _mentions(self, rows: Sequence[sqlite3.Row]) -> list[Mention]:
+        mentions = []
+        for row in rows:
+            claims = tuple(
+                Claim(
+                    article_id=c["article_id"],
+                    field=c["field"],
+                    value=json.loads(c["value_json"]),
+                    start=c["start"],
+                    end=c["end"],
+                    quote=c["quote"],
+                    attributed_to=from_json("Speaker", json.loads(c["attributed_to_json"]))
+                    if c["attributed_to_json"]
+                    else None,
+                    hedged=bool(c["hedged"]),
+                    negated=bool(c["negated"]),
+                    wording=c["wording"],
+                )
+                for c in self.db.execute("SELECT * FROM claims WHERE mention_id = ? ORDER BY id", (row["id"],))
+            )
+            time_value = from_json("TimeValue", json.loads(row["time_json"])) if row["time_json"] else None
+            places = tuple(from_json("Place", p) for p in json.loads(row["places_json"]))
+            mentions.append(
+                Mention(
+                    id=row["id"],
+                    article_id=row["article_id"],
+                    start=row["start"],
+                    end=row["end"],
+                    text=row["text"],
+                    event_type=row["event_type"],
+                    sub_event_type=row["sub_event_type"],
+                    plover_event=row["plover_event"],
+                    plover_mode=row["plover_mode"],
+                    background=bool(row["background"]),
+                    time=time_value if isinstance(time_value, TimeValue) else None,
+                    places=tuple(p for p in places if isinstance(p, Place)),
+                    claims=claims,
+                )
+            )
+        return mentions
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def candidate_profiles(self, date_from: str | None, date_to: str | None) -> list[dict[str, Any]]:
+        """Profiles of the events whose date falls in the window, plus the undated ones (for grouping)."""
+        if date_from and date_to:
+            rows = self.db.execute(
+                "SELECT profile_json FROM events WHERE date IS NULL OR (date >= ? AND date <= ?)",
+                (date_from, date_to + "\uffff"),
+            )
+        else:
+            rows = self.db.execute("SELECT profile_json FROM events")
+        return [json.loads(row["profile_json"]) for row in rows]
+
+    def link_mentions(self, event_id: str, mention_ids: Iterable[str]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO event_mentions (mention_id, event_id) VALUES (?, ?)",
+            [(mention_id, event_id) for mention_id in mention_ids],
+        )
+
+    def save_event(self, event: Event, profile: dict[str, Any]) -> None:
+        """Insert or update an event's fused record and grouping profile (inside the caller's transaction)."""
+        now = time.time()
+        location = event.fields.get("location")
+        lat = lon = None
+        if location and isinstance(location.value, dict):
+            lat, lon = location.value.get("lat"), location.value.get("lon")
+        self.db.execute(
+            """INSERT INTO events (id, title, event_type, sub_event_type, date, country, latitude, longitude,
+               event_json, profile_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET title=excluded.title, event_type=excluded.event_type,
+               sub_event_type=excluded.sub_event_type, date=excluded.date, country=excluded.country,
+               latitude=excluded.latitude, longitude=excluded.longitude, event_json=excluded.event_json,
+               profile_json=excluded.profile_json, updated_at=excluded.updated_at""",
+            (
+                event.id,
+                event.title,
+                event.event_type,
+                event.sub_event_type,
+                event.date,
+                event.country,
+                lat,
+                lon,
+                json.dumps(to_json(event)),
+                json.dumps(profile),
+                now,
+                now,
+            ),
+        )
+
+    def delete_event(self, event_id: str) -> None:
+        self.db.execute("DELETE FROM events WHERE id = ?", (event_id,))
+
+    def add_history(self, event_id: str, action: str, article_id: str | None, detail: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO event_history (event_id, at, article_id, action, detail_json) VALUES (?, ?, ?, ?, ?)",
+            (event_id, time.time(), article_id, action, json.dumps(detail)),
+        )
+
+    def history(self, event_id: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT at, article_id, action, detail_json FROM event_history WHERE event_id = ? ORDER BY id",
+            (event_id,),
+        )
+        return [
+            {
+                "at": row["at"],
+                "article_id": row["article_id"],
+                "action": row["action"],
+                **json.loads(row["detail_json"]),
+            }
+            for row in rows
+        ]
+
+    def get_event(self, event_id: str) -> Event | None:
+        row = self.db.execute("SELECT event_json FROM events WHERE id = ?", (event_id,)).fetchone()
+        if row is None:
+            row = self.db.execute(
+                "SELECT event_json FROM events WHERE id LIKE ? ORDER BY id LIMIT 2", (event_id + "%",)
+            ).fetchone()
+        return from_json("Event", json.loads(row["event_json"])) if row else None
+
+    def events(self, where: EventFilter = EventFilter()) -> list[Event]:
+        clauses, params = self._filter(where)
+        sql = "SELECT event_json FROM events"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY date IS NULL, date, id"
+        if where.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [where.limit, where.offset]
+        return [from_json("Event", json.loads(row["event_json"])) for row in self.db.execute(sql, params)]
+
+    def count_events(self, where: EventFilter = EventFilter()) -> int:
+        clauses, params = self._filter(where)
+        sql = "SELECT COUNT(*) FROM events" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        return int(self.db.execute(sql, params).fetchone()[0])
+
+    @staticmethod
+    def _filter(where: EventFilter) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if where.date_from:
+            clauses.append("date >= ?")
+            params.append(where.date_from)
+        if where.date_to:
+            clauses.append("date <= ?")
+            params.append(where.date_to + "\uffff")
+        if where.event_type:
+            clauses.append("(event_type LIKE ? OR sub_event_type LIKE ?)")
+            params += [f"%{where.event_type}%"] * 2
+        if where.country:
+            clauses.append("country = ? COLLATE NOCASE")
+            params.append(where.country)
+        if where.text:
+            clauses.append("(title LIKE ? OR event_json LIKE ?)")
+            params += [f"%{where.text}%"] * 2
+        return clauses, params
+
+    def related_event_ids(self, event_id: str) -> list[str]:
+        """Other events reported by an article that also reports this one."""
+        rows = self.db.execute(
+            """SELECT DISTINCT em2.event_id FROM event_mentions em1
+               JOIN mentions m1 ON m1.id = em1.mention_id
+               JOIN mentions m2 ON m2.article_id = m1.article_id
+               JOIN event_mentions em2 ON em2.mention_id = m2.id
+               WHERE em1.event_id = ? AND em2.event_id != ? ORDER BY em2.event_id""",
+            (event_id, event_id),
+        )
+        return [row["event_id"] for row in rows]
+
+    def event_ids_of_mentions(self, mention_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(mention_ids)
+        found: dict[str, str] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT mention_id, event_id FROM event_mentions WHERE mention_id IN ({marks})", chunk
+            ):
+                found[row["mention_id"]] = row["event_id"]
+        return found
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip() and not s.strip().startswith("--")]
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for index in range(0, len(items), size):
+        yield items[index : index + size]

@@ -1,0 +1,31 @@
+"""Shared fixtures: paths to the bundled examples and the seeds, an isolated store and gazetteer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def gazetteer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedded gazetteer for the whole test session, built on first use."""
+    return tmp_path_factory.mktemp("gazetteer") / "gazetteer.db"
+
+
+@pytest.fixture(autouse=True)
+def isolated_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, gazetteer_path: Path) -> None:
+    """No test touches the user's own event store or gazetteer."""
+    monkeypatch.setenv("EVENTFUSE_DB", str(tmp_path / "default-store.db"))
+    monkeypatch.setenv("EVENTFUSE_GAZETTEER", str(gazetteer_path))
+
+
+@pytest.fixture
+def seeds() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS}")
+    return SEEDS

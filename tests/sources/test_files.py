@@ -1,0 +1,134 @@
+"""File sources: each input kind, metadata, and every kind of bad input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from eventfuse.errors import InputError
+from eventfuse.model import Article
+from eventfuse.sources.files import Defaults, read_articles
+
+BODY = "Five rockets hit the base on Sunday, officials said.\n\nNo one was hurt in the attack, the army said."
+
+
+def _read(paths: list[Path], **kwargs: object) -> tuple[list[Article], list[InputError]]:
+    items = list(read_articles(paths, **kwargs))  # type: ignore[arg-type]
+    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, InputError)]
+
+
+def test_txt_title_and_sidecar_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("Rockets hit base\n\n" + BODY, encoding="utf-8")
+    (tmp_path / "report.meta.json").write_text(
+        json.dumps({"outlet": "Meridian Post", "published": "2025-03-10", "url": "https://m.example/a"})
+    )
+    articles, errors = _read([path])
+    assert not errors
+    [article] = articles
+    assert article.title == "Rockets hit base"
+    assert article.raw_text == BODY
+    assert (article.outlet, article.published, article.url) == ("Meridian Post", "2025-03-10", "https://m.example/a")
+    assert article.published_source == "metadata"
+
+
+def test_first_line_that_is_a_sentence_is_not_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(BODY, encoding="utf-8")
+    [article], _ = _read([path])
+    assert article.title is None
+    assert article.raw_text.startswith("Five rockets")
+
+
+def test_command_line_metadata_fills_only_gaps(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY)
+    (tmp_path / "b.txt").write_text(BODY + " More.")
+    (tmp_path / "b.meta.json").write_text(json.dumps({"published": "2025-01-02"}))
+    articles, _ = _read([tmp_path], defaults=Defaults(published="2024-04-22", outlet="Desk"))
+    by_name = {Path(a.source_path or "").name: a for a in articles}
+    assert by_name["a.txt"].published == "2024-04-22" and by_name["a.txt"].published_source == "cli"
+    assert by_name["b.txt"].published == "2025-01-02"
+    assert {a.outlet for a in articles} == {"Desk"}
+
+
+def test_html_main_text_title_date_and_site(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Rockets hit base</title>"
+        "<meta property='og:site_name' content='Gulf Dispatch'>"
+        "<meta property='article:published_time' content='2025-04-14T09:30:00+03:00'></head>"
+        "<body><nav>Home | World | Sport</nav><article><h1>Rockets hit base</h1>"
+        "<p>Five rockets struck the air base late on Saturday night, a military spokesman said.</p>"
+        "<p>Two soldiers were killed in the attack, the spokesman told reporters at the scene.</p>"
+        "<script>alert('x')</script></article><footer>Copyright Gulf Dispatch</footer></body></html>"
+    )
+    [article], errors = _read([page])
+    assert not errors
+    assert article.title == "Rockets hit base"
+    assert article.outlet == "Gulf Dispatch"
+    assert article.published == "2025-04-14"
+    assert "Five rockets struck" in article.raw_text and "Two soldiers" in article.raw_text
+    assert "alert" not in article.raw_text and "Home | World" not in article.raw_text
+
+
+def test_jsonl_good_lines_survive_a_bad_one(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"text": "First report of the attack on the base.", "outlet": "A"}),
+        '{"text": "broken',
+        json.dumps({"title": "no text"}),
+        json.dumps({"text": "Second report of the attack on the base.", "published": "2025-04-13"}),
+    ]
+    path.write_text("\n".join(lines))
+    articles, errors = _read([path])
+    assert [a.raw_text for a in articles] == [
+        "First report of the attack on the base.",
+        "Second report of the attack on the base.",
+    ]
+    assert articles[1].published == "2025-04-13"
+    assert len(errors) == 2
+    assert "line 2" in errors[0].source and "malformed JSON" in errors[0].reason
+    assert "'text' field" in errors[1].reason
+
+
+def test_json_array(tmp_path: Path) -> None:
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps([{"text": "One report."}, {"text": "Another report."}]))
+    articles, errors = _read([path])
+    assert len(articles) == 2 and not errors
+
+
+def test_same_content_same_id_whatever_the_whitespace(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY)
+    (tmp_path / "b.txt").write_text(BODY.replace(" ", "  ") + "\n\n")
+    a, b = _read([tmp_path])[0]
+    assert a.id == b.id
+
+
+def test_bad_inputs_each_get_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 100)
+    (tmp_path / "empty.txt").write_text("   \n")
+    (tmp_path / "huge.txt").write_text("word " * 400)
+    (tmp_path / "gz.txt").write_bytes(gzip.compress(b"compressed text" * 50))
+    (tmp_path / "bad.json").write_text("{not json")
+    (tmp_path / "good.txt").write_text(BODY)
+    missing = tmp_path / "missing.txt"
+    articles, errors = _read([tmp_path, missing], max_bytes=1500)
+    assert [Path(a.source_path or "").name for a in articles] == ["good.txt"]
+    reasons = {Path(e.source.split(" line")[0]).name: e.reason for e in errors}
+    assert "binary" in reasons["binary.txt"]
+    assert "empty" in reasons["empty.txt"]
+    assert "limit" in reasons["huge.txt"] and "--max-bytes" in reasons["huge.txt"]
+    assert "gz.txt" in reasons  # compressed bytes are binary or undecodable, never an article
+    assert "malformed JSON" in reasons["bad.json"]
+    assert "no such file" in reasons["missing.txt"]
+    assert all("\n" not in str(e) for e in errors)
+
+
+def test_legacy_encoding_is_detected(tmp_path: Path) -> None:
+    text = "Les roquettes ont frappé la base près de la frontière, a déclaré un responsable. " * 5
+    (tmp_path / "latin.txt").write_bytes(text.encode("cp1252"))
+    [article], errors = _read([tmp_path])
+    assert not errors
+    assert "frappé" in article.raw_text
