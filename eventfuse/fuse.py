@@ -191,20 +191,29 @@ def format_range(value: dict[str, Any]) -> str:
 
 # Ranges: counts and tolls.
 def _merge_ranges(groups: list[_Group]) -> tuple[Any | None, str]:
+    """The common range of all accounts; "five" and "more than five" reconcile as "at least 5".
+
+    A strict lower bound ("more than five", "over five") is read loosely, as news uses it: it is
+    compatible with the exact number it names, and the accounts then agree on "at least" that number.
+    """
     low = max((g.value.get("min") or 0) for g in groups)
     highs = [g.value.get("max") for g in groups if g.value.get("max") is not None]
     high = min(highs) if highs else None
-    if high is not None and low > high:
-        return None, " vs ".join(format_range(g.value) for g in groups)
-    return {"min": low, "max": high}, ""
+    if high is None or low <= high:
+        return {"min": low, "max": high}, ""
+    loose_low = max((g.value.get("min") or 0) - (1 if g.value.get("strict_min") else 0) for g in groups)
+    if loose_low <= high:
+        return {"min": min(g.value.get("min") or 0 for g in groups), "max": None}, ""
+    return None, " vs ".join(format_range(g.value) for g in groups)
 
 
 def _unify_ranges(claims: list[Claim]) -> list[_Group]:
-    groups: dict[tuple[Any, Any], _Group] = {}
+    groups: dict[tuple[Any, Any, bool], _Group] = {}
     for claim in claims:
         value = claim.value if isinstance(claim.value, dict) else {"min": claim.value, "max": claim.value}
-        key = (value.get("min"), value.get("max"))
-        groups.setdefault(key, _Group({"min": key[0], "max": key[1]}, [])).claims.append(claim)
+        key = (value.get("min"), value.get("max"), bool(value.get("strict_min")))
+        unified = {"min": key[0], "max": key[1]} | ({"strict_min": True} if key[2] else {})
+        groups.setdefault(key, _Group(unified, [])).claims.append(claim)
     return list(groups.values())
 
 

@@ -1,0 +1,157 @@
+"""Fusion: compatible values reconciled, conflicts shown side by side, rewrites counted once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventfuse.fuse import fuse, sources_of
+from eventfuse.model import Article, Claim, Mention, Speaker
+
+WIRE = (
+    "According to two officials, at least five rockets were fired on Sunday at the base from the town of Zummar. "
+    "No US personnel were hurt in the attack, a US official said on the phone to reporters. "
+    "An aircraft from the coalition then struck the launcher, the official said in a statement."
+)
+
+
+def _article(aid: str, text: str, outlet: str, published: str = "2024-04-22") -> Article:
+    return Article(id=aid, raw_text=text, text=text, outlet=outlet, published=published)
+
+
+def _claim(
+    aid: str, field: str, value: Any, wording: str, hedged: bool = False, speaker: Speaker | None = None
+) -> Claim:
+    return Claim(aid, field, value, 0, len(wording), wording, attributed_to=speaker, hedged=hedged, wording=wording)
+
+
+def _mention(aid: str, *claims: Claim) -> Mention:
+    return Mention(id=f"{aid}:0", article_id=aid, start=0, end=10, text="x", claims=claims)
+
+
+ARTICLES = {
+    "a": _article("a", "Five rockets were launched at a US base in Syria, Iraqi forces announced.", "Task & Purpose"),
+    "b": _article(
+        "b", "More than five rockets hit the base near Rumalyn on Sunday night, monitors said.", "Levant Post"
+    ),
+    "c": _article("c", "A quite different text about the same rockets, written independently by a third desk.", "Gulf"),
+}
+
+
+def test_five_at_least_five_and_more_than_five_are_compatible() -> None:
+    mentions = [
+        _mention("a", _claim("a", "count:rocket", {"min": 5, "max": 5}, "Five rockets")),
+        _mention("c", _claim("c", "count:rocket", {"min": 5, "max": None}, "at least five rockets")),
+    ]
+    count = fuse("ev", mentions, ARTICLES).fields["count:rocket"]
+    assert count.status == "compatible"
+    assert count.value == {"min": 5, "max": 5}
+    more = {"min": 6, "max": None, "strict_min": True}
+    mentions.append(_mention("b", _claim("b", "count:rocket", more, "More than five rockets")))
+    count = fuse("ev", mentions, ARTICLES).fields["count:rocket"]
+    assert count.status == "compatible"
+    assert count.value == {"min": 5, "max": None}  # at least 5
+    assert set(count.wordings) == {"Five rockets", "at least five rockets", "More than five rockets"}
+    assert count.independent_sources == 3
+
+
+def test_two_exact_counts_that_differ_conflict() -> None:
+    mentions = [
+        _mention("a", _claim("a", "count:rocket", {"min": 2, "max": 2}, "two rockets")),
+        _mention("b", _claim("b", "count:rocket", {"min": 5, "max": 5}, "five rockets")),
+    ]
+    assert fuse("ev", mentions, ARTICLES).fields["count:rocket"].status == "disputed"
+    loose = {"min": 4, "max": None, "strict_min": True}  # "more than three" is not "two"
+    mentions[1] = _mention("b", _claim("b", "count:rocket", loose, "more than three rockets"))
+    assert fuse("ev", mentions, ARTICLES).fields["count:rocket"].status == "disputed"
+
+
+def test_conflicting_tolls_become_a_discrepancy_with_both_positions() -> None:
+    mentions = [
+        _mention("a", _claim("a", "killed:soldiers", {"min": 2, "max": 2}, "Two soldiers were killed")),
+        _mention("b", _claim("b", "killed:soldiers", {"min": 0, "max": 0}, "No soldiers were killed")),
+    ]
+    event = fuse("ev", mentions, ARTICLES)
+    assert event.fields["killed:soldiers"].status == "disputed"
+    [discrepancy] = event.discrepancies
+    assert discrepancy.field == "killed:soldiers"
+    assert sorted(p.claims[0].article_id for p in discrepancy.positions) == ["a", "b"]
+    assert "2 vs 0" in discrepancy.note or "0 vs 2" in discrepancy.note
+
+
+def test_outcome_agents_conflict_but_an_agentless_account_does_not() -> None:
+    def outcome(aid: str, action: str, agent: str | None, agent_class: str | None, hedged: bool = False) -> Claim:
+        value = {
+            "object": "launch vehicle",
+            "action": action,
+            "action_class": "destroyed",
+            "agent": agent,
+            "agent_class": agent_class,
+        }
+        return _claim(aid, "outcome", value, f"{action} by {agent}", hedged)
+
+    agree = [
+        _mention("a", outcome("a", "destroyed", "a coalition fighter", "air strike")),
+        _mention("b", outcome("b", "struck", "an aircraft from the coalition", "air strike")),
+    ]
+    event = fuse("ev", agree, ARTICLES)
+    assert event.fields["outcome:launch vehicle"].status in ("compatible", "corroborated")
+    assert not event.discrepancies
+    conflict = agree + [_mention("c", outcome("c", "burned", "Iraqi forces", "ground forces"))]
+    event = fuse("ev", conflict, ARTICLES)
+    assert event.fields["outcome:launch vehicle"].status == "disputed"
+    [discrepancy] = event.discrepancies
+    assert {p.value["agent_class"] for p in discrepancy.positions} == {"air strike", "ground forces"}
+
+
+def test_a_country_is_refined_by_a_town_in_it_and_two_towns_conflict() -> None:
+    syria = {"name": "Syria", "country_code": "SY", "geo_precision": 3, "feature": "PCLI", "lat": 35.0, "lon": 38.0}
+    rumalyn = {"name": "Rumaylan", "country_code": "SY", "geo_precision": 1, "lat": 36.86, "lon": 42.07}
+    rmelan = {"name": "Rmelan", "country_code": "SY", "geo_precision": 1, "lat": 36.87, "lon": 42.09}
+    mosul = {"name": "Mosul", "country_code": "IQ", "geo_precision": 1, "lat": 36.34, "lon": 43.13}
+    mentions = [
+        _mention("a", _claim("a", "location", syria, "Syria")),
+        _mention("b", _claim("b", "location", rumalyn, "Rumalyn")),
+        _mention("c", _claim("c", "location", rmelan, "Rmelan")),
+    ]
+    location = fuse("ev", mentions, ARTICLES).fields["location"]
+    assert location.status == "compatible"
+    assert location.value["geo_precision"] == 1 and location.value["name"] in ("Rumaylan", "Rmelan")
+    assert "Syria" in location.value["refines"]
+    mentions.append(_mention("c", _claim("c", "location", mosul, "Mosul")))
+    assert fuse("ev", mentions, ARTICLES).fields["location"].status == "disputed"
+
+
+def test_hedged_single_source_is_doubtful() -> None:
+    mentions = [_mention("a", _claim("a", "responsibility", {"status": "claimed", "actor": "KH"}, "reportedly", True))]
+    fused = fuse("ev", mentions, ARTICLES).fields["responsibility"]
+    assert fused.status == "single-source" and fused.hedged
+    assert fused.credibility == 4
+
+
+def test_a_rewrite_counts_once_and_names_its_original() -> None:
+    rewrite_text = WIRE.replace("were fired on Sunday", "were launched on Sunday") + " Officials gave no details."
+    articles = {
+        "wire": _article("wire", WIRE, "Wire", "2024-04-21"),
+        "copy": _article("copy", rewrite_text, "Copy Desk", "2024-04-22"),
+        "own": _article("own", ARTICLES["a"].text, "Task & Purpose"),
+    }
+    sources = {s.article_id: s for s in sources_of(["wire", "copy", "own"], articles)}
+    assert sources["copy"].derived_from == "wire"
+    assert sources["copy"].origin == sources["wire"].origin == "wire"
+    assert sources["own"].derived_from is None
+    mentions = [
+        _mention("wire", _claim("wire", "injured:personnel", {"min": 0, "max": 0}, "No US personnel were hurt")),
+        _mention("copy", _claim("copy", "injured:personnel", {"min": 0, "max": 0}, "No US personnel were hurt")),
+    ]
+    fused = fuse("ev", mentions, articles).fields["injured:personnel"]
+    assert fused.independent_sources == 1
+    assert fused.status == "single-source"
+
+
+def test_a_claim_through_a_cited_wire_counts_as_that_wire() -> None:
+    reuters = Speaker("Reuters", "media outlet", via=Speaker("Iraqi security sources", "anonymous source"))
+    mentions = [
+        _mention("a", _claim("a", "weapon", "rocket", "rockets", speaker=reuters)),
+        _mention("b", _claim("b", "weapon", "rocket", "rockets", speaker=Speaker("Reuters", "media outlet"))),
+    ]
+    assert fuse("ev", mentions, ARTICLES).fields["weapon"].independent_sources == 1
