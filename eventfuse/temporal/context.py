@@ -73,29 +73,40 @@ class Context:
     def tense(self, start: int, end: int) -> str | None:
         """'past', 'future' or None from the nearest tense cue in the clause around ``start:end``."""
         begin, stop = self.sentence(start)
-        left = _WORD.findall(self.text[begin:start])[-12:]
-        for word in reversed(left):
-            verdict = _cue(word)
+        left = [w.lower() for w in _WORD.findall(self.text[begin:start])[-12:]]
+        for i in range(len(left) - 1, -1, -1):
+            if left[i] in _CLAUSE_BREAK:
+                break
+            verdict = _cue(left, i)
             if verdict:
                 return verdict
-            if word.lower() in _CLAUSE_BREAK:
+        right = [w.lower() for w in _WORD.findall(self.text[end:stop])[:8]]
+        for i, word in enumerate(right):
+            if word in _CLAUSE_BREAK:
                 break
-        right = _WORD.findall(self.text[end:stop])[:8]
-        for word in right:
-            if word.lower() in _CLAUSE_BREAK:
-                break
-            verdict = _cue(word)
+            verdict = _cue(right, i)
             if verdict:
                 return verdict
         return None
 
 
-def _cue(word: str) -> str | None:
-    low = word.lower()
+_MODALS = frozenset({"will", "would", "could", "should", "may", "might", "must", "can", "shall", "to"})
+_SCHEDULE = frozenset({"expected", "scheduled", "due", "slated", "set", "planned", "supposed"})
+
+
+def _cue(words: list[str], i: int) -> str | None:
+    """The tense ``words[i]`` signals, looking at its neighbours for "was due to", "is set to", "to be held"."""
+    low = words[i]
+    before = words[i - 1] if i > 0 else ""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if low in _SCHEDULE:
+        if low in ("set", "supposed", "planned") and after != "to":
+            return "past" if low == "planned" else None
+        return "past" if before in ("was", "were", "had") else "future"
     if low in FUTURE_CUES or low.endswith("'ll") or low == "won't":
         return "future"
-    if low in PAST_CUES:
-        return "past"
-    if len(low) > 4 and low.endswith("ed") and low not in NOT_PAST_ED:
+    if low in PAST_CUES or (len(low) > 4 and low.endswith("ed") and low not in NOT_PAST_ED):
+        if before == "be" and i > 1 and words[i - 2] in _MODALS:
+            return "future"  # "to be published", "will be held"
         return "past"
     return None

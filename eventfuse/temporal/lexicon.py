@@ -78,10 +78,7 @@ MODS: dict[str, str] = {
 }  # fmt: skip
 
 # Tense cues for resolving a bare "Friday" or "in December": the nearest cue in the sentence wins.
-FUTURE_CUES = frozenset(
-    "will 'll shall wo going expected scheduled planned plans plan slated due upcoming next "
-    "intends aims hopes would-be tomorrow".split()
-)
+FUTURE_CUES = frozenset("will 'll shall wo going plans plan upcoming next intends aims hopes would-be tomorrow".split())
 PAST_CUES = frozenset(
     "was were had did said told ago last earlier previously been took came went made fought hit struck "
     "shot held met left began saw found gave got led fell ran won lost sent spent brought thought knew "

@@ -47,6 +47,7 @@ class Reading:
     start: int | None = None
     end: int | None = None
     day_level: bool = False  # a single day without a clock time, so a clock time may attach to it
+    anaphoric: bool = False  # computed from the reference time: it does not become the reference itself
 
 
 Normaliser = Callable[[re.Match[str], Context], Reading | None]
@@ -120,7 +121,8 @@ def _month_year(ctx: Context, month: int, start: int, end: int) -> int:
         return max(c for c in options if c <= this_month).year
     if tense == "future":
         return min(c for c in options if c >= this_month).year
-    return dct.year
+    # no tense cue: the nearest such month, the earlier one on a tie
+    return min(options, key=lambda c: (abs((c - this_month).days), c > this_month)).year
 
 
 def _weekday_date(ctx: Context, weekday: int, rel: str, start: int, end: int) -> date:
@@ -199,8 +201,10 @@ def _month_year_rule(m: re.Match[str], ctx: Context) -> Reading | None:
 
 
 def _two_digit_year(yy: int, ctx: Context) -> int:
-    pivot = (ctx.dct.year % 100) if ctx.dct else 30
-    return (1900 if yy > pivot + 5 else 2000) + yy
+    """'98 or "the nineties": the century that puts the year at most ten years after the DCT."""
+    now = ctx.dct.year if ctx.dct else 2030
+    year = now - now % 100 + yy
+    return year - 100 if year > now + 10 else year
 
 
 def _month_only(m: re.Match[str], ctx: Context) -> Reading | None:
@@ -300,20 +304,23 @@ def _quarter(m: re.Match[str], ctx: Context) -> Reading | None:
 def _fiscal_period(m: re.Match[str], ctx: Context) -> Reading | None:
     """'the quarter', 'the latest quarter', 'the year-ago period': the last quarter reported on."""
     which = _norm(_group(m, "which"))
-    if ctx.ref is not None and ctx.ref[1] == "quarter":
-        current = ctx.ref[0]
-    else:
-        dct = ctx.anchor()
-        current = add_months(date(dct.year, dct.month, 1), -3)
-    if which in ("year ago", "year earlier", "year before", "prior year", "last year's", "previous year's"):
-        current = add_months(current, -12)
-        return Reading("DATE", fmt(current, "quarter"))
-    return Reading("DATE", fmt(current, "quarter"))
+    year_text = _group(m, "yr")
+    dct = ctx.anchor()
+    reported = add_months(date(dct.year, dct.month, 1), -3)  # the last full quarter before the DCT
+    if year_text:
+        return Reading("DATE", f"{year_text}-Q{(reported.month - 1) // 3 + 1}")
+    if which in ("year ago", "year earlier", "year before", "prior year"):
+        return Reading("DATE", fmt(add_months(reported, -12), "quarter"))
+    if not which and ctx.ref is not None and ctx.ref[1] == "quarter":
+        return Reading("DATE", fmt(ctx.ref[0], "quarter"), anaphoric=True)
+    return Reading("DATE", fmt(reported, "quarter"))
 
 
 def _year_earlier(m: re.Match[str], ctx: Context) -> Reading | None:
-    ref_day, grain = ctx.reference()
-    return Reading("DATE", fmt(shift(ref_day, "year", -1), grain if grain != "day" else "year"))
+    """'year-earlier results': the same period a year before the quarter under discussion, else last year."""
+    if ctx.ref is not None and ctx.ref[1] in ("quarter", "half", "month"):
+        return Reading("DATE", fmt(shift(ctx.ref[0], "year", -1), ctx.ref[1]), anaphoric=True)
+    return Reading("DATE", str(ctx.anchor().year - 1))
 
 
 def _weekday(m: re.Match[str], ctx: Context) -> Reading | None:
@@ -365,9 +372,8 @@ def _relative_unit(m: re.Match[str], ctx: Context) -> Reading | None:
             return None
         ref_day, ref_grain = ctx.reference()
         step = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1}.get(rel, 0)
-        grain = unit if unit != "weekend" else "weekend"
-        value = fmt(shift(ref_day, unit, step), grain)
-        return Reading("DATE", value, mod=mod, day_level=unit == "day" and mod is None)
+        value = fmt(shift(ref_day, unit, step), unit)
+        return Reading("DATE", value, mod=mod, day_level=unit == "day" and mod is None, anaphoric=True)
     dct = ctx.anchor()
     if rel in ("this past", "the past", "the last") and unit == "week":
         return Reading("DATE", fmt(dct - timedelta(days=3), "week"), mod=mod)
@@ -396,7 +402,8 @@ def _relative_part_of_day(rel: str, pod: str, ctx: Context, mod: str | None) -> 
         if grain != "day":
             return None
         step = 1 if rel in ("the following", "the next") else (-1 if rel in ("the previous", "the preceding") else 0)
-        return Reading("TIME", f"{(ref_day + timedelta(days=step)).isoformat()}T{code}", mod=mod)
+        day = ref_day + timedelta(days=step)
+        return Reading("TIME", f"{day.isoformat()}T{code}", mod=mod, anaphoric=True)
     dct = ctx.anchor()
     offsets = {"this": 0, "last": -1, "the previous": -1, "next": 1, "tomorrow": 1, "yesterday": -1}
     if rel not in offsets:
@@ -568,6 +575,8 @@ def _quantity(m: re.Match[str], ctx: Context) -> Reading | None:
     unit = _unit_of(m["unit"])
     num_text = _norm(m["num"])
     amount = number_value(num_text)
+    if re.fullmatch(r"1[6-9]\d\d|20\d\d", num_text) and not m["unit"].lower().endswith("s"):
+        return None  # "the 1988 quarter" is a date, not 1988 quarters
     if amount is not None and (m["half"] or m["half2"]):
         amount += 0.5
     qmod = _group(m, "qmod") or _group(m, "qmod2")
@@ -579,7 +588,7 @@ def _quantity(m: re.Match[str], ctx: Context) -> Reading | None:
     if direction and direction not in _DIRECTION_AGO:
         following = ctx.text[m.end() : m.end() + 2].lstrip(" ")
         clause_ends = not following or following[0] in ".,;:)\"'”’!?\n"
-        if direction in ("before", "after") and not clause_ends:
+        if (direction in ("before", "after") and not clause_ends) or unit in TIME_UNITS:
             return _duration_before_signal(amount, unit, mod, m)
         return _offset(ctx, amount, unit, -1 if direction in ("earlier", "before", "previously", "prior") else 1,
                        mod, anchor="reference")  # fmt: skip
@@ -587,6 +596,10 @@ def _quantity(m: re.Match[str], ctx: Context) -> Reading | None:
         return _offset(ctx, amount, unit, -1 if direction in ("ago", "back") else 1, mod, anchor="dct")
     if unit == "weekend" and amount is None:
         return None
+    if num_text == "one" and unit == "day" and not (qmod or _group(m, "det") or _group(m, "rel")):
+        before = ctx.text[max(0, m.start() - 12) : m.start()].lower().split()
+        if before and before[-1] in ("will", "would", "could", "may", "might", "can", "shall", "should", "must"):
+            return Reading("DATE", "FUTURE_REF")  # "Islam will one day be ..."
     if num_text in ("a", "an", "one") and not (qmod or _group(m, "det") or _group(m, "rel")):
         before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
         if re.search(r"(?:once|twice|times|\bper|\d|%)\s*$", before):
@@ -625,7 +638,7 @@ def _offset(ctx: Context, amount: float | None, unit: str, sign: int, mod: str |
         moved, unit_grain = base + timedelta(days=sign * whole), "day"
     elif unit in ("week", "weekend", "fortnight"):
         days = 7 * amount * (2 if unit == "fortnight" else 1)
-        moved, unit_grain = base + timedelta(days=sign * round(days)), "week"
+        moved, unit_grain = base + timedelta(days=sign * round(days)), "day"
     else:
         moved = add_months(base, sign * whole * months.get(unit, 12))
         unit_grain = unit if unit in ("month", "quarter", "year") else "year"
@@ -773,7 +786,8 @@ RULES: list[Rule] = [
         "fiscal_period",
         _rx(
             r"\bthe\s+(?:(?P<which>latest|most\s+recent|just[- ]ended|just[- ]completed|year[- ]ago|year[- ]earlier"
-            r"|year[- ]before|prior[- ]year|same|comparable|latest\s+fiscal|fiscal)\s+)?(?:quarter|period)(?![\w-])"
+            r"|year[- ]before|prior[- ]year|same|comparable|latest\s+fiscal|fiscal|(?P<yr>(?:19|20)\d\d))\s+)?"
+            r"(?:quarter|period)(?![\w-])"
         ),
         _fiscal_period,
     ),
@@ -898,26 +912,23 @@ RULES: list[Rule] = [
         "present_ref",
         _rx(
             r"\b(?:right\s+now|just\s+now|now|nowadays|currently|presently|at\s+present|at\s+the\s+moment"
-            r"|these\s+days|the\s+present|current)(?![\w-])(?<!now-)"
+            r"|these\s+days|the\s+present(?:\s+time)?)(?![\w-])(?<!now-)"
         ),
         _ref("PRESENT_REF"),
     ),
     Rule(
         "past_ref",
-        _rx(r"\b(?:recently|lately|formerly|previously|the\s+past|recent|not\s+long\s+ago|long\s+ago)(?![\w-])"),
+        _rx(r"\b(?:recently|lately|the\s+past|not\s+long\s+ago)(?![\w-])"),
         _ref("PAST_REF"),
     ),
     Rule(
         "future_ref",
-        _rx(r"\b(?:soon|the\s+(?:near\s+|distant\s+)?future|future)(?![\w-])"),
+        _rx(r"\bthe\s+(?:near\s+|distant\s+|foreseeable\s+)?future(?![\w-])"),
         _ref("FUTURE_REF"),
     ),
     Rule(
         "set_word",
-        _rx(
-            r"\b(?P<w>daily|nightly|weekly|monthly|annually|yearly|hourly|quarterly|biweekly|bimonthly"
-            r"|semi-?annually)(?![\w-])"
-        ),
+        _rx(r"\b(?P<w>daily|nightly|weekly|monthly|yearly|hourly|biweekly|bimonthly)(?![\w-])"),
         _set_word,
     ),
     Rule(

@@ -41,7 +41,7 @@ def _candidates(text: str) -> list[_Candidate]:
         for m in rule.pattern.finditer(text):
             if m.end() <= m.start():
                 continue
-            if any((m.groupdict().get(g) or "a")[0].islower() for g in rule.capitalised):
+            if any((m.groupdict().get(g) or "A")[0].islower() for g in rule.capitalised):
                 continue
             found.append((m.start(), m.end(), priority, rule, m))
     found.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
@@ -86,7 +86,7 @@ def find_timexes(text: str, dct: str | None, *, timezone: str | None = None) -> 
                 reading, end = merged
         last_end = end
         results.append(_to_time_value(text, start, end, reading, ctx))
-        if reading.type in ("DATE", "TIME") and reading.value:
+        if reading.type in ("DATE", "TIME") and reading.value and not reading.anaphoric:
             point = parse_point(reading.value)
             if point is not None:
                 ctx.ref = point
