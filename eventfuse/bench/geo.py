@@ -1,0 +1,133 @@
+"""Geocoding benchmark on LGL and GeoVirus: resolution given the gold toponym spans, and detection plus resolution.
+
+Hands on, per corpus, Acc@161km, mean and median error, the CamCoder AUC, end-to-end P/R/F1 and resolution speed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import BenchDataError
+from . import require_dir
+
+log = logging.getLogger(__name__)
+
+ANCHORS: dict[str, str] = {
+    "lgl acc161 (gold spans)": "Mordecai 3: 82.7 (Halterman 2023, 967 toponyms)",
+    "lgl acc161 (end to end)": "CamCoder 76, Edinburgh 76, CLAVIN 71, population baseline 70 (Gritta et al. 2018)",
+    "geovirus acc161 (end to end)": "CamCoder 82, Edinburgh 78, CLAVIN 79, population baseline 80 (Gritta et al. 2018)",
+    "target": "acc161 >= 0.85 on LGL and >= 0.90 on GeoVirus with the embedded gazetteer",
+}
+ACC_KM = 161.0
+EARTH_HALF_CIRCUMFERENCE_KM = 20039.0
+
+
+def auc(errors_km: list[float]) -> float:
+    """Area under the sorted curve of log(1 + error) normalised by log(20039), as in CamCoder (lower is better)."""
+    if len(errors_km) < 2:
+        return math.log1p(errors_km[0]) / math.log(EARTH_HALF_CIRCUMFERENCE_KM) if errors_km else 0.0
+    logs = sorted(math.log1p(e) for e in errors_km)
+    area = sum((a + b) / 2 for a, b in zip(logs, logs[1:], strict=False))
+    return area / (math.log(EARTH_HALF_CIRCUMFERENCE_KM) * (len(logs) - 1))
+
+
+def _load(path: Path, limit: int | None) -> list[dict[str, Any]]:
+    docs = []
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                record["text"], record["toponyms"]  # noqa: B018 - both fields are required
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise BenchDataError(f"{path}:{number}: not a geo benchmark record ({exc})") from exc
+            docs.append(record)
+            if limit is not None and len(docs) >= limit:
+                break
+    return docs
+
+
+def evaluate_corpus(docs: list[dict[str, Any]], gazetteer: Any, nlp: Any | None) -> dict[str, float | int]:
+    from ..geo import find_toponyms, resolve_places
+    from ..geo.gazetteer import haversine_km
+
+    errors: list[float] = []
+    resolve_seconds = 0.0
+    tp_pred = n_pred = tp_gold = n_gold = 0
+    for doc in docs:
+        text = doc["text"]
+        gold = [t for t in doc["toponyms"] if 0 <= t["start"] < t["end"] <= len(text)]
+        spans = [(t["start"], t["end"]) for t in gold]
+        started = time.perf_counter()
+        places = resolve_places(text, spans, gazetteer)
+        resolve_seconds += time.perf_counter() - started
+        for toponym, place in zip(gold, places, strict=True):
+            if toponym.get("lat") is None or toponym.get("lon") is None:
+                continue
+            if place.lat is None or place.lon is None:
+                errors.append(EARTH_HALF_CIRCUMFERENCE_KM)  # an unresolved toponym counts as the worst error
+            else:
+                errors.append(haversine_km(place.lat, place.lon, toponym["lat"], toponym["lon"]))
+        if nlp is None:
+            continue
+        located_gold = [t for t in gold if t.get("lat") is not None and t.get("lon") is not None]
+        unlocated_gold = [t for t in gold if t.get("lat") is None or t.get("lon") is None]
+        predicted = [p for p in resolve_places(text, find_toponyms(nlp(text)), gazetteer) if p.lat is not None]
+        matched_gold: set[int] = set()
+        for place in predicted:
+            overlapping = [
+                (i, t) for i, t in enumerate(located_gold) if t["start"] < place.end and place.start < t["end"]
+            ]
+            if not overlapping and any(t["start"] < place.end and place.start < t["end"] for t in unlocated_gold):
+                continue  # the gold place has no coordinates: neither right nor wrong
+            n_pred += 1
+            hits = [i for i, t in overlapping if haversine_km(place.lat, place.lon, t["lat"], t["lon"]) <= ACC_KM]
+            if hits:
+                tp_pred += 1
+                matched_gold.update(hits)
+        n_gold += len(located_gold)
+        tp_gold += len(matched_gold)
+    n = len(errors)
+    precision = tp_pred / n_pred if n_pred else 0.0
+    recall = tp_gold / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "acc161": round(sum(1 for e in errors if e <= ACC_KM) / n, 4) if n else 0.0,
+        "mean_km": round(statistics.fmean(errors), 1) if n else 0.0,
+        "median_km": round(statistics.median(errors), 1) if n else 0.0,
+        "auc": round(auc(errors), 4) if n else 0.0,
+        "e2e_p": round(precision, 4),
+        "e2e_r": round(recall, 4),
+        "e2e_f1": round(f1, 4),
+        "n": n,
+        "docs": len(docs),
+        "ms_per_article": round(1000 * resolve_seconds / max(1, len(docs)), 2),
+    }
+
+
+def run(data_dir: Path, *, limit: int | None = None, end_to_end: bool = True) -> dict[str, Any]:
+    """Figures per corpus file (``*.jsonl``) of ``data_dir``; ``limit`` caps the documents read per corpus."""
+    from ..geo import Gazetteer
+
+    files = require_dir(data_dir, "*.jsonl")
+    started = time.perf_counter()
+    gazetteer = Gazetteer.open()
+    startup = time.perf_counter() - started
+    nlp = None
+    if end_to_end:
+        from ..nlp import load_model
+
+        nlp = load_model()
+    corpora = {}
+    for path in files:
+        docs = _load(path, limit)
+        if docs:
+            corpora[path.stem] = evaluate_corpus(docs, gazetteer, nlp)
+    return {"corpora": corpora, "gazetteer_open_seconds": round(startup, 2)}

@@ -1,0 +1,78 @@
+"""Tests of toponym resolution, relative descriptions, detection and roles on seed-like texts."""
+
+from __future__ import annotations
+
+import re
+
+from eventfuse.geo import Gazetteer, assign_roles, find_toponyms, resolve_places
+from eventfuse.geo.gazetteer import haversine_km
+
+
+def spans_of(text: str, *names: str) -> list[tuple[int, int]]:
+    return sorted((m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), text))
+
+
+def test_city_state_pattern_resolves_long_beach_to_the_us(gazetteer: Gazetteer) -> None:
+    text = "Police in Long Beach, CA said the shooting happened downtown."
+    (place,) = resolve_places(text, spans_of(text, "Long Beach"), gazetteer)
+    assert place.country_code == "US" and place.admin1 == "California" and place.geo_precision == 1
+
+
+def test_unresolvable_name_keeps_the_others(gazetteer: Gazetteer) -> None:
+    text = "Shells fell on Mosul and on Qqxzyvw, then on Kirkuk."
+    places = resolve_places(text, spans_of(text, "Mosul", "Qqxzyvw", "Kirkuk"), gazetteer)
+    assert [p.country_code for p in places] == ["IQ", None, "IQ"]
+    assert places[1].lat is None and places[1].reason
+
+
+def test_relative_description_gives_an_approximate_point(gazetteer: Gazetteer) -> None:
+    text = "The rockets were fired from the town of Zummar, northwest from Mosul and close to the Syrian border."
+    zummar, mosul = resolve_places(text, spans_of(text, "Zummar", "Mosul"), gazetteer)
+    assert zummar.lat is not None and zummar.geo_precision in (2, 3)
+    assert "Mosul" in (zummar.reason or "") and zummar.country_code == "IQ"
+    assert haversine_km(zummar.lat, zummar.lon, mosul.lat, mosul.lon) < 60
+
+
+def test_region_and_border_description(gazetteer: Gazetteer) -> None:
+    text = (
+        "The attack was launched toward the Kharab al-Jir base in Syria. The base, located in northeastern Syria "
+        "near the Iraqi border, is used by American troops."
+    )
+    base = resolve_places(text, spans_of(text, "Kharab al-Jir"), gazetteer)[0]
+    assert base.country_code == "SY" and base.geo_precision == 3
+    assert "northeastern" in (base.reason or "") and "Iraq" in (base.reason or "")
+    assert base.lat > 36 and base.lon > 40
+
+
+def test_context_country_picks_the_right_homonym(gazetteer: Gazetteer) -> None:
+    text = "Dublin police said the suspect fled toward Columbus, Ohio."
+    dublin = resolve_places(text, spans_of(text, "Dublin", "Columbus", "Ohio"), gazetteer)[0]
+    assert dublin.country_code == "US"
+
+
+def test_find_toponyms_skips_adjectival_and_context_regions(gazetteer: Gazetteer) -> None:
+    from eventfuse.nlp import load_model
+
+    text = (
+        "Iraqi militants fired rockets at U.S. forces in the Middle East. The rockets were fired from the town of "
+        "Zummar toward the Kharab al-Jir base in Syria."
+    )
+    found = {text[s:e] for s, e in find_toponyms(load_model()(text))}
+    assert "Zummar" in found and "Kharab al-Jir" in found and "Syria" in found
+    assert "U.S." not in found and "Middle East" not in found and "Iraqi" not in found
+
+
+def test_roles_origin_target_mentioned(gazetteer: Gazetteer) -> None:
+    text = (
+        "Five rockets were launched from inside Iraq at a U.S. base inside northeastern Syria. "
+        "The rockets were fired from the town of Zummar toward the Kharab al-Jir base. "
+        "Officials in Baghdad condemned the attack."
+    )
+    spans = spans_of(text, "Iraq", "Syria", "Zummar", "Kharab al-Jir", "Baghdad")
+    places = resolve_places(text, spans, gazetteer)
+    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.]+\.", text)]
+    roles = {p.name: p.role for p in assign_roles(text, places, sentences)}
+    assert roles["Zummar"] == "origin"
+    assert roles["Kharab al-Jir"] == "target"
+    assert roles["Iraq"] == "mentioned" and roles["Syria"] == "mentioned"  # finer places hold those roles
+    assert roles["Baghdad"] == "mentioned"
