@@ -16,6 +16,7 @@ from ..errors import BenchDataError
 # name -> module; a benchmark is listed here once its module exists.
 BENCHMARKS: dict[str, str] = {
     "time": "eventfuse.bench.time",
+    "geo": "eventfuse.bench.geo",
 }
 
 
