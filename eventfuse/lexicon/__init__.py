@@ -90,21 +90,23 @@ class Lexicon:
 
     def __post_init__(self) -> None:
         set_ = functools.partial(object.__setattr__, self)
-        # Later files win an alias both ways: the last actor that claims a key owns it.
-        owner: dict[tuple[bool, str], tuple[str, Actor]] = {}
+        # Later files win an alias: the last actor that claims a key owns it (every spelling is still indexed).
+        owner: dict[tuple[bool, str], Actor] = {}
+        spellings: list[tuple[tuple[bool, str], str]] = []
         by_normalised: dict[str, Actor] = {}
         short: dict[str, Actor] = {}
         for actor in self.actors:
             for alias in (actor.name, *actor.aliases):
-                if is_case_sensitive(alias):
-                    owner[(True, match_key(alias, casefold=False))] = (alias, actor)
-                    short[match_key(alias, casefold=False)] = actor
-                else:
-                    owner[(False, match_key(alias, casefold=True))] = (alias, actor)
-                    norm = normalise_name(alias)
-                    if norm:
-                        by_normalised[norm] = actor
-        set_("_actor_index", PhraseIndex(owner.values(), exclude_prefixes=_EXCLUDED_PREFIXES))
+                sensitive = is_case_sensitive(alias)
+                key = (sensitive, match_key(alias, casefold=not sensitive))
+                owner[key] = actor
+                spellings.append((key, alias))
+                if sensitive:
+                    short[key[1]] = actor
+                elif norm := normalise_name(alias):
+                    by_normalised[norm] = actor
+        entries = [(alias, owner[key]) for key, alias in spellings]
+        set_("_actor_index", PhraseIndex(entries, exclude_prefixes=_EXCLUDED_PREFIXES))
         set_("_by_name", {a.name: a for a in self.actors})
         set_("_by_normalised", by_normalised)
         set_("_short_aliases", short)
@@ -145,7 +147,7 @@ class Lexicon:
     # ----- actors -----
     def find_actors(self, text: str) -> list[ActorMatch]:
         """Every actor alias in ``text``: word-bounded, longest first, no overlaps; short acronyms case-sensitive."""
-        return [ActorMatch(m.start, m.end, m.surface, m.values[-1]) for m in self._actor_index.find(text)]
+        return [ActorMatch(m.start, m.end, m.surface, m.values[0]) for m in self._actor_index.find(text)]
 
     def actor(self, name: str) -> Actor | None:
         """The actor with this canonical name, or None."""

@@ -15,9 +15,10 @@ from eventfuse.lexicon.records import PhraseMatch
 V = TypeVar("V")
 
 _END = ""
+_APOS = "\x01"  # marker: an apostrophe may come next (Kata'ib); kept off the path so Kataib shares it
 _APOS_UNIT = "\x00'"
 _SEP_UNIT = "\x00 "
-_UNIT_RE = {_APOS_UNIT: "'?", _SEP_UNIT: r"[\s\-]+"}
+_UNIT_RE = {_SEP_UNIT: r"[\s\-]+"}
 
 
 def is_case_sensitive(phrase: str) -> bool:
@@ -52,12 +53,14 @@ def _units(phrase: str, casefold: bool) -> list[str]:
 
 def _trie_regex(node: dict[str, Any]) -> str:
     alternatives = []
-    for unit in sorted(k for k in node if k != _END):
+    for unit in sorted(k for k in node if k not in (_END, _APOS)):
         head = _UNIT_RE.get(unit) or re.escape(unit)
         alternatives.append(head + _trie_regex(node[unit]))
     if not alternatives:
         return ""
     body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    if _APOS in node:
+        body = "'?" + body
     if _END in node:
         body = "(?:" + body + ")?"
     return body
@@ -68,6 +71,9 @@ def _build_trie(phrases: Iterable[str], casefold: bool) -> dict[str, Any]:
     for phrase in phrases:
         node = root
         for unit in _units(phrase, casefold):
+            if unit == _APOS_UNIT:
+                node[_APOS] = {}
+                continue
             node = node.setdefault(unit, {})
         node[_END] = {}
     return root
