@@ -91,6 +91,7 @@ class Context:
 
 
 _MODALS = frozenset({"will", "would", "could", "should", "may", "might", "must", "can", "shall", "to"})
+_TO_FUTURE = frozenset({"is", "are", "am", "going", "likely", "ready", "about", "plans", "plan", "wants", "hopes"})
 _SCHEDULE = frozenset({"expected", "scheduled", "due", "slated", "set", "planned", "supposed"})
 
 
@@ -101,8 +102,12 @@ def _cue(words: list[str], i: int) -> str | None:
     after = words[i + 1] if i + 1 < len(words) else ""
     if low in _SCHEDULE:
         if low in ("set", "supposed", "planned") and after != "to":
-            return "past" if low == "planned" else None
+            return None
         return "past" if before in ("was", "were", "had") else "future"
+    if low == "to" and before in _TO_FUTURE:
+        return "future"  # "is to resume", "likely to meet"
+    if low == "soon" and before == "as" or low == "early" and before == "as" and after == "as":
+        return "future"  # "as soon as Tuesday", "as early as Tuesday"
     if low in FUTURE_CUES or low.endswith("'ll") or low == "won't":
         return "future"
     if low in PAST_CUES or (len(low) > 4 and low.endswith("ed") and low not in NOT_PAST_ED):

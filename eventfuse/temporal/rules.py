@@ -6,7 +6,7 @@ Hands ``tagger`` the rule table ``RULES``; each normaliser turns a match into a 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -61,6 +61,19 @@ class Rule:
     capitalised: tuple[str, ...] = ()  # groups that must start with a capital (May, March, Sunday)
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """Word kinds every match of a rule contains, and how far the match may reach around them.
+
+    The tagger runs a rule's full pattern only in windows around its anchor words: most of an article
+    has no month, weekday or unit word, and the full patterns are slow to try at every position.
+    """
+
+    kinds: tuple[str, ...]
+    before: int
+    after: int
+
+
 # ---------------------------------------------------------------- shared fragments
 
 _PMOD = (
@@ -94,17 +107,31 @@ def _group(m: re.Match[str], name: str) -> str | None:
 # ---------------------------------------------------------------- year choice by tense
 
 
-def _pick(ctx: Context, candidates: list[date], start: int, end: int, *, same_default: date | None = None) -> date:
-    """Choose among candidate dates by the clause's tense: past -> latest not after the DCT,
-    future -> earliest not before it, no cue -> ``same_default`` or the nearest."""
-    dct = ctx.anchor()
+# A date written without its year lies within about eight months of the DCT; the clause's tense only
+# chooses between the candidates inside that window (measured on TimeBank: tense alone misleads
+# "said it would close Feb. 10" and "to be published in early November").
+_TENSE_WINDOW_DAYS = 240
+
+
+def _pick(
+    ctx: Context,
+    candidates: list[date],
+    start: int,
+    end: int,
+    *,
+    same_default: date | None = None,
+    now: date | None = None,
+) -> date:
+    """Choose among candidate dates: by the clause's tense (past -> latest not after the DCT, future ->
+    earliest not before it) within the window, else ``same_default`` or the nearest."""
+    dct = now or ctx.anchor()
     tense = ctx.tense(start, end)
     if tense == "past":
-        past = [c for c in candidates if c <= dct]
+        past = [c for c in candidates if c <= dct and (dct - c).days <= _TENSE_WINDOW_DAYS]
         if past:
             return max(past)
     elif tense == "future":
-        future = [c for c in candidates if c >= dct]
+        future = [c for c in candidates if c >= dct and (c - dct).days <= _TENSE_WINDOW_DAYS]
         if future:
             return min(future)
     if same_default is not None:
@@ -113,16 +140,11 @@ def _pick(ctx: Context, candidates: list[date], start: int, end: int, *, same_de
 
 
 def _month_year(ctx: Context, month: int, start: int, end: int) -> int:
+    """The year of a bare month name ("in December"), compared month to month with the DCT."""
     dct = ctx.anchor()
-    options = [date(dct.year + k, month, 1) for k in (-1, 0, 1)]
-    this_month = date(dct.year, dct.month, 1)
-    tense = ctx.tense(start, end)
-    if tense == "past":
-        return max(c for c in options if c <= this_month).year
-    if tense == "future":
-        return min(c for c in options if c >= this_month).year
-    # no tense cue: the nearest such month, the earlier one on a tie
-    return min(options, key=lambda c: (abs((c - this_month).days), c > this_month)).year
+    this_month = date(dct.year, dct.month, 15)
+    options = [date(dct.year + k, month, 15) for k in (-1, 0, 1)]
+    return _pick(ctx, options, start, end, now=this_month).year
 
 
 def _weekday_date(ctx: Context, weekday: int, rel: str, start: int, end: int) -> date:
@@ -703,6 +725,22 @@ _COUNT_NOUNS = (
     r"|cars|vehicles|units|rockets|missiles|drones|shells|jobs|workers|employees|members|votes|acres|points"
 )
 
+_QUANTITY_PREFIX = (
+    rf"(?:{_QMOD}\s+)?(?:(?P<det>the|these|those|its|their|his|her|our)\s+)?"
+    r"(?:(?P<rel>past|last|next|first|final|coming|previous|following|remaining|preceding|latest|initial"
+    rf"|ensuing|subsequent|additional|other)\s+)?(?:{_QMOD.replace('qmod', 'qmod2')}\s+)?"
+)
+_QUANTITY_CORE = (
+    rf"\b{_NUMBER}(?P<half>{HALF})?[\s-]+(?:(?:more|additional|full|straight|consecutive|long|whole|extra"
+    rf"|successive|short)\s+)?(?P<unit>{UNIT_ANY})(?P<half2>{HALF})?(?![\w-])(?P<orso>\s+or\s+so)?"
+    r"(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|back|previously|prior)(?![\w-]))?"
+)
+# Searching for the quantity alone is fast; its optional prefix ("more than", "the past") is then found
+# by matching backwards from it (PREFIXES), since trying the prefix at every position is slow.
+PREFIXES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "quantity": (_rx(_QUANTITY_CORE), _rx(r"(?<![\w-])" + _QUANTITY_PREFIX + r"\Z")),
+}
+
 RULES: list[Rule] = [
     Rule(
         "iso",
@@ -712,7 +750,7 @@ RULES: list[Rule] = [
     Rule("numeric_date", _rx(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])"), _numeric_date),
     Rule(
         "month_day",
-        _rx(rf"\b(?:{_PMOD}\s+(?:on\s+)?)?{_WD_GROUP}(?:the\s+)?(?P<month>{MONTH})\s*{_DAY}(?:,?\s*{_ANY_YEAR})?"),
+        _rx(rf"\b(?:{_PMOD}\s+(?:on\s+)?)?{_WD_GROUP}(?P<month>{MONTH})\s*{_DAY}(?:,?\s*{_ANY_YEAR})?"),
         _month_day,
         ("month", "wd"),
     ),
@@ -807,7 +845,8 @@ RULES: list[Rule] = [
         _rx(
             r"\b(?:(?:every|each)\s+)?(?P<wd>Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays"
             r"|(?<=every )(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-            r"|(?<=each )(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))"
+            r"|(?<=each )(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+            r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?=\s+(?:mornings|afternoons|evenings|nights)))"
             r"(?:\s+(?P<pod>mornings?|afternoons?|evenings?|nights?))?(?![\w-])"
         ),
         _weekday_set,
@@ -882,18 +921,7 @@ RULES: list[Rule] = [
         ),
         _clock,
     ),
-    Rule(
-        "quantity",
-        _rx(
-            rf"\b(?:{_QMOD}\s+)?(?:(?P<det>the|these|those|its|their|his|her|our)\s+)?"
-            r"(?:(?P<rel>past|last|next|first|final|coming|previous|following|remaining|preceding|latest|initial"
-            rf"|ensuing|subsequent|additional|other)\s+)?(?:{_QMOD.replace('qmod', 'qmod2')}\s+)?"
-            rf"{_NUMBER}(?P<half>{HALF})?[\s-]+(?:(?:more|additional|full|straight|consecutive|long|whole|extra"
-            rf"|successive|short)\s+)?(?P<unit>{UNIT_ANY})(?P<half2>{HALF})?(?![\w-])(?P<orso>\s+or\s+so)?"
-            r"(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|back|previously|prior)(?![\w-]))?"
-        ),
-        _quantity,
-    ),
+    Rule("quantity", _rx(_QUANTITY_PREFIX + _QUANTITY_CORE), _quantity),
     Rule(
         "long_adj",
         _rx(r"\b(?P<num>)(?P<unit>year|month|week|day|hour|decade|century)-long(?![\w-])(?P<half>)(?P<half2>)"),
@@ -940,3 +968,118 @@ RULES: list[Rule] = [
         _every,
     ),
 ]
+
+
+_UNIT_WORDS = (
+    "second seconds minute minutes hour hours day days night nights week weeks weekend weekends fortnight "
+    "fortnights month months quarter quarters year years decade decades century centuries millennium millennia"
+).split()
+# Anchor word kinds by lower-case word.
+_WORD_KINDS: dict[str, set[str]] = {}
+for _kind, _words in {
+    "unit": _UNIT_WORDS,
+    "relunit": _UNIT_WORDS + "morning afternoon evening night spring summer fall autumn winter".split(),
+    "season": "spring summer fall autumn winter".split(),
+    "spelled": "nineteen eighteen thousand".split(),
+    "century": ["century"],
+    "quarter": ["quarter", "half"],
+    "period": ["quarter", "period"],
+    "dayword": "today tonight yesterday tomorrow".split(),
+    "weekend": ["weekend"],
+    "holiday": "christmas year thanksgiving easter good day halloween".split(),
+    "clockword": "noon midnight midday".split(),
+    "present": "now nowadays currently presently present moment days".split(),
+    "past": "recently lately past ago".split(),
+    "future": ["future"],
+    "setword": "daily nightly weekly monthly yearly hourly biweekly bimonthly".split(),
+    "every": "every each per".split(),
+    "yearearlier": ["earlier", "ago"],
+    "clock": (
+        "m am pm gmt utc est edt cst cdt mst mdt pst pdt bst cet cest eet eest msk hours hrs h local clock "
+        "morning afternoon evening night"
+    ).split(),
+}.items():
+    for _word in _words:
+        _WORD_KINDS.setdefault(_word, set()).add(_kind)
+_MONTH_PREFIXES = frozenset("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())
+_WEEKDAY_PREFIXES = frozenset("Mon Tue Wed Thu Fri Sat Sun".split())
+_TOKEN = re.compile(r"[A-Za-z]+|\d+")
+
+
+def anchor_hits(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Where each kind of anchor word occurs, from one pass over the words of ``text``."""
+    hits: dict[str, list[tuple[int, int]]] = {}
+    for token in _TOKEN.finditer(text):
+        word = token.group()
+        first = word[0]
+        kinds: Iterable[str]
+        if first.isdigit():
+            end = token.end()
+            following = text[end : end + 1]
+            found = ["digit_clock"] if following in (":", ".") or following.isspace() else []
+            if len(word) == 4 and "1600" <= word <= "2099":
+                found.append("year")
+                if following == "-":
+                    found.append("iso")
+            if following == "/":
+                found.append("numeric")
+            if word.endswith("0") and following in ("s", "'", "’"):
+                found.append("decade")
+            kinds = found
+        elif first.isupper():
+            kinds = set(_WORD_KINDS.get(word.lower(), ()))
+            prefix = word[:3]
+            if prefix in _MONTH_PREFIXES:
+                kinds.add("month")
+            elif prefix in _WEEKDAY_PREFIXES:
+                kinds.add("weekday")
+        else:
+            kinds = _WORD_KINDS.get(word, ())
+            if not kinds:
+                if not word.endswith("ties"):
+                    continue
+                kinds = ("decade",)
+        if kinds:
+            span = token.span()
+            for kind in kinds:
+                hits.setdefault(kind, []).append(span)
+    return hits
+
+
+# The anchor of each rule, by rule name (a rule without one runs on the whole text).
+ANCHORS: dict[str, Anchor] = {
+    "iso": Anchor(("iso",), 0, 30),
+    "numeric_date": Anchor(("numeric",), 4, 10),
+    "month_day": Anchor(("month",), 70, 40),
+    "day_month": Anchor(("month",), 70, 40),
+    "month_year": Anchor(("month",), 70, 40),
+    "month": Anchor(("month",), 70, 40),
+    "year": Anchor(("year",), 50, 20),
+    "spelled_year": Anchor(("spelled",), 12, 45),
+    "decade": Anchor(("decade",), 40, 6),
+    "century": Anchor(("century",), 45, 10),
+    "quarter": Anchor(("quarter",), 90, 45),
+    "fiscal_period": Anchor(("period",), 50, 3),
+    "year_earlier": Anchor(("yearearlier",), 8, 3),
+    "weekday": Anchor(("weekday",), 45, 30),
+    "weekday_set": Anchor(("weekday",), 45, 30),
+    "day_word": Anchor(("dayword",), 40, 20),
+    "relative_unit": Anchor(("relunit",), 75, 15),
+    "the_weekend": Anchor(("weekend",), 5, 10),
+    "season": Anchor(("season",), 60, 20),
+    "season_bare": Anchor(("season",), 60, 20),
+    "holiday": Anchor(("holiday",), 40, 30),
+    "clock": Anchor(("clock",), 35, 40),
+    "clock24": Anchor(("clock",), 35, 40),
+    "clock_at": Anchor(("digit_clock",), 3, 30),
+    "clock_word": Anchor(("clockword",), 35, 30),
+    "clock_in_the": Anchor(("clock",), 35, 40),
+    "quantity": Anchor(("unit",), 40, 45),
+    "long_adj": Anchor(("unit",), 3, 10),
+    "vague_plural": Anchor(("unit",), 60, 10),
+    "present_ref": Anchor(("present",), 12, 12),
+    "past_ref": Anchor(("past",), 20, 4),
+    "future_ref": Anchor(("future",), 40, 3),
+    "set_word": Anchor(("setword",), 3, 3),
+    "every": Anchor(("every",), 3, 45),
+}

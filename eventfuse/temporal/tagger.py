@@ -6,12 +6,13 @@ Hands the pipeline ``TimeValue`` records (sorted, non-overlapping, exact spans) 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..errors import InputError
 from ..model import TimeValue
 from .calendar import parse_point, precision_of
 from .context import Context, NeedsDct, parse_dct
-from .rules import RULES, Reading, Rule
+from .rules import ANCHORS, PREFIXES, RULES, Anchor, Reading, Rule, anchor_hits
 
 UNRESOLVED_NOTE = "publication date unknown: relative expression left unresolved"
 NOT_RECOGNISED_NOTE = "no temporal expression recognised"
@@ -19,6 +20,7 @@ NOT_RECOGNISED_NOTE = "no temporal expression recognised"
 _JOIN_CLOCK_TO_DAY = re.compile(r"\s*,?\s*")
 _DAY_RULES = frozenset({"weekday", "day_word", "month_day", "day_month", "iso", "numeric_date"})
 _Candidate = tuple[int, int, int, Rule, re.Match[str]]
+_PREFIX_REACH = 60  # longest prefix: "no more than the past additional "
 
 
 def _unresolved_type(rule: Rule, m: re.Match[str]) -> str:
@@ -35,15 +37,54 @@ def _unresolved_type(rule: Rule, m: re.Match[str]) -> str:
     return "DATE"
 
 
+def _windows(hits: dict[str, list[tuple[int, int]]], anchor: Anchor, size: int) -> list[tuple[int, int]]:
+    """Merged text windows around the anchor words of a rule."""
+    spans = sorted(span for kind in anchor.kinds for span in hits.get(kind, ()))
+    windows: list[tuple[int, int]] = []
+    for start, end in spans:
+        lo, hi = max(0, start - anchor.before), min(size, end + anchor.after)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+        else:
+            windows.append((lo, hi))
+    return windows
+
+
+def _with_prefix(
+    text: str, rule: Rule, core_and_prefix: tuple[re.Pattern[str], re.Pattern[str]], lo: int, hi: int
+) -> Iterator[re.Match[str]]:
+    """Matches of ``rule`` found from its core pattern, extended leftwards over its optional prefix."""
+    core, prefix = core_and_prefix
+    for m in core.finditer(text, lo, hi):
+        before = prefix.search(text, max(0, m.start() - _PREFIX_REACH), m.start())
+        start = before.start() if before else m.start()
+        full = rule.pattern.match(text, start, hi) or rule.pattern.match(text, m.start(), hi)
+        if full is not None:
+            yield full
+
+
 def _candidates(text: str) -> list[_Candidate]:
     found: list[_Candidate] = []
+    seen: set[tuple[int, int, int]] = set()
+    hits = anchor_hits(text)
     for priority, rule in enumerate(RULES):
-        for m in rule.pattern.finditer(text):
-            if m.end() <= m.start():
-                continue
-            if any((m.groupdict().get(g) or "A")[0].islower() for g in rule.capitalised):
-                continue
-            found.append((m.start(), m.end(), priority, rule, m))
+        anchor = ANCHORS.get(rule.name)
+        windows = _windows(hits, anchor, len(text)) if anchor else [(0, len(text))]
+        core_and_prefix = PREFIXES.get(rule.name)
+        for lo, hi in windows:
+            if core_and_prefix:
+                matches = _with_prefix(text, rule, core_and_prefix, lo, hi)
+            else:
+                matches = rule.pattern.finditer(text, lo, hi)
+            for m in matches:
+                if m.end() <= m.start() or (m.end() == hi and hi < len(text)):
+                    continue  # empty, or maybe cut short by the window's end
+                if any((m.groupdict().get(g) or "A")[0].islower() for g in rule.capitalised):
+                    continue
+                if (m.start(), m.end(), priority) in seen:
+                    continue
+                seen.add((m.start(), m.end(), priority))
+                found.append((m.start(), m.end(), priority, rule, m))
     found.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
     return found
 
