@@ -29,7 +29,7 @@ def event_time(timexes: Sequence[TimeValue], *, prefer_near: int | None = None) 
     2. The finest precision wins: a day (or a clock time) beats a week, which beats a month.
     3. Among equally precise values, the one nearest ``prefer_near`` (a character offset, e.g. the
        event trigger) wins; without it the first in the text.
-    4. A day-level date and a clock time in the same mention combine into one TIME value
+    4. A day-level date (or part of day) and a clock time in the same mention combine into one TIME value
        ("Sunday" + "9:50 p.m. local time" -> "2024-04-21T21:50", precision 1), taking the clock's
        time zone and mod; its span covers both and its note names them.
     """
@@ -39,19 +39,15 @@ def event_time(timexes: Sequence[TimeValue], *, prefer_near: int | None = None) 
     if not usable:
         return None
     finest = min(tv.precision or 3 for tv in usable)
-    best_pool = [tv for tv in usable if tv.precision == finest]
-    if prefer_near is not None:
-        best = min(best_pool, key=lambda tv: (_distance(tv, prefer_near), tv.start))
-    else:
-        best = min(best_pool, key=lambda tv: tv.start)
-    if finest != 1 or best.value is None or _CLOCK.match(best.value):
-        return best
-    clocks = [tv for tv in usable if tv.value and _CLOCK.match(tv.value)]
-    if not clocks or not _DAY.match(best.value):
+    pool = [tv for tv in usable if tv.precision == finest]
+    clocks = [tv for tv in pool if tv.value and _CLOCK.match(tv.value)]
+    days = [tv for tv in pool if tv.value and _DAY.match(tv.value)]
+    best = _nearest(days or pool, prefer_near)
+    if not clocks or not days:
         return best
     clock = min(clocks, key=lambda tv: (abs(tv.start - best.start), tv.start))
     match = _CLOCK.match(clock.value or "")
-    assert match is not None
+    assert match is not None and best.value is not None
     first, second = sorted((best, clock), key=lambda tv: tv.start)
     return TimeValue(
         text=f"{first.text} … {second.text}",
@@ -64,3 +60,9 @@ def event_time(timexes: Sequence[TimeValue], *, prefer_near: int | None = None) 
         mod=clock.mod,
         note=f"combined from {best.text!r} and {clock.text!r}",
     )
+
+
+def _nearest(pool: list[TimeValue], prefer_near: int | None) -> TimeValue:
+    if prefer_near is not None:
+        return min(pool, key=lambda tv: (_distance(tv, prefer_near), tv.start))
+    return min(pool, key=lambda tv: tv.start)

@@ -25,10 +25,7 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 # "BAGHDAD, April 22, 2024 (Reuters) -" or "BAGHDAD (Reuters) April 22, 2024 -" at the head of a line.
-_DATELINE = re.compile(
-    r"^[ \t]*[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?(?:\s*\([^)\n]{1,30}\))?[,\s—-]+(?P<rest>[^\n]{4,60})",
-    re.MULTILINE,
-)
+_DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z.'’-]+(?:[ ][A-Z][A-Z.'’-]+)*(?:,|\s*\()[^\n]{4,100}", re.MULTILINE)
 _DATE_ONLY_LINE = re.compile(r"^[ \t]*(?P<rest>[^\n]{6,60})$", re.MULTILINE)
 _MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _FULL_DATE = re.compile(
@@ -117,9 +114,9 @@ def date_from_text(text: str) -> str | None:
         if found:
             return found
     for m in _DATELINE.finditer(text[:1500]):
-        found = _date_in(m["rest"])
-        if found:
-            return found
+        date_match = _FULL_DATE.search(m.group(0)[:100])
+        if date_match:
+            return _date_in(date_match.group(0))
     for index, m in enumerate(_DATE_ONLY_LINE.finditer(text[:1500])):
         if index >= 12:
             break
