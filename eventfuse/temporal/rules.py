@@ -649,6 +649,9 @@ def _offset(ctx: Context, amount: float | None, unit: str, sign: int, mod: str |
         return Reading("DATE", day.isoformat(), mod=mod or "APPROX")
     if anchor == "dct":
         base, grain = ctx.anchor(), "day"
+        if unit == "year" and ctx.ref is not None and ctx.ref[1] in ("quarter", "half"):
+            # "net of $6 million a year ago" after "the third quarter": the same quarter a year before
+            base, grain = ctx.ref
     else:
         base, grain = ctx.reference()
     whole = int(amount)
@@ -665,7 +668,7 @@ def _offset(ctx: Context, amount: float | None, unit: str, sign: int, mod: str |
         moved = add_months(base, sign * whole * months.get(unit, 12))
         unit_grain = unit if unit in ("month", "quarter", "year") else "year"
     # keep the reference's granularity when it is finer than the unit's ("a year earlier" than 1989-Q3 is 1988-Q3)
-    if anchor == "reference" and _FINE_ENOUGH.get(grain, 9) <= _FINE_ENOUGH.get(unit_grain, 9):
+    if grain != "day" and _FINE_ENOUGH.get(grain, 9) <= _FINE_ENOUGH.get(unit_grain, 9):
         unit_grain = grain
     return Reading("DATE", fmt(moved, unit_grain), mod=mod)
 
