@@ -42,6 +42,7 @@ class ClusterConfig:
     weight_actors: float
     weight_text: float
     max_terms: int
+    weight_co_reported: float
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClusterConfig:
@@ -65,6 +66,7 @@ class ClusterConfig:
             weight_actors=float(data["actors"]["weight"]),
             weight_text=float(data["text"]["weight"]),
             max_terms=int(data["text"]["max_terms"]),
+            weight_co_reported=float(data["co_reported"]["weight"]),
         )
 
 
@@ -145,29 +147,42 @@ class Decision:
 def frames_of_article(article_id: str, mentions: Sequence[Mention], config: ClusterConfig) -> list[Frame]:
     """Split an article's mentions into one frame per real-world event it reports.
 
-    The lead event is the first reported (non-background) event mention; a mention whose own date is a
-    different day starts or joins the frame of that day. Mentions without a date, and claim-only
-    sentences ("no one was hurt in the attack"), belong to the frame of the nearest dated event mention
-    before them, or the lead frame. Background mentions join no frame.
+    The lead event is the first reported (non-background) event mention; an undated lead takes the first
+    date reported after it. A mention dated another day starts or joins the frame of that day, unless it
+    is a later day and the same kind of event as the lead (a follow-up: "by Wednesday night no ransom had
+    been demanded"). Undated mentions and claim-only sentences ("no one was hurt in the attack") belong
+    to the lead frame, or to another day's frame when they directly follow one of its mentions. Background
+    mentions join no frame.
     """
     reported = [m for m in mentions if not m.background]
-    if not any(m.event_type for m in reported):
+    typed = [m for m in reported if m.event_type]
+    if not typed:
         return []
+    lead_type = typed[0].sub_event_type
+    lead_day = next((d for d in (_day_of(m) for m in typed) if d), None)
     groups: dict[str, list[Mention]] = {"lead": []}
-    lead_day: str | None = None
-    current = "lead"
+    current, last_index = "lead", -2
     for mention in reported:
+        index = _sentence_index(mention)
         day = _day_of(mention) if mention.event_type else None
-        if day:
-            # An undated lead takes the first date reported after it.
-            lead_day = lead_day or day
-            current = "lead" if day == lead_day else day
+        if day and day != lead_day and not (
+            lead_day and day > lead_day and mention.sub_event_type == lead_type
+        ):
+            current = day
+        elif day or mention.event_type or current == "lead" or index != last_index + 1:
+            current = "lead"
         groups.setdefault(current, []).append(mention)
+        last_index = index
     return [
         Frame(article_id, tuple(members), profile_of(members, config))
         for members in groups.values()
         if any(m.event_type for m in members)
     ]
+
+
+def _sentence_index(mention: Mention) -> int:
+    tail = mention.id.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else -1
 
 
 def _day_of(mention: Mention) -> str | None:
@@ -272,14 +287,23 @@ def date_window(profile: Profile, config: ClusterConfig) -> tuple[str, str] | No
     return (day - timedelta(days=span)).isoformat(), (day + timedelta(days=span)).isoformat()
 
 
-def decide(frame: Frame, candidates: Sequence[Profile], config: ClusterConfig) -> Decision:
-    """Join the best-scoring compatible candidate, or start a new event."""
+def decide(
+    frame: Frame, candidates: Sequence[Profile], config: ClusterConfig, co_reported: frozenset[str] = frozenset()
+) -> Decision:
+    """Join the best-scoring compatible candidate, or start a new event.
+
+    ``co_reported``: events that other articles report beside an event this article also reports (two
+    outlets that each cover Sunday's attack and mention Saturday's explosion likely mean the same one).
+    """
     best: tuple[float, Profile, tuple[str, ...]] | None = None
     for candidate in candidates:
         scored = score(frame.profile, candidate, config)
         if scored is None:
             continue
         value, reasons = scored
+        if candidate.event_id in co_reported:
+            value += config.weight_co_reported
+            reasons = reasons + ("also reported beside an event this article reports",)
         if best is None or value > best[0]:
             best = (value, candidate, reasons)
     if best and best[0] >= config.join_threshold and best[1].event_id:

@@ -21,12 +21,22 @@ if TYPE_CHECKING:
     from .geo import Gazetteer
     from .lexicon import Lexicon
 
-REPORTING_LEMMAS = frozenset(
-    "say tell announce report claim state add confirm note write declare inform post allege quote".split()
-)
+# Parts of an agent's phrase that say where or when, not who ("a drone near Dujail minutes after").
+AGENT_DROP = ("relcl", "acl", "appos", "punct", "prep", "npadvmod", "advmod")
+# The dependency relation of an actor's phrase to the event verb -> its role.
+ROLE_BY_DEP = {"nsubj": "actor1", "agent": "actor1", "nsubjpass": "actor2", "dobj": "actor2", "obj": "actor2"}
+TARGET_PREPOSITIONS = frozenset("at on against toward towards targeting into".split())
 CLOCK_ONLY = re.compile(r"^[\w\s.,:]*\d{1,2}[:.]\d{2}[\w\s.]*$|^[\w\s]*\d{1,2}\s*[ap]\.?m\.?[\w\s]*$", re.I)
+# Words that end a "number ... weapon" phrase: "on April 5, when two rockets" counts two rockets, not five.
+COUNT_BREAKERS = r"(?:when|and|or|of|the|were|was|which|that|had|have|at|in|on|to|from|by|with|as|after|before)"
+STATEMENT_NOUNS = frozenset("statement briefing conference interview post announcement communique".split())
+NEGATED_CUE = re.compile(r"\b(no|not|never|without|denied|deny|denies)\s+(\w+\s+)?$", re.I)
+# Ordinal words are not counts ("at first whether the rockets ...").
+ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
 # Below this cue score a sentence reports no event.
-MIN_TRIGGER_SCORE = 1.0
+MIN_TRIGGER_SCORE = 0.5
+# Hedge cues at least this strong (0-1, lexicon hedges.toml) make a sentence's claims hedged.
+MIN_HEDGE_STRENGTH = 0.4
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,7 @@ class Patterns:
     killed_words: tuple[str, ...]
     injured_words: tuple[str, ...]
     people: tuple[str, ...]
-    nationality: dict[str, str]
+    demonyms: dict[str, str]
     party_synonyms: dict[str, str]
     outcome_actions: dict[str, str]
     outcome_objects: dict[str, str]
@@ -56,7 +66,7 @@ class Patterns:
             killed_words=tuple(toll["killed"]),
             injured_words=tuple(toll["injured"]),
             people=tuple(toll["people"]),
-            nationality=dict(toll["nationality"]),
+            demonyms=dict(data["demonyms"]),
             party_synonyms=dict(toll["party_synonyms"]),
             outcome_actions=dict(outcome["actions"]),
             outcome_objects=dict(outcome["objects"]),
@@ -88,14 +98,20 @@ class Extractor:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.patterns = patterns or Patterns.load()
-        self._triggers = _compile_triggers(lexicon)
         self._numbers = _number_words(lexicon)
-        number = r"(?:\d[\d,]*|" + "|".join(sorted(map(re.escape, self._numbers), key=len, reverse=True)) + r")"
-        qualifier = "|".join(sorted(map(re.escape, _qualifiers(lexicon)), key=len, reverse=True))
+        self._qualifiers = {q.phrase.casefold(): q for q in lexicon.numbers.qualifiers}
+        self._reporting_verbs = frozenset(v.casefold() for v in lexicon.attribution.reporting_verbs)
+        qualifier = "|".join(sorted(map(re.escape, self._qualifiers), key=len, reverse=True))
+        counted = sorted((w for w in self._numbers if w not in ("a", "an")), key=len, reverse=True)
+        number = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?![\d,]\d)|" + "|".join(map(re.escape, counted)) + r")"
+        # "a" and "an" count people in tolls ("claimed the life of an officer"), not weapons ("an aircraft").
+        person_number = r"(?:an|a|" + number[3:]
         self._quantity = rf"(?P<qual>(?:{qualifier})\s+)?(?P<num>{number})"
-        weapons = _weapon_words(lexicon)
+        self._person_quantity = rf"(?P<qual>(?:{qualifier})\s+)?(?P<num>{person_number})"
+        self._weapon_names = {cue.casefold(): w.name for w in lexicon.weapons for cue in w.cues}
+        weapons = sorted(self._weapon_names)
         self._weapon_re = re.compile(
-            rf"\b{self._quantity}\s+(?:[\w-]+\s+){{0,2}}?(?P<weapon>{'|'.join(sorted(map(re.escape, weapons), key=len, reverse=True))})\b",
+            rf"\b{self._quantity}\s+(?:(?!{COUNT_BREAKERS}\b)[\w-]+\s+){{0,2}}?(?P<weapon>{'|'.join(sorted(map(re.escape, weapons), key=len, reverse=True))})\b",
             re.I,
         )
         self._weapon_words = weapons
@@ -108,15 +124,15 @@ class Extractor:
         injured = "|".join(sorted(map(re.escape, self.patterns.injured_words), key=len, reverse=True))
         verb = rf"(?P<verb>{killed}|{injured})"
         be = r"(?:were|was|have been|has been|had been|are|is)\s+(?:\w+\s+)?"
+        quantity = self._person_quantity
         self._toll_res = (
             re.compile(rf"\b(?P<neg>no|none of the|not a single)\s+{party}\s+{be}{verb}\b", re.I),
-            re.compile(rf"\b{self._quantity}\s+(?:of\s+the\s+)?{party}\s+(?:{be})?{verb}\b", re.I),
-            re.compile(rf"\b{verb}\s+{self._quantity}\s+{party}\b", re.I),
-            re.compile(rf"\b(?P<verb>claimed the lives? of|claiming the lives? of)\s+{self._quantity}\s+{party}", re.I),
+            re.compile(rf"\b{quantity}\s+(?:of\s+the\s+)?{party}\s+(?:{be})?{verb}\b", re.I),
+            re.compile(rf"\b{verb}\s+{quantity}\s+{party}\b", re.I),
+            re.compile(rf"\b(?P<verb>claimed the lives? of|claiming the lives? of)\s+{quantity}\s+{party}", re.I),
             re.compile(rf"\b(?P<neg>no one|nobody)\s+{be}{verb}\b", re.I),
             re.compile(rf"\b{self._quantity}\s+{be}{verb}\b", re.I),
         )
-        self._hedges = _compile_hedges(lexicon)
 
     # --- the entry point ------------------------------------------------------------------------
 
@@ -129,29 +145,40 @@ class Extractor:
         places = geo.assign_roles(text, geo.resolve_places(text, geo.find_toponyms(doc), self.gazetteer), spans)
         actor_matches = self._actor_matches(text, doc)
         mentions: list[Mention] = []
-        last_object: str | None = None
+        last_object: tuple[int, str] | None = None  # the thing named last, with its sentence index
         last_speaker: Speaker | None = None
         for index, sent in enumerate(sentences):
             s_start, s_end = sent.start_char, sent.end_char
             s_text = text[s_start:s_end]
-            speaker = self._speaker(sent, last_speaker)
+            speaker, speaker_spans = self._speaker(sent, last_speaker)
             if speaker is not None:
                 last_speaker = speaker
             state = _Sentence(s_start, s_end, s_text, sent, speaker, self._is_hedged(s_text), [])
-            trigger = self._trigger(s_text)
+            trigger = None if _is_stative(sent) else self._trigger(s_text)
             background = any(p.search(s_text) for p in self.patterns.background)
-            outcomes, last_object = self._outcomes(article, state, last_object)
-            sent_places = tuple(p for p in places if s_start <= p.start < s_end)
+            # "it" refers to a thing named in the same or the previous sentence, not further back
+            recent = last_object[1] if last_object and last_object[0] >= index - 1 else None
+            outcomes, named = self._outcomes(article, state, recent)
+            if named:
+                last_object = (index, named)
+            sent_places = _with_event_target(tuple(p for p in places if s_start <= p.start < s_end), trigger)
             sent_times = [t for t in timexes if s_start <= t.start < s_end]
-            event_time = self._event_time(s_text, s_start, sent_times)
-            reports_event = trigger is not None and not background and not outcomes
-            if reports_event:
+            event_time, statement_time = self._event_time(sent, sent_times)
+            # A response ("a coalition fighter destroyed the launcher") is not the event, unless the sentence
+            # also reports the event in words of its own ("... the truck used to fire rockets at the base").
+            reports_event = (
+                trigger is not None
+                and not background
+                and not any(c.start <= s_start + trigger[1] < c.end for c in outcomes)
+            )
+            if reports_event and trigger is not None:
                 self._event_type_claim(article, state, trigger)
-                self._time_claims(article, state, event_time)
-                self._actor_claims(article, state, actor_matches, trigger)
+                self._time_claims(article, state, event_time or statement_time, statement=event_time is None)
+                self._actor_claims(article, state, actor_matches, trigger, speaker_spans)
             if not background:
-                self._place_claims(article, state, sent_places)
-                self._weapon_claims(article, state)
+                if trigger is not None:  # places, weapons and counts belong to the event only in its sentences
+                    self._place_claims(article, state, sent_places)
+                    self._weapon_claims(article, state)
                 self._toll_claims(article, state)
                 self._responsibility_claims(article, state, actor_matches)
                 state.claims.extend(outcomes)
@@ -170,7 +197,7 @@ class Extractor:
                     plover_event=sub.plover_event if sub and reports_event else None,
                     plover_mode=sub.plover_mode if sub and reports_event else None,
                     background=background and trigger is not None,
-                    time=event_time if reports_event else None,
+                    time=(event_time or statement_time) if reports_event else None,
                     places=sent_places,
                     claims=tuple(state.claims) if not background else (),
                 )
@@ -180,18 +207,26 @@ class Extractor:
     # --- event type -----------------------------------------------------------------------------
 
     def _trigger(self, text: str) -> tuple[Any, int, int] | None:
-        """The best sub-event type by cue weight, with the span of its strongest cue (offsets in ``text``)."""
-        best: tuple[float, Any, int, int] | None = None
-        for sub, pattern, weights in self._triggers:
-            total, first = 0.0, None
-            for match in pattern.finditer(text):
-                weight = weights.get(match.group(0).casefold(), 1.0)
-                total += weight
-                if first is None or weight > first[0]:
-                    first = (weight, match.start(), match.end())
-            if first and total >= MIN_TRIGGER_SCORE and (best is None or total > best[0]):
-                best = (total, sub, first[1], first[2])
-        return (best[1], best[2], best[3]) if best else None
+        """The best ACLED sub-event type by summed cue weight (negative cues subtract), with its strongest cue."""
+        scores: dict[str, float] = {}
+        strongest: dict[str, tuple[float, int, int]] = {}
+        for match in self.lexicon.find_event_cues(text):
+            if NEGATED_CUE.search(text[max(0, match.start - 16) : match.start]):
+                continue  # "There was no drone strike"
+            for cue in match.values:
+                if not cue.acled:
+                    continue
+                scores[cue.label] = scores.get(cue.label, 0.0) + (-cue.weight if cue.negative else cue.weight)
+                if not cue.negative and cue.weight > strongest.get(cue.label, (0.0, 0, 0))[0]:
+                    strongest[cue.label] = (cue.weight, match.start, match.end)
+        ranked = sorted(((score, label) for label, score in scores.items() if label in strongest), reverse=True)
+        if not ranked or ranked[0][0] < MIN_TRIGGER_SCORE:
+            return None
+        sub = self.lexicon.sub_event_type(ranked[0][1])
+        if sub is None:
+            return None
+        _, start, end = strongest[ranked[0][1]]
+        return sub, start, end
 
     def _event_type_claim(self, article: Article, state: _Sentence, trigger: tuple[Any, int, int]) -> None:
         sub, start, end = trigger
@@ -200,16 +235,39 @@ class Extractor:
 
     # --- time -----------------------------------------------------------------------------------
 
-    def _event_time(self, s_text: str, s_start: int, times: Sequence[TimeValue]) -> TimeValue | None:
-        usable = []
+    def _event_time(self, sent: Span, times: Sequence[TimeValue]) -> tuple[TimeValue | None, TimeValue | None]:
+        """The event's time among a sentence's expressions, and the time of the statement reporting it.
+
+        "since early February", "by Wednesday night" do not date the event; "announced Sunday night",
+        "said on Wednesday" date the statement, used for the event only when nothing else dates it.
+        """
+        usable, statements = [], []
         for tv in times:
-            before = s_text[max(0, tv.start - s_start - 40) : tv.start - s_start].casefold()
+            before = sent.doc.text[max(sent.start_char, tv.start - 40) : tv.start].casefold()
             if any(before.rstrip().endswith(p) for p in self.patterns.non_event_time_prefixes):
                 continue
-            usable.append(tv)
-        return temporal.event_time(usable) if usable else None
+            span = sent.doc.char_span(tv.start, tv.end, alignment_mode="expand")
+            (statements if span is not None and self._dates_statement(span.root) else usable).append(tv)
+        event = temporal.event_time(usable) if usable else None
+        statement = temporal.event_time(statements) if statements else None
+        return event, statement
 
-    def _time_claims(self, article: Article, state: _Sentence, tv: TimeValue | None) -> None:
+    def _dates_statement(self, token: Token) -> bool:
+        """Whether a time word dates a statement: it hangs on a reporting verb or on a word for a statement
+        ("announced Sunday night", "said in a statement on Wednesday", "told a briefing on Monday")."""
+        head = token
+        for _ in range(3):
+            if head.head.i == head.i:
+                return False
+            head = head.head
+            if head.lower_ in self._reporting_verbs or head.lower_ in STATEMENT_NOUNS:
+                return True
+            if head.dep_ not in ("prep", "pobj", "npadvmod", "nmod", "compound") and head.pos_ != "ADP":
+                return False
+        return False
+
+    def _time_claims(self, article: Article, state: _Sentence, tv: TimeValue | None, statement: bool = False) -> None:
+        """Date and clock-time claims; a statement's date ("announced Sunday night") is kept apart."""
         if tv is None or not tv.value:
             return
         start, end = tv.start - state.start, tv.end - state.start
@@ -219,8 +277,9 @@ class Extractor:
         )
         if not clock_only and re.match(r"^\d{4}(-\d{2}){1,2}$|^\d{4}-W\d{2}$", date_part):
             value = {"value": date_part, "precision": tv.precision, "text": tv.text}
-            state.claims.append(self._claim(article, state, "date", value, start, end, wording=tv.text))
-        if clock and re.match(r"^\d{2}:\d{2}", clock):
+            field = "statement_date" if statement else "date"
+            state.claims.append(self._claim(article, state, field, value, start, end, wording=tv.text))
+        if clock and re.match(r"^\d{2}:\d{2}", clock) and not statement:
             value = {"value": clock[:5], "timezone": tv.timezone or "local", "text": tv.text}
             state.claims.append(self._claim(article, state, "time", value, start, end, wording=tv.text))
 
@@ -250,7 +309,8 @@ class Extractor:
     # --- actors ---------------------------------------------------------------------------------
 
     def _actor_matches(self, text: str, doc: Doc) -> list[tuple[int, int, str, Any]]:
-        """Lexicon actors named in the text, plus organisation names spaCy finds that fuzzily match one."""
+        """Lexicon actors named in the text, organisation names spaCy finds that fuzzily match one, and
+        generic actors ("Iraqi militants", "gunmen") under ACLED-style labels."""
         found = [(m.start, m.end, m.surface, m.actor) for m in self.lexicon.find_actors(text)]
         taken = [(s, e) for s, e, _, _ in found]
         for ent in doc.ents:
@@ -261,7 +321,30 @@ class Extractor:
             actor = self.lexicon.match_actor(ent.text)
             if actor is not None:
                 found.append((ent.start_char, ent.end_char, ent.text, actor))
+                taken.append((ent.start_char, ent.end_char))
+        for match in self.lexicon.find_actor_nouns(text):
+            if any(s < match.end and match.start < e for s, e in taken):
+                continue
+            if re.search(r"\b(no|not|without)\s+$", text[max(0, match.start - 12) : match.start], re.I):
+                continue  # "no warplanes were in the sky" names no actor
+            noun = match.values[0]
+            found.append(
+                (
+                    match.start,
+                    match.end,
+                    match.surface,
+                    _GenericActor(self._generic_label(noun.label, text, match.start), noun.type),
+                )
+            )
         return sorted(found, key=lambda m: m[0])
+
+    def _generic_label(self, label: str, text: str, start: int) -> str:
+        """ "Unidentified Armed Group ({country})" filled from the demonym in front ("Iraqi militants")."""
+        words = re.findall(r"[\w.'-]+", text[max(0, start - 30) : start + 30].casefold())
+        country = next((self.patterns.demonyms[w] for w in words if w in self.patterns.demonyms), None)
+        if country:
+            return label.replace("{country}", country)
+        return re.sub(r"\s*\(\{country\}\)|\s*of \{country\}|\{country\}", "", label).strip()
 
     def _actor_claims(
         self,
@@ -269,24 +352,25 @@ class Extractor:
         state: _Sentence,
         matches: Sequence[tuple[int, int, str, Any]],
         trigger: tuple[Any, int, int],
+        speaker_spans: Sequence[tuple[int, int]],
     ) -> None:
-        """Actors of an event sentence by role: named before the trigger act, after at/on/against are targeted."""
-        trigger_at = state.start + trigger[1]
+        """Actors of an event sentence by their grammatical relation to the event verb: its subject or
+        "by" agent is actor1, its object, passive subject or "at/on/against" phrase is actor2."""
+        doc = state.span.doc
+        trigger_span = doc.char_span(state.start + trigger[1], state.start + trigger[2], alignment_mode="expand")
+        verb = _governing_verb(trigger_span.root) if trigger_span is not None else None
         for start, end, surface, actor in matches:
             if not state.start <= start < state.end:
                 continue
-            before = state.text[: start - state.start].casefold()
-            if start < trigger_at and not re.search(r"\b(by|at|on|against|targeting)\s+(the\s+)?$", before):
-                role = "actor1"
-            elif re.search(
-                r"\b(at|on|against|targeting|targeted|toward|towards|hit|struck)\s+(the\s+|a\s+|an\s+)?$", before
-            ):
-                role = "actor2"
-            elif re.search(r"\bby\s+(the\s+)?$", before) and start > trigger_at:
-                role = "actor1"
-            else:
-                role = "assoc_actor"
-            value = {"name": actor.name, "type": actor.type, "country": actor.country or None}
+            if any(s <= start < e for s, e in speaker_spans):
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            role = _role(span.root, verb) if span is not None and verb is not None else "assoc_actor"
+            if isinstance(actor, _GenericActor) and role == "assoc_actor":
+                continue
+            value = {"name": actor.name, "type": actor.type, "country": getattr(actor, "country", None) or None}
+            if isinstance(actor, _GenericActor):
+                value["generic"] = True
             state.claims.append(
                 self._claim(article, state, role, value, start - state.start, end - state.start, wording=surface)
             )
@@ -316,27 +400,33 @@ class Extractor:
     def _weapon_claims(self, article: Article, state: _Sentence) -> None:
         counted: set[tuple[int, int]] = set()
         for match in self._weapon_re.finditer(state.text):
-            weapon = _singular(match.group("weapon").casefold())
-            low, high = self._range(match.group("qual"), match.group("num"))
+            weapon = self._weapon_names.get(match.group("weapon").casefold(), match.group("weapon").casefold())
+            low, high, strict = self._range(match.group("qual"), match.group("num"))
             if low is None:
                 continue
-            value = {"min": low, "max": high}
+            value = {"min": low, "max": high} | ({"strict_min": True} if strict else {})
             wording = state.text[match.start() : match.end()]
             claim = self._claim(article, state, f"count:{weapon}", value, match.start(), match.end(), wording=wording)
             state.claims.append(claim)
             counted.add((match.start("weapon"), match.end("weapon")))
-        for match in self._weapon_mention_re.finditer(state.text):
-            weapon = _singular(match.group(1).casefold())
+        for match in self.lexicon.find_weapons(state.text):
+            weapon = match.values[0].name
             state.claims.append(
-                self._claim(article, state, "weapon", weapon, match.start(), match.end(), wording=match.group(1))
+                self._claim(article, state, "weapon", weapon, match.start, match.end, wording=match.surface)
             )
 
-    def _range(self, qualifier: str | None, number: str) -> tuple[int | None, int | None]:
+    def _range(self, qualifier: str | None, number: str) -> tuple[int | None, int | None, bool]:
+        """A stated figure with its qualifier as (min, max, strict): "more than five" is (6, None, True)."""
         value = _parse_number(number, self._numbers)
         if value is None:
-            return None, None
-        low, high = _qualified(value, (qualifier or "").strip().casefold(), self.lexicon)
-        return low, high
+            return None, None, False
+        low, high = value
+        rule = self._qualifiers.get((qualifier or "").strip().casefold())
+        if rule is None:
+            return low, high, False
+        new_low = max(0, low + rule.min_offset) if rule.min_offset is not None else 0
+        new_high = (high if high is not None else low) + rule.max_offset if rule.max_offset is not None else None
+        return new_low, new_high, (rule.min_offset or 0) > 0
 
     # --- tolls ----------------------------------------------------------------------------------
 
@@ -353,7 +443,7 @@ class Extractor:
                 if groups.get("neg"):
                     low, high = 0, 0
                 else:
-                    low, high = self._range(groups.get("qual"), groups.get("num") or "")
+                    low, high, _ = self._range(groups.get("qual"), groups.get("num") or "")
                     if low is None:
                         continue
                 party_phrase = groups.get("party") or ""
@@ -389,14 +479,16 @@ class Extractor:
     # --- outcomes -------------------------------------------------------------------------------
 
     def _outcomes(self, article: Article, state: _Sentence, last_object: str | None) -> tuple[list[Claim], str | None]:
-        """What happened to things after the attack: "a coalition fighter destroyed the launcher"."""
+        """What happened to things after the attack ("a coalition fighter destroyed the launcher"), and the
+        last thing the sentence names (for "it" in the next one)."""
+        named: str | None = None
         claims: list[Claim] = []
         actions, objects = self.patterns.outcome_actions, self.patterns.outcome_objects
         for token in state.span:
             lower = token.lower_
             thing = _object_class(token, objects)
             if thing:
-                last_object = thing  # "found the vehicle ... and burned it": "it" is the last thing named
+                last_object = named = thing  # "found the vehicle ... and burned it": "it" is the last thing named
             if lower not in actions or token.dep_ == "amod":
                 continue
             target = _outcome_object(token)
@@ -407,9 +499,9 @@ class Extractor:
                 object_class = last_object
             if object_class is None:
                 continue
-            last_object = object_class
+            last_object = named = object_class
             agent = _outcome_agent(token)
-            agent_text = _phrase(agent) if agent is not None else None
+            agent_text = _phrase(agent, drop=AGENT_DROP) if agent is not None else None
             agent_class = self._agent_class(agent_text)
             value = {
                 "object": object_class,
@@ -427,7 +519,7 @@ class Extractor:
             if agent_text and agent_class:
                 responder = {"name": agent_text, "type": agent_class}
                 claims.append(self._claim(article, state, "responder", responder, start, end, wording=agent_text))
-        return claims, last_object
+        return claims, named
 
     def _agent_class(self, agent: str | None) -> str | None:
         if not agent:
@@ -440,45 +532,61 @@ class Extractor:
 
     # --- speakers and hedges --------------------------------------------------------------------
 
-    def _speaker(self, sent: Span, previous: Speaker | None) -> Speaker | None:
-        """Who the sentence attributes its content to, with nesting ("Reuters, citing Iraqi sources")."""
-        text = sent.text
-        according = re.search(r"\baccording to\s+(?P<who>[^,.;:]+)", text, re.I)
+    def _speaker(self, sent: Span, previous: Speaker | None) -> tuple[Speaker | None, list[tuple[int, int]]]:
+        """Who the sentence attributes its content to, with nesting ("Reuters, citing Iraqi sources"), and
+        the character spans of the speaker's words (actors named there are speakers, not participants)."""
+        text, base = sent.text, sent.start_char
+        spans: list[tuple[int, int]] = []
         via = None
-        if according:
-            via = self._typed_speaker(according.group("who"))
-        citing = re.search(r"\bciting\s+(?P<who>[^,.;:]+)", text, re.I)
-        if citing:
-            via = self._typed_speaker(citing.group("who"))
+        for cue in ("according to", "citing"):
+            match = re.search(rf"\b{cue}\s+(?P<who>[^,.;:]+)", text, re.I)
+            if match:
+                via = self._typed_speaker(match.group("who"))
+                spans.append((base + match.start("who"), base + match.end("who")))
         reporter = None
         for token in sent:
-            if token.lemma_ in REPORTING_LEMMAS and token.pos_ in ("VERB", "AUX"):
-                subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-                if subject is not None and subject.lower_ not in (
-                    "it",
-                    "they",
-                    "he",
-                    "she",
-                    "we",
-                    "i",
-                    "that",
-                    "which",
-                ):
-                    reporter = self._typed_speaker(_phrase(subject, drop=("appos", "relcl", "acl", "punct")))
-                    break
-                if subject is not None and subject.lower_ in ("he", "she", "they") and previous is not None:
-                    reporter = previous
-                    break
+            if token.lower_ not in self._reporting_verbs or token.pos_ not in ("VERB", "AUX"):
+                continue
+            subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None:
+                continue
+            if subject.lower_ in ("he", "she", "they"):
+                reporter = previous
+                break
+            if subject.lower_ in ("it", "that", "which", "this", "we", "i", "who") or any(
+                c.lower_ in ("no", "none") for c in subject.children
+            ):
+                continue  # "No group claimed responsibility" names no speaker
+            words = _phrase(subject, drop=("appos", "relcl", "acl", "punct", "advmod"))
+            reporter = self._typed_speaker(words)
+            spans.append((subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)))
+            break
         if reporter is not None and via is not None and reporter.name != via.name:
-            return Speaker(reporter.name, reporter.kind, via)
-        return reporter or via
+            return Speaker(reporter.name, reporter.kind, via), spans
+        return reporter or via, spans
 
     def _typed_speaker(self, words: str) -> Speaker:
         name = re.sub(r"\s+", " ", words).strip(" ,.;:\"'“”")
-        return Speaker(name=name, kind=self.lexicon.speaker_kind(name))
+        return Speaker(name=name, kind=self._speaker_kind(name))
+
+    def _speaker_kind(self, name: str) -> str:
+        """A named outlet or monitor by its kind; else the head noun's kind ("official"); else an actor's."""
+        organisations = self.lexicon.find_organisations(name)
+        if organisations:
+            return str(organisations[0].values[0].kind)
+        words = re.findall(r"[\w'-]+", name.casefold())
+        for size in (3, 2, 1):
+            for index in range(len(words) - size, -1, -1):
+                kind = self.lexicon.speaker_kind(" ".join(words[index : index + size]))
+                if kind:
+                    return kind
+        actors = self.lexicon.find_actors(name)
+        if actors:
+            return "military" if actors[0].actor.type == "State forces" else "armed group"
+        return "other"
 
     def _is_hedged(self, text: str) -> bool:
-        return any(pattern.search(text) for pattern in self._hedges)
+        return any(h.strength >= MIN_HEDGE_STRENGTH for m in self.lexicon.find_hedges(text) for h in m.values)
 
     # --- claims ---------------------------------------------------------------------------------
 
@@ -508,41 +616,78 @@ class Extractor:
         )
 
 
-# --- lexicon adapters ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _GenericActor:
+    """An unnamed actor ("gunmen") under its ACLED-style label."""
+
+    name: str
+    type: str
+    country: str | None = None
 
 
-def _compile_triggers(lexicon: Lexicon) -> list[tuple[Any, re.Pattern[str], dict[str, float]]]:
-    compiled = []
-    for sub in lexicon.sub_event_types:
-        weights = {cue.casefold(): float(weight) for cue, weight in lexicon.cue_weights(sub).items()}
-        if not weights:
-            continue
-        alternatives = "|".join(sorted(map(re.escape, weights), key=len, reverse=True))
-        compiled.append((sub, re.compile(rf"\b(?:{alternatives})\b", re.I), weights))
-    return compiled
+def _is_stative(sent: Span) -> bool:
+    """A sentence in the present that describes ("It is home to fighter jets") and reports nothing."""
+    if any(t.tag_ in ("VBD",) for t in sent):
+        return False
+    for token in sent:
+        if token.tag_ == "VBN" and any(
+            c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were", "has", "have", "had", "been")
+            for c in token.children
+        ):
+            return False
+    return any(t.tag_ in ("VBZ", "VBP") for t in sent)
 
 
-def _compile_hedges(lexicon: Lexicon) -> tuple[re.Pattern[str], ...]:
-    cues = [cue for cue, strength in lexicon.hedge_cues().items() if strength >= 0.5]
-    if not cues:
-        return ()
-    return (re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, cues), key=len, reverse=True)) + r")\b", re.I),)
+def _with_event_target(places: tuple[Place, ...], trigger: tuple[Any, int, int] | None) -> tuple[Place, ...]:
+    """In an event sentence with no target, the most precise place that is not the origin is where it happened."""
+    if trigger is None or any(p.role in ("target", "origin") for p in places):
+        return places  # a sentence with an origin names its other places as landmarks ("northwest of Mosul")
+    candidates = [p for p in places if p.role == "mentioned" and p.lat is not None and (p.geo_precision or 3) <= 2]
+    if not candidates:
+        return places
+    best = min(candidates, key=lambda p: (p.geo_precision or 3, -p.score))
+    from dataclasses import replace
+
+    return tuple(replace(p, role="target") if p is best else p for p in places)
+
+
+def _governing_verb(token: Token) -> Token:
+    """The verb an event word belongs to: itself, or the first verb above it."""
+    current = token
+    while current.pos_ not in ("VERB", "AUX") and current.head.i != current.i:
+        current = current.head
+    return current
+
+
+def _role(token: Token, verb: Token) -> str:
+    """actor1, actor2 or assoc_actor, from the path between an actor's word and the event verb."""
+    child = token
+    # spaCy makes a new Token object on every access: tokens are compared by index, never with "is".
+    while child.head.i != child.i and child.head.i != verb.i:
+        if child.dep_ in ("relcl", "appos"):
+            return "assoc_actor"  # "al-Shabaab, which is linked to al-Qaeda, ...": al-Qaeda did not act
+        if child.dep_ == "pobj" and child.head.lower_ in TARGET_PREPOSITIONS and child.head.head.i == verb.i:
+            return "actor2"
+        child = child.head
+    if child.head.i != verb.i:
+        return "assoc_actor"
+    if child.dep_ == "prep":
+        return "actor2" if child.lower_ in TARGET_PREPOSITIONS else "assoc_actor"
+    return ROLE_BY_DEP.get(child.dep_, "assoc_actor")
+
+
+# --- numbers ------------------------------------------------------------------------------------
 
 
 def _number_words(lexicon: Lexicon) -> dict[str, tuple[int, int | None]]:
-    return {word.casefold(): rng for word, rng in lexicon.number_words().items()}
-
-
-def _qualifiers(lexicon: Lexicon) -> list[str]:
-    return list(lexicon.quantity_qualifiers())
-
-
-def _weapon_words(lexicon: Lexicon) -> list[str]:
-    return sorted({w.casefold() for w in lexicon.weapon_words()})
-
-
-def _qualified(value: tuple[int, int | None], qualifier: str, lexicon: Lexicon) -> tuple[int, int | None]:
-    return lexicon.apply_qualifier(value, qualifier)
+    """Number words ("five") and vague quantities ("dozens") as ranges."""
+    words: dict[str, tuple[int, int | None]] = {
+        w.casefold(): (n, n) for w, n in lexicon.numbers.words.items() if w.casefold() not in ORDINALS
+    }
+    for quantity in lexicon.numbers.quantifiers:
+        words[quantity.phrase.casefold()] = (quantity.min or 0, quantity.max)
+    words.update({"a": (1, 1), "an": (1, 1)})
+    return words
 
 
 def _parse_number(number: str, words: dict[str, tuple[int, int | None]]) -> tuple[int, int | None] | None:
@@ -551,14 +696,6 @@ def _parse_number(number: str, words: dict[str, tuple[int, int | None]]) -> tupl
         n = int(cleaned)
         return n, n
     return words.get(cleaned)
-
-
-def _singular(word: str) -> str:
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
 
 
 def _is_kill(verb: str, killed_words: Sequence[str]) -> bool:
@@ -608,7 +745,7 @@ def _outcome_agent(token: Token) -> Token | None:
     "X was the cause of its destruction", X."""
     if token.pos_ == "NOUN":
         head = token.head
-        while head is not None and head.dep_ in ("pobj", "prep", "attr", "dobj") and head.head is not head:
+        while head is not None and head.dep_ in ("pobj", "prep", "attr", "dobj") and head.head.i != head.i:
             head = head.head
             if head.pos_ in ("AUX", "VERB"):
                 break
@@ -620,7 +757,7 @@ def _outcome_agent(token: Token) -> Token | None:
         return next((c for c in agent.children if c.dep_ == "pobj"), None)
     subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
     current = token
-    while subject is None and current.dep_ == "conj" and current.head is not current:
+    while subject is None and current.dep_ == "conj" and current.head.i != current.i:
         current = current.head
         subject = next((c for c in current.children if c.dep_ == "nsubj"), None)
     return subject

@@ -6,20 +6,43 @@ Hands on an Event whose every value carries its claims; incompatible values beco
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from .cluster import haversine_km
 from .model import Article, Claim, Discrepancy, Event, FusedField, Mention, Position, Source
 
-# Sentences of two articles this similar (word 3-gram Jaccard) are one text reused.
-REUSE_SENTENCE_SIMILARITY = 0.5
-# An article with at least this share of its sentences reused from another derives from it.
-REUSE_ARTICLE_SHARE = 0.4
-# Places closer than this are taken as the same place named differently.
-SAME_PLACE_KM = 30.0
+
+@dataclass(frozen=True)
+class FusionSettings:
+    """Thresholds and phrases of ``data/fusion.toml`` (documented there)."""
+
+    sentence_similarity: float
+    article_share: float
+    min_sentence_words: int
+    credit_phrases: tuple[str, ...]
+    same_place_km: float
+
+    @classmethod
+    def load(cls) -> FusionSettings:
+        data = tomllib.loads((resources.files("eventfuse") / "data" / "fusion.toml").read_text(encoding="utf-8"))
+        independence = data["independence"]
+        return cls(
+            sentence_similarity=float(independence["sentence_similarity"]),
+            article_share=float(independence["article_share"]),
+            min_sentence_words=int(independence["min_sentence_words"]),
+            credit_phrases=tuple(independence["credit_phrases"]),
+            same_place_km=float(data["places"]["same_place_km"]),
+        )
+
+
+SETTINGS = FusionSettings.load()
 
 
 @dataclass(frozen=True)
@@ -37,7 +60,13 @@ def fuse(
     event_id: str, mentions: Sequence[Mention], articles: dict[str, Article], related: Sequence[str] = ()
 ) -> Event:
     """The fused record of one event from all its mentions (re-run whenever a mention joins)."""
-    sources = sources_of(sorted({m.article_id for m in mentions}), articles)
+    cited: dict[str, list[str]] = defaultdict(list)
+    for mention in mentions:
+        for claim in mention.claims:
+            outlet = _cited_outlet_name(claim)
+            if outlet and outlet not in cited[claim.article_id]:
+                cited[claim.article_id].append(outlet)
+    sources = sources_of(sorted({m.article_id for m in mentions}), articles, cited)
     origin_by_article = {s.article_id: s.origin for s in sources}
 
     def origin_of(claim: Claim) -> str:
@@ -60,7 +89,7 @@ def fuse(
         discrepancies.append(toll_discrepancy)
     event_type = fields.get("event_type")
     type_value = event_type.value if event_type and isinstance(event_type.value, dict) else {}
-    date_field = fields.get("date")
+    date_field = fields.get("date") or fields.get("statement_date")  # the statement dates an undated event
     date_value = date_field.value.get("value") if date_field and isinstance(date_field.value, dict) else None
     location = fields.get("location")
     country = location.value.get("country_code") if location and isinstance(location.value, dict) else None
@@ -87,11 +116,17 @@ def _field_key(claim: Claim) -> str:
 
 
 def _cited_outlet(claim: Claim) -> str | None:
+    """The origin key of the outermost media outlet a claim is attributed through."""
+    name = _cited_outlet_name(claim)
+    return "outlet:" + name.casefold() if name else None
+
+
+def _cited_outlet_name(claim: Claim) -> str | None:
     """The outermost media outlet a claim is attributed through ("Reuters reports, citing ...")."""
     speaker = claim.attributed_to
     while speaker is not None:
         if speaker.kind == "media outlet":
-            return "outlet:" + speaker.name.casefold()
+            return speaker.name
         speaker = speaker.via
     return None
 
@@ -104,6 +139,8 @@ def _fuse_field(
 ) -> tuple[FusedField, Discrepancy | None]:
     kind = key.split(":", 1)[0]
     unify = _UNIFIERS.get(kind, _unify_equal)
+    if kind == "event_type":
+        claims = _event_type_per_origin(claims, origin_of)
     groups = unify(claims)
     merged, conflict_note = _merge(kind, groups)
     wordings = tuple(dict.fromkeys(_span_text(c) for c in claims))
@@ -269,7 +306,7 @@ def _same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
     if _norm(a.get("name")) and _norm(a.get("name")) == _norm(b.get("name")):
         return True
     if None not in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
-        return haversine_km(a["lat"], a["lon"], b["lat"], b["lon"]) <= SAME_PLACE_KM
+        return haversine_km(a["lat"], a["lon"], b["lat"], b["lon"]) <= SETTINGS.same_place_km
     return False
 
 
@@ -297,6 +334,18 @@ def _unify_equal(claims: list[Claim]) -> list[_Group]:
         key = _norm(_describe(claim.value))
         groups.setdefault(key, _Group(claim.value, [])).claims.append(claim)
     return list(groups.values())
+
+
+def _merge_perpetrators(groups: list[_Group]) -> tuple[Any | None, str]:
+    """Perpetrators: an unnamed one ("gunmen") is refined by a named one; two named ones conflict."""
+    named = [g for g in groups if isinstance(g.value, dict) and not g.value.get("generic")]
+    if len({_norm(g.value.get("name")) for g in named}) > 1:
+        return None, " vs ".join(str(g.value.get("name")) for g in named)
+    if named:
+        value = dict(named[0].value)
+        value["refines"] = [g.value.get("name") for g in groups if g not in named]
+        return value, ""
+    return [g.value for g in groups], ""
 
 
 def _merge_actor_sets(groups: list[_Group]) -> tuple[Any | None, str]:
@@ -342,6 +391,27 @@ def _merge_outcomes(groups: list[_Group]) -> tuple[Any | None, str]:
     return [g.value for g in groups], ""
 
 
+def _event_type_per_origin(claims: list[Claim], origin_of: Callable[[Claim], str]) -> list[Claim]:
+    """Each source's own event type: the sub-type most of its sentences give (its first, on a tie).
+
+    The event type is our reading of each source; a stray sentence of one source ("the rockets had
+    failed to reach the base") does not make the sources disagree. Different readings by different
+    sources do.
+    """
+    by_origin: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_origin[origin_of(claim)].append(claim)
+    kept: list[Claim] = []
+    for origin_claims in by_origin.values():
+        counts: dict[str, int] = defaultdict(int)
+        for claim in origin_claims:
+            counts[_describe(claim.value)] += 1
+        top = max(counts.values())
+        winner = next(_describe(c.value) for c in origin_claims if counts[_describe(c.value)] == top)
+        kept.extend(c for c in origin_claims if _describe(c.value) == winner)
+    return kept
+
+
 def _norm(value: Any) -> str:
     return re.sub(r"[^a-z0-9]+", " ", str(value or "").casefold()).strip()
 
@@ -364,6 +434,7 @@ _MERGERS: dict[str, Callable[[list[_Group]], tuple[Any | None, str]]] = {
     "time": _merge_dates,
     "location": _merge_places,
     "origin": _merge_places,
+    "actor1": _merge_perpetrators,
     "actor2": _merge_actor_sets,
     "assoc_actor": _merge_actor_sets,
     "responder": _merge_actor_sets,
@@ -410,27 +481,36 @@ def _toll_discrepancy(fields: dict[str, FusedField], origin_of: Callable[[Claim]
 # --- sources and independence -------------------------------------------------------------------
 
 
-def sources_of(article_ids: Sequence[str], articles: dict[str, Article]) -> list[Source]:
-    """The event's sources, with rewrites of other sources detected by sentence-level text reuse."""
-    sentences = {aid: _sentence_shingles(articles[aid].text) for aid in article_ids if aid in articles}
+def sources_of(
+    article_ids: Sequence[str], articles: dict[str, Article], cited: dict[str, list[str]] | None = None
+) -> list[Source]:
+    """The event's sources, with rewrites detected by sentence-level text reuse and by explicit credit.
+
+    An article reusing most of another's sentences derives from it; of two such articles the one that
+    credits the other ("draws on reporting by ..."), else the later published, else the shorter, is
+    the rewrite. Each source counts towards the origin at the root of its derivation chain.
+    """
+    present = [aid for aid in article_ids if aid in articles]
+    sentences = {aid: _content_sentences(articles[aid].text) for aid in present}
+    credits = {aid: _credited_outlets(articles[aid].text) for aid in present}
     derived: dict[str, tuple[str, str]] = {}
-    for aid in article_ids:
-        if aid not in sentences or not sentences[aid]:
-            continue
-        for other in article_ids:
-            if other == aid or other not in sentences or other in derived and derived[other][0] == aid:
+    for aid in present:
+        for other in present:
+            if other == aid or derived.get(other, ("",))[0] == aid:
                 continue
+            credit = _label(articles[other]).casefold() in credits[aid]
             share = _reused_share(sentences[aid], sentences[other])
-            if share >= REUSE_ARTICLE_SHARE and _is_later(articles[aid], articles[other]):
-                derived[aid] = (other, f"{share:.0%} of its sentences reuse the text of {_label(articles[other])}")
+            if share >= SETTINGS.article_share and (credit or _is_later(articles[aid], articles[other])):
+                evidence = f"{share:.0%} of its sentences reuse the text of {_label(articles[other])}"
+                derived[aid] = (other, evidence + (", which it credits" if credit else ""))
+                break
+            if credit:
+                derived[aid] = (other, f"it credits {_label(articles[other])} as its source")
                 break
     sources = []
-    for aid in article_ids:
-        article = articles.get(aid)
-        if article is None:
-            continue
-        origin = aid
-        seen = set()
+    for aid in present:
+        article = articles[aid]
+        origin, seen = aid, set()
         while origin in derived and origin not in seen:
             seen.add(origin)
             origin = derived[origin][0]
@@ -444,7 +524,7 @@ def sources_of(article_ids: Sequence[str], articles: dict[str, Article]) -> list
                 published=article.published,
                 derived_from=parent[0] if parent else None,
                 derivation=parent[1] if parent else None,
-                cites=_cited_outlets(article.text),
+                cites=tuple((cited or {}).get(aid, ())),
                 origin=origin,
             )
         )
@@ -456,58 +536,41 @@ def _label(article: Article) -> str:
 
 
 def _is_later(a: Article, b: Article) -> bool:
-    """Whether ``a`` can be the rewrite of ``b``: published later, or the same day and longer-lived id order."""
+    """Whether ``a`` can be the rewrite of ``b``: published later, else shorter, else the later id."""
     if a.published and b.published and a.published != b.published:
         return a.published > b.published
-    return len(a.text) <= len(b.text) if len(a.text) != len(b.text) else a.id > b.id
+    return len(a.text) < len(b.text) if len(a.text) != len(b.text) else a.id > b.id
 
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
 
-def _sentence_shingles(text: str) -> list[frozenset[tuple[str, ...]]]:
-    shingles = []
+def _content_sentences(text: str) -> list[frozenset[str]]:
+    """Each sentence as its set of content words (stop words left out)."""
+    sentences = []
     for match in _SENTENCE.finditer(text):
-        words = re.findall(r"[a-z0-9]+", match.group().casefold())
-        if len(words) >= 6:
-            shingles.append(frozenset(zip(words, words[1:], words[2:], strict=False)))
-    return shingles
+        words = frozenset(w for w in re.findall(r"[a-z0-9]+", match.group().casefold()) if w not in STOP_WORDS)
+        if len(words) >= SETTINGS.min_sentence_words:
+            sentences.append(words)
+    return sentences
 
 
-def _reused_share(mine: list[frozenset[tuple[str, ...]]], theirs: list[frozenset[tuple[str, ...]]]) -> float:
-    if not mine:
+def _reused_share(mine: list[frozenset[str]], theirs: list[frozenset[str]]) -> float:
+    if not mine or not theirs:
         return 0.0
-    reused = 0
-    for sentence in mine:
-        for other in theirs:
-            union = len(sentence | other)
-            if union and len(sentence & other) / union >= REUSE_SENTENCE_SIMILARITY:
-                reused += 1
-                break
+    reused = sum(1 for s in mine if any(len(s & o) / len(s | o) >= SETTINGS.sentence_similarity for o in theirs))
     return reused / len(mine)
 
 
-_CITATION = re.compile(
-    r"\b(?:according to|citing|cited by|told|quoted by|reported by)\s+(?:the\s+)?"
-    r"((?:[A-Z][\w&'.-]*|&|of|for|the)(?:\s+(?:[A-Z][\w&'.-]*|&|of|for|the))*)"
-    r"|((?:[A-Z][\w&'.-]*)(?:\s+[A-Z0-9][\w&'.-]*)*)\s+(?:reports|reported|said|says)\b"
-)
-
-
-def _cited_outlets(text: str) -> tuple[str, ...]:
-    """Outlets an article names as its source: "Reuters reports", "according to France 24"."""
-    found: list[str] = []
-    for match in _CITATION.finditer(text):
-        name = (match.group(1) or match.group(2) or "").strip()
-        if name and name.split()[0] in _KNOWN_OUTLET_HEADS:
-            found.append(name)
-    return tuple(dict.fromkeys(found))
-
-
-# First words of news outlets recognised in citations (wires and broadcasters).
-_KNOWN_OUTLET_HEADS = frozenset(
-    "Reuters AP AFP Associated Agence France Al BBC CNN Xinhua TASS Anadolu Bloomberg Kurdistan Rudaw Shafaq".split()
-)
+def _credited_outlets(text: str) -> set[str]:
+    """Outlet names an article credits as the source of its text, lower case."""
+    found = set()
+    for phrase in SETTINGS.credit_phrases:
+        for match in re.finditer(rf"\b{re.escape(phrase)}\s+(?:the\s+)?([^.,;\n]+)", text, re.I):
+            name = match.group(1).strip()
+            found.add(name.casefold())
+            found.add(("the " + name).casefold())
+    return found
 
 
 # --- title --------------------------------------------------------------------------------------

@@ -127,7 +127,8 @@ def process_article(store: Store, resources: Resources, article: Article, doc: o
                 for p in store.candidate_profiles(*(window or (None, None)))
                 if p.get("event_id") not in touched  # one article's two events never merge with each other
             ]
-            decision = cluster.decide(frame, candidates, config)
+            co_reported = frozenset(r for t in touched for r in store.related_event_ids(t))
+            decision = cluster.decide(frame, candidates, config, co_reported)
             store.link_mentions(decision.event_id, frame.mention_ids)
             store.add_history(
                 decision.event_id,

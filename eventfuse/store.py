@@ -69,7 +69,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX events_date ON events(date);
     CREATE TABLE event_mentions (
         mention_id TEXT PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
-        event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE
+        event_id TEXT NOT NULL  -- the event row is written after its first mentions are linked
     );
     CREATE INDEX event_mentions_event ON event_mentions(event_id);
     CREATE TABLE event_history (
