@@ -22,6 +22,7 @@ from . import __version__, pipeline
 from .bench import BENCHMARKS, default_data_dir, load_benchmark
 from .errors import EventfuseError, InputError
 from .export import EXPORTERS, events_json
+from .geo.cli import gazetteer_app
 from .report import event_markdown, event_renderable, events_markdown, events_table
 from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_articles
 from .sources.meta import normalise_published
@@ -80,12 +81,12 @@ def main(
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(Text(f"error: {message}", style="red"))
+    err_console.print(Text(f"error: {message}", style="red"), soft_wrap=True)
     return typer.Exit(code)
 
 
 def _report_input_error(error: InputError) -> None:
-    err_console.print(Text(f"rejected {error.source}: {error.reason}", style="red"))
+    err_console.print(Text(f"rejected {error.source}: {error.reason}", style="red"), soft_wrap=True)
 
 
 def _defaults(published: str | None, outlet: str | None, url: str | None) -> Defaults:
@@ -148,8 +149,19 @@ def _ingest(store: Store, paths: list[Path], defaults: Defaults, max_bytes: int,
 
 def _run(store: Store, resources: pipeline.Resources, quiet: bool) -> pipeline.RunReport:
     pending = len(store.pending_article_ids())
-    with _progress(pending, "analysing", quiet) as advance:
-        return pipeline.run(store, resources, progress=advance)
+    try:
+        with _progress(pending, "analysing", quiet) as advance:
+            return pipeline.run(store, resources, progress=advance)
+    except KeyboardInterrupt:
+        left = len(store.pending_article_ids())
+        err_console.print(
+            Text(
+                f"interrupted: {pending - left} of {pending} articles processed and stored; "
+                f"`eventfuse run --db {store.path}` finishes the other {left}",
+                style="yellow",
+            )
+        )
+        raise typer.Exit(130) from None
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -395,14 +407,6 @@ def _print_figures(name: str, result: dict[str, Any], anchors: dict[str, str]) -
     console.print(table)
 
 
-def _mount_subcommands() -> None:
-    try:
-        from .geo.cli import gazetteer_app
-    except ImportError:
-        return
-    app.add_typer(gazetteer_app, name="gazetteer", help="The embedded gazetteer: import GeoNames dumps, look up names.")
-
-
-_mount_subcommands()
+app.add_typer(gazetteer_app, name="gazetteer", help="The embedded gazetteer: import GeoNames dumps, look up names.")
 
 __all__ = ["app", "BENCHMARKS", "default_db_path"]

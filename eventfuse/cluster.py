@@ -165,9 +165,7 @@ def frames_of_article(article_id: str, mentions: Sequence[Mention], config: Clus
     for mention in reported:
         index = _sentence_index(mention)
         day = _day_of(mention) if mention.event_type else None
-        if day and day != lead_day and not (
-            lead_day and day > lead_day and mention.sub_event_type == lead_type
-        ):
+        if day and day != lead_day and not (lead_day and day > lead_day and mention.sub_event_type == lead_type):
             current = day
         elif day or mention.event_type or current == "lead" or index != last_index + 1:
             current = "lead"

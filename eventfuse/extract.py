@@ -5,6 +5,7 @@ Hands on Mentions (ACLED type, time, places, background flag) whose Claims keep 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -44,6 +45,7 @@ class Patterns:
     """The sentence patterns of ``data/extraction.toml``, compiled once."""
 
     background: tuple[re.Pattern[str], ...]
+    recall_days: int
     non_event_time_prefixes: tuple[str, ...]
     killed_words: tuple[str, ...]
     injured_words: tuple[str, ...]
@@ -62,6 +64,7 @@ class Patterns:
         toll, outcome = data["toll"], data["outcome"]
         return cls(
             background=tuple(re.compile(p, re.I) for p in data["background"]["patterns"]),
+            recall_days=int(data["background"]["recall_days"]),
             non_event_time_prefixes=tuple(data["background"]["non_event_time_prefixes"]),
             killed_words=tuple(toll["killed"]),
             injured_words=tuple(toll["injured"]),
@@ -202,7 +205,25 @@ class Extractor:
                     claims=tuple(state.claims) if not background else (),
                 )
             )
-        return mentions
+        return self._mark_recalled(mentions)
+
+    def _mark_recalled(self, mentions: list[Mention]) -> list[Mention]:
+        """Event sentences dated well before the article's lead event recall an earlier event: background."""
+        from datetime import date, timedelta
+
+        days = [
+            m.time.value[:10] for m in mentions if m.event_type and m.time and m.time.value and m.time.precision == 1
+        ]
+        if not days or not re.match(r"^\d{4}-\d{2}-\d{2}$", days[0]):
+            return mentions
+        cutoff = (date.fromisoformat(days[0]) - timedelta(days=self.patterns.recall_days)).isoformat()
+        marked = []
+        for mention in mentions:
+            day = mention.time.value[:10] if mention.event_type and mention.time and mention.time.value else ""
+            if re.match(r"^\d{4}-\d{2}-\d{2}$", day) and day < cutoff:
+                mention = dataclasses.replace(mention, background=True, claims=())
+            marked.append(mention)
+        return marked
 
     # --- event type -----------------------------------------------------------------------------
 
@@ -231,7 +252,7 @@ class Extractor:
     def _event_type_claim(self, article: Article, state: _Sentence, trigger: tuple[Any, int, int]) -> None:
         sub, start, end = trigger
         value = {"event_type": sub.event_type, "sub_event_type": sub.name}
-        state.claims.append(self._claim(article, state, "event_type", value, start, end))
+        state.claims.append(self._claim(article, state, "event_type", value, start, end, wording=state.text[start:end]))
 
     # --- time -----------------------------------------------------------------------------------
 
@@ -516,9 +537,10 @@ class Extractor:
                 start = min(start, agent.left_edge.idx - state.start)
                 end = max(end, agent.right_edge.idx + len(agent.right_edge) - state.start)
             claims.append(self._claim(article, state, "outcome", value, start, end, wording=state.text[start:end]))
-            if agent_text and agent_class:
+            if agent is not None and agent_text and agent_class:
                 responder = {"name": agent_text, "type": agent_class}
-                claims.append(self._claim(article, state, "responder", responder, start, end, wording=agent_text))
+                a_start, a_end = (i - state.start for i in _phrase_span(agent, AGENT_DROP))
+                claims.append(self._claim(article, state, "responder", responder, a_start, a_end, wording=agent_text))
         return claims, named
 
     def _agent_class(self, agent: str | None) -> str | None:
@@ -646,9 +668,7 @@ def _with_event_target(places: tuple[Place, ...], trigger: tuple[Any, int, int] 
     if not candidates:
         return places
     best = min(candidates, key=lambda p: (p.geo_precision or 3, -p.score))
-    from dataclasses import replace
-
-    return tuple(replace(p, role="target") if p is best else p for p in places)
+    return tuple(dataclasses.replace(p, role="target") if p is best else p for p in places)
 
 
 def _governing_verb(token: Token) -> Token:
@@ -705,21 +725,27 @@ def _is_kill(verb: str, killed_words: Sequence[str]) -> bool:
 # --- dependency helpers -------------------------------------------------------------------------
 
 
-def _phrase(token: Token, drop: tuple[str, ...] = ("relcl", "acl", "appos", "punct")) -> str:
-    """A token's subtree as text, without relative clauses and appositions."""
-    skipped: set[int] = set()
-    for child in token.children:
-        if child.dep_ in drop:
-            skipped.update(t.i for t in child.subtree)
-    words = [t for t in token.subtree if t.i not in skipped]
-    if not words:
-        return token.text
+def _phrase_span(token: Token, drop: tuple[str, ...] = ("relcl", "acl", "appos", "punct")) -> tuple[int, int]:
+    """Character span of the unbroken run of a token's subtree around it, without relative clauses,
+    appositions (and what else ``drop`` names): "a drone near Dujail minutes after" -> "a drone"."""
     doc = token.doc
-    return (
-        doc[words[0].i : words[-1].i + 1].text
-        if len(words) == words[-1].i - words[0].i + 1
-        else " ".join(t.text for t in words)
-    )
+    skipped = {t.i for child in token.children if child.dep_ in drop for t in child.subtree}
+    left = right = token.i
+    while left - 1 >= token.left_edge.i and left - 1 not in skipped:
+        left -= 1
+    while right + 1 <= token.right_edge.i and right + 1 not in skipped:
+        right += 1
+    while left < token.i and doc[left].is_punct:
+        left += 1
+    while right > token.i and doc[right].is_punct:
+        right -= 1
+    return doc[left].idx, doc[right].idx + len(doc[right])
+
+
+def _phrase(token: Token, drop: tuple[str, ...] = ("relcl", "acl", "appos", "punct")) -> str:
+    """A token's phrase as written (see ``_phrase_span``)."""
+    start, end = _phrase_span(token, drop)
+    return token.doc.text[start:end]
 
 
 def _object_class(token: Token, objects: dict[str, str]) -> str | None:

@@ -148,6 +148,8 @@ def _fuse_field(
     hedged = all(c.hedged for c in claims)
     if merged is None:
         ranked = sorted(groups, key=lambda g: (-len(g.origins(origin_of)), -len(g.claims)))
+        if kind == "outcome":  # an account that names no agent takes no side on who did it
+            ranked = [g for g in ranked if g.value.get("agent_class")] or ranked
         value = ranked[0].value
         positions = tuple(Position(g.value, tuple(g.claims)) for g in ranked)
         status = "disputed"
@@ -526,6 +528,7 @@ def sources_of(
                 derivation=parent[1] if parent else None,
                 cites=tuple((cited or {}).get(aid, ())),
                 origin=origin,
+                source_path=article.source_path,
             )
         )
     return sources

@@ -184,6 +184,7 @@ class Source:
     derivation: str | None = None  # the evidence, in words
     cites: tuple[str, ...] = ()  # outlets the article cites ("Reuters", "France 24")
     origin: str = ""  # the independent origin this source counts towards
+    source_path: str | None = None  # the file (or file#record) it was read from
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,14 @@ from rich.table import Table
 from rich.text import Text
 
 from .fuse import format_range
-from .model import Claim, Event, FusedField, Speaker
+from .model import Claim, Event, FusedField, Source, Speaker
 
 # The order fields are shown in; others follow alphabetically.
 FIELD_ORDER = ("event_type", "date", "time", "location", "origin", "actor1", "actor2", "assoc_actor", "weapon")
 QUOTE_CHARS = 160
+WORDING_CHARS = 60
+# Claims shown per field in the terminal; the JSON and `eventfuse show` list them all.
+CLAIMS_SHOWN = 3
 
 
 def display_value(value: Any) -> str:
@@ -47,6 +50,8 @@ def display_value(value: Any) -> str:
         if "name" in value:
             kind = f" ({value['type']})" if value.get("type") else ""
             return f"{value['name']}{kind}"
+        if value and all(isinstance(v, dict) for v in value.values()):
+            return ", ".join(f"{k.replace(':', ' ')} {display_value(v)}" for k, v in value.items())
     return str(value)
 
 
@@ -83,11 +88,25 @@ def ordered_fields(event: Event) -> list[FusedField]:
     return [event.fields[k] for k in sorted(event.fields, key=rank)]
 
 
+def source_label(source: Source) -> str:
+    """An outlet's name, else the file it came from, else its title, else its id."""
+    if source.outlet:
+        return source.outlet
+    if source.source_path:
+        return source.source_path.replace("\\", "/").rsplit("/", 1)[-1]
+    return source.title or source.article_id
+
+
 def _outlet(event: Event, claim: Claim) -> str:
     for source in event.sources:
         if source.article_id == claim.article_id:
-            return source.outlet or source.title or claim.article_id
+            return source_label(source)
     return claim.article_id
+
+
+def _wording(claim: Claim) -> str:
+    words = re.sub(r"\s+", " ", claim.wording or claim.quote[:QUOTE_CHARS]).strip()
+    return words if len(words) <= WORDING_CHARS else words[: WORDING_CHARS - 1] + "…"
 
 
 def _quote(claim: Claim) -> str:
@@ -102,22 +121,22 @@ def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> Re
     """One event as a Rich panel: fields with status and evidence, disagreements, sources."""
     table = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
     table.add_column("field", style="cyan", no_wrap=True)
-    table.add_column("value")
+    table.add_column("value", ratio=2)
     table.add_column("status", no_wrap=True)
     table.add_column("cred.", no_wrap=True)
-    table.add_column("who says so (quote)")
+    table.add_column("who says so", ratio=3)
     for fused in ordered_fields(event):
         evidence = Text()
-        for claim in fused.claims[:4]:
+        for claim in fused.claims[:CLAIMS_SHOWN]:
             if evidence:
                 evidence.append("\n")
-            evidence.append(f"{_outlet(event, claim)}", style="bold")
+            evidence.append(_outlet(event, claim), style="bold")
             evidence.append(f" / {speaker_words(claim.attributed_to)}")
             if claim.hedged:
-                evidence.append(" [hedged]", style="yellow")
-            evidence.append(f': "{_quote(claim)}"', style="dim")
-        if len(fused.claims) > 4:
-            evidence.append(f"\n… {len(fused.claims) - 4} more claims")
+                evidence.append(" (hedged)", style="yellow")
+            evidence.append(f': "{_wording(claim)}"', style="dim")
+        if len(fused.claims) > CLAIMS_SHOWN:
+            evidence.append(f"\n+{len(fused.claims) - CLAIMS_SHOWN} more", style="dim")
         style = {"disputed": "red", "corroborated": "green", "compatible": "green"}.get(fused.status, "")
         table.add_row(
             Text(fused.field),
@@ -135,18 +154,19 @@ def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> Re
             for position in discrepancy.positions:
                 outlets = sorted({_outlet(event, c) for c in position.claims})
                 lines.append(f"\n    {display_value(position.value)} — {', '.join(outlets)}")
-                for claim in position.claims[:2]:
-                    lines.append(f'\n      "{_quote(claim)}"', style="dim")
+                for claim in position.claims[:CLAIMS_SHOWN]:
+                    lines.append(f'\n      {speaker_words(claim.attributed_to)}: "{_quote(claim)}"', style="dim")
             parts.append(lines)
     parts.append(Text("\nSources", style="bold"))
     for source in event.sources:
-        line = Text(f"• {source.outlet or source.article_id}")
+        line = Text(f"• {source_label(source)}")
         if source.title:
             line.append(f" — {source.title}", style="dim")
         if source.published:
             line.append(f" ({source.published})")
         if source.derived_from:
-            line.append(f"\n    rewrite of {source.derived_from}: {source.derivation}", style="yellow")
+            original = next((source_label(s) for s in event.sources if s.article_id == source.derived_from), "")
+            line.append(f"\n    rewrite of {original or source.derived_from}: {source.derivation}", style="yellow")
         if source.cites:
             line.append("\n    cites " + ", ".join(source.cites))
         parts.append(line)
@@ -209,7 +229,7 @@ def event_markdown(event: Event) -> str:
                 lines.append(f"  - {md_escape(display_value(position.value))}: {outlets}")
     lines += ["", "### Sources", ""]
     for source in event.sources:
-        line = f"- {md_escape(source.outlet or source.article_id)}"
+        line = f"- {md_escape(source_label(source))}"
         if source.title:
             line += f": {md_escape(source.title)}"
         if source.derived_from:

@@ -1,0 +1,284 @@
+"""The CLI end to end: the bundled examples against EXPECTED.md, the seeds, reruns, interruptions, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from eventfuse import pipeline
+from eventfuse.cli import app
+from eventfuse.store import Store
+
+from .conftest import EXAMPLES
+
+runner = CliRunner()
+
+
+def _invoke(*args: str) -> Any:
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def _expected() -> dict[str, Any]:
+    text = (EXAMPLES / "EXPECTED.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(.*?)```", text, re.S)
+    assert block, "EXPECTED.md has no ```json block"
+    return json.loads(block.group(1))
+
+
+@pytest.fixture(scope="module")
+def examples_run(tmp_path_factory: pytest.TempPathFactory, gazetteer_path: Path) -> dict[str, Any]:
+    """`eventfuse analyze examples/` once for the module: its output, JSON and store."""
+    out = tmp_path_factory.mktemp("examples")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EVENTFUSE_GAZETTEER", str(gazetteer_path))
+        result = _invoke(
+            "analyze",
+            str(EXAMPLES),
+            "--db",
+            str(out / "e.db"),
+            "--json",
+            str(out / "e.json"),
+            "--md",
+            str(out / "e.md"),
+        )
+    return {
+        "result": result,
+        "events": json.loads((out / "e.json").read_text())["events"],
+        "db": out / "e.db",
+        "md": (out / "e.md").read_text(),
+    }
+
+
+def _article_names(event: dict[str, Any]) -> set[str]:
+    return {Path(s["source_path"]).name for s in event["sources"]}
+
+
+def _event_with(events: list[dict[str, Any]], articles: list[str]) -> dict[str, Any]:
+    wanted = set(articles)
+    matching = [e for e in events if _article_names(e) & wanted]
+    assert matching, f"no event holds any of {sorted(wanted)}"
+    best = max(matching, key=lambda e: len(_article_names(e) & wanted))
+    return best
+
+
+def test_examples_give_the_expected_events(examples_run: dict[str, Any]) -> None:
+    assert examples_run["result"].exit_code == 0, examples_run["result"].output
+    events = examples_run["events"]
+    by_name = {}
+    for expected in _expected()["events"]:
+        event = _event_with(events, expected["articles"])
+        by_name[expected["name"]] = event
+        assert _article_names(event) == set(expected["articles"]), expected["name"]
+        assert event["event_type"] == expected["event_type"], expected["name"]
+        assert event["sub_event_type"] == expected["sub_event_type"], expected["name"]
+        assert event["date"] == expected["date"], expected["name"]
+        assert event["country"] == expected["country"], expected["name"]
+        location = event["fields"]["location"]["value"]
+        assert expected["location"] in (location["name"], location.get("as_written")), expected["name"]
+        for weapon, value in expected.get("counts", {}).items():
+            assert event["fields"][f"count:{weapon}"]["value"] == value, (expected["name"], weapon)
+        disputed = {d["field"] for d in event["discrepancies"]}
+        for field in expected["disputed"]:
+            assert any(d == field or d.startswith(field + ":") for d in disputed), (expected["name"], field, disputed)
+        if not expected["disputed"]:
+            assert not any(d.startswith(("killed", "injured", "count", "date", "location")) for d in disputed)
+        rewrite = expected.get("rewrite")
+        if rewrite:
+            sources = {Path(s["source_path"]).name: s for s in event["sources"]}
+            original = sources[rewrite["of"]]["article_id"]
+            assert sources[rewrite["article"]]["derived_from"] == original
+            assert sources[rewrite["article"]]["origin"] == sources[rewrite["of"]]["origin"]
+    for first, second in _expected()["separate"]:
+        assert by_name[first]["id"] != by_name[second]["id"]
+
+
+def test_every_value_points_to_its_claims(examples_run: dict[str, Any]) -> None:
+    with Store(examples_run["db"]) as store:
+        for event in examples_run["events"]:
+            assert event["sources"]
+            for name, field in event["fields"].items():
+                assert field["claims"], f"{event['id']} {name} has no claim"
+                for claim in field["claims"]:
+                    article = store.get_article(claim["article_id"])
+                    assert article is not None
+                    assert claim["quote"] in article.text
+                    if claim["wording"]:
+                        assert article.text[claim["start"] : claim["end"]] == claim["wording"]
+
+
+def test_markdown_report_lists_disagreements_and_sources(examples_run: dict[str, Any]) -> None:
+    md = examples_run["md"]
+    assert md.startswith("# eventfuse report:")
+    assert "### Where sources disagree" in md
+    assert "rewrite of" in md
+    assert "Daily Frontier Digest" in md
+
+
+def test_rerun_stores_nothing_twice(examples_run: dict[str, Any], tmp_path: Path) -> None:
+    db = tmp_path / "copy.db"
+    with sqlite3.connect(examples_run["db"]) as source, sqlite3.connect(db) as target:
+        source.backup(target)
+    counts = _counts(db)
+    result = _invoke("analyze", str(EXAMPLES), "--db", str(db), "--quiet")
+    assert result.exit_code == 0
+    assert _counts(db) == counts
+
+
+def _counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return {
+            table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("articles", "mentions", "claims", "events", "event_mentions")
+        }
+
+
+def test_interrupted_batch_then_rerun_finishes_with_no_duplicates(
+    examples_run: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "crash.db"
+    real = pipeline.process_article
+    calls = {"n": 0}
+
+    def crash_on_fourth(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "process_article", crash_on_fourth)
+    result = runner.invoke(app, ["analyze", str(EXAMPLES), "--db", str(db), "--quiet"], catch_exceptions=False)
+    assert result.exit_code == 130
+    assert "interrupted: 3 of 13 articles processed" in result.output
+    with Store(db) as store:
+        assert store.count_articles() == 13
+        assert store.count_articles("processed") == 3
+    monkeypatch.setattr(pipeline, "process_article", real)
+    assert _invoke("run", "--db", str(db), "--quiet").exit_code == 0
+    assert _counts(db) == _counts(examples_run["db"])
+    with Store(db) as store, Store(examples_run["db"]) as clean:
+        assert {(e.id, e.date, e.sub_event_type) for e in store.events()} == {
+            (e.id, e.date, e.sub_event_type) for e in clean.events()
+        }
+
+
+def test_seeds_make_one_event_for_the_sunday_attack(seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    paths = sorted(str(p) for p in seeds.glob("*.txt"))
+    result = _invoke("analyze", *paths, "--published", "2024-04-22", "--json", str(out), "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 0, result.output
+    events = json.loads(out.read_text())["events"]
+    sunday = [e for e in events if e["date"] == "2024-04-21"]
+    assert len(sunday) == 1
+    attack = sunday[0]
+    assert len(attack["sources"]) == 2
+    assert attack["sub_event_type"] == "Shelling/artillery/missile attack"
+    assert attack["fields"]["count:rocket"]["value"] == {"min": 5, "max": None}
+    assert attack["fields"]["count:rocket"]["status"] == "compatible"
+    assert attack["fields"]["injured:personnel"]["value"]["max"] == 0
+    assert attack["fields"]["origin"]["value"]["name"] == "Zummar"
+    assert attack["fields"]["time"]["value"]["value"] == "21:50"
+    outcome = next(d for d in attack["discrepancies"] if d["field"].startswith("outcome"))
+    agents = {p["value"]["agent_class"] for p in outcome["positions"]}
+    assert agents == {"air strike", "ground forces"}
+    saturday = [e for e in events if e["date"] == "2024-04-20"]
+    assert len(saturday) == 1 and saturday[0]["id"] in attack["related"]
+    for field in attack["fields"].values():
+        for claim in field["claims"]:
+            assert claim["article_id"] and claim["quote"] and claim["end"] > claim["start"]
+
+
+def test_bad_inputs_are_named_and_the_rest_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(
+        "Rockets hit base\n\nFive rockets struck the Balad air base in Iraq on Saturday, a military spokesman said."
+    )
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00" * 64)
+    (tmp_path / "broken.jsonl").write_text('{"text": "Gunmen abducted five farmers near Gwoza on Monday."}\n{oops\n')
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--db", str(tmp_path / "b.db"), "--published", "2025-04-14"])
+    assert result.exit_code == 1
+    rejected = [line for line in result.output.splitlines() if line.startswith("rejected")]
+    assert len(rejected) == 3
+    assert any("empty.txt" in line and "empty" in line for line in rejected)
+    assert any("binary.html" in line and "binary" in line for line in rejected)
+    assert any("broken.jsonl line 2" in line for line in rejected)
+    with Store(tmp_path / "b.db") as store:
+        assert store.count_articles() == 2
+        assert store.count_articles("processed") == 2
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["analyze", str(tmp_path), "--published", "someday"]).exit_code == 2
+    assert runner.invoke(app, ["export", "--format", "xls", "--db", str(tmp_path / "x.db")]).exit_code == 2
+    assert runner.invoke(app, ["analyze"]).exit_code == 2
+
+
+def test_ingest_run_events_show_export(tmp_path: Path) -> None:
+    db = str(tmp_path / "flow.db")
+    assert _invoke("ingest", str(EXAMPLES), "--db", db, "--quiet").exit_code == 0
+    with Store(Path(db)) as store:
+        assert len(store.pending_article_ids()) == 13
+    assert _invoke("run", "--db", db, "--quiet").exit_code == 0
+    listed = json.loads(_invoke("events", "--db", db, "--json", "--country", "SO").output)["events"]
+    assert [e["sub_event_type"] for e in listed] == ["Remote explosive/landmine/IED"]
+    assert (
+        json.loads(_invoke("events", "--db", db, "--json", "--from", "2025-05-01", "--to", "2025-05-31").output)[
+            "events"
+        ][0]["country"]
+        == "NG"
+    )
+    shown = _invoke("show", listed[0]["id"], "--db", db)
+    assert "Beledweyne" in shown.output and "Sources" in shown.output
+    csv_text = _invoke("export", "--format", "csv", "--db", db).output
+    header, *rows = csv_text.strip().splitlines()
+    assert header.startswith("event_id,date,event_type")
+    assert len(rows) == len(json.loads(_invoke("export", "--db", db).output)["events"])
+    assert _invoke("show", "ev_nosuchevent", "--db", db).exit_code == 1
+
+
+def test_untrusted_text_is_not_markup(tmp_path: Path) -> None:
+    article = tmp_path / "hostile.txt"
+    article.write_text(
+        "[bold red]Gunmen[/bold red] abducted <script>alert(1)</script> five farmers near Gwoza on Monday, "
+        "police said. [link=javascript:alert(1)]Click[/link] <img src=x onerror=alert(1)>"
+    )
+    db = str(tmp_path / "h.db")
+    result = _invoke(
+        "analyze", str(article), "--db", db, "--published", "2025-05-20", "--md", str(tmp_path / "h.md"), "--explain"
+    )
+    assert result.exit_code == 0
+    md = (tmp_path / "h.md").read_text()
+    assert "<script>" not in md and "<img" not in md and "&lt;script&gt;" in md
+    assert "](javascript:" not in md
+
+
+def test_terminal_report_shows_markup_in_text_literally() -> None:
+    from rich.console import Console
+
+    from eventfuse.model import Claim, Event, FusedField, Source
+    from eventfuse.report import event_renderable
+
+    quote = "[bold red]Gunmen[/bold red] abducted five farmers [link=javascript:alert(1)]x[/link]"
+    claim = Claim("a1", "actor1", {"name": "[bold]X[/bold]"}, 0, 27, quote, wording="[bold red]Gunmen[/bold red]")
+    field = FusedField("actor1", {"name": "[bold]X[/bold]"}, "single-source", (claim,))
+    event = Event(
+        "ev_1",
+        "[red]title[/red]",
+        None,
+        None,
+        None,
+        {"actor1": field},
+        (),
+        (Source("a1", "[i]Outlet[/i]", None, None, None),),
+        (),
+    )
+    console = Console(record=True, width=200)
+    console.print(event_renderable(event))
+    shown = console.export_text()
+    for literal in ("[bold red]Gunmen[/bold red]", "[bold]X[/bold]", "[red]title[/red]", "[i]Outlet[/i]"):
+        assert literal in shown
