@@ -164,7 +164,7 @@ class Extractor:
             outcomes, named = self._outcomes(article, state, recent)
             if named:
                 last_object = (index, named)
-            sent_places = _with_event_target(tuple(p for p in places if s_start <= p.start < s_end), trigger)
+            sent_places = tuple(p for p in places if s_start <= p.start < s_end)
             sent_times = [t for t in timexes if s_start <= t.start < s_end]
             event_time, statement_time = self._event_time(sent, sent_times)
             # A response ("a coalition fighter destroyed the launcher") is not the event, unless the sentence
@@ -175,6 +175,7 @@ class Extractor:
                 and not any(c.start <= s_start + trigger[1] < c.end for c in outcomes)
             )
             if reports_event and trigger is not None:
+                sent_places = _with_event_target(_with_origins(text, sent_places))
                 self._event_type_claim(article, state, trigger)
                 self._time_claims(article, state, event_time or statement_time, statement=event_time is None)
                 self._actor_claims(article, state, actor_matches, trigger, speaker_spans)
@@ -648,7 +649,7 @@ class _GenericActor:
 
 
 def _is_stative(sent: Span) -> bool:
-    """A sentence in the present that describes ("It is home to fighter jets") and reports nothing."""
+    """A sentence with no verb in the past that describes ("It is home to fighter jets") and reports nothing."""
     if any(t.tag_ in ("VBD",) for t in sent):
         return False
     for token in sent:
@@ -657,12 +658,28 @@ def _is_stative(sent: Span) -> bool:
             for c in token.children
         ):
             return False
-    return any(t.tag_ in ("VBZ", "VBP") for t in sent)
+    return True
 
 
-def _with_event_target(places: tuple[Place, ...], trigger: tuple[Any, int, int] | None) -> tuple[Place, ...]:
+# "fired from the outskirts of Dujail", "from an area near Dujail": the place the attack came from.
+FROM_PLACE = re.compile(
+    r"\bfrom\s+(?:(?:the|an?|outskirts|edge|area|areas|direction|vicinity|village|town|city|district|region|"
+    r"province|of|near|nearby|around|inside|within)\s+)*$",
+    re.I,
+)
+
+
+def _with_origins(text: str, places: tuple[Place, ...]) -> tuple[Place, ...]:
+    """Places an event sentence says the attack came from are origins, whatever the gazetteer's roles said."""
+    return tuple(
+        dataclasses.replace(p, role="origin") if FROM_PLACE.search(text[max(0, p.start - 60) : p.start]) else p
+        for p in places
+    )
+
+
+def _with_event_target(places: tuple[Place, ...]) -> tuple[Place, ...]:
     """In an event sentence with no target, the most precise place that is not the origin is where it happened."""
-    if trigger is None or any(p.role in ("target", "origin") for p in places):
+    if any(p.role in ("target", "origin") for p in places):
         return places  # a sentence with an origin names its other places as landmarks ("northwest of Mosul")
     candidates = [p for p in places if p.role == "mentioned" and p.lat is not None and (p.geo_precision or 3) <= 2]
     if not candidates:

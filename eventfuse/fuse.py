@@ -28,6 +28,7 @@ class FusionSettings:
     min_sentence_words: int
     credit_phrases: tuple[str, ...]
     same_place_km: float
+    same_town_km: float
 
     @classmethod
     def load(cls) -> FusionSettings:
@@ -39,6 +40,7 @@ class FusionSettings:
             min_sentence_words=int(independence["min_sentence_words"]),
             credit_phrases=tuple(independence["credit_phrases"]),
             same_place_km=float(data["places"]["same_place_km"]),
+            same_town_km=float(data["places"]["same_town_km"]),
         )
 
 
@@ -308,7 +310,9 @@ def _same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
     if _norm(a.get("name")) and _norm(a.get("name")) == _norm(b.get("name")):
         return True
     if None not in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
-        return haversine_km(a["lat"], a["lon"], b["lat"], b["lon"]) <= SETTINGS.same_place_km
+        both_towns = a.get("geo_precision") == 1 and b.get("geo_precision") == 1
+        limit = SETTINGS.same_town_km if both_towns else SETTINGS.same_place_km
+        return haversine_km(a["lat"], a["lon"], b["lat"], b["lon"]) <= limit
     return False
 
 

@@ -119,32 +119,24 @@ def _quote(claim: Claim) -> str:
 
 def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> RenderableType:
     """One event as a Rich panel: fields with status and evidence, disagreements, sources."""
-    table = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
-    table.add_column("field", style="cyan", no_wrap=True)
-    table.add_column("value", ratio=2)
-    table.add_column("status", no_wrap=True)
-    table.add_column("cred.", no_wrap=True)
-    table.add_column("who says so", ratio=3)
+    table = Text()
     for fused in ordered_fields(event):
-        evidence = Text()
-        for claim in fused.claims[:CLAIMS_SHOWN]:
-            if evidence:
-                evidence.append("\n")
-            evidence.append(_outlet(event, claim), style="bold")
-            evidence.append(f" / {speaker_words(claim.attributed_to)}")
-            if claim.hedged:
-                evidence.append(" (hedged)", style="yellow")
-            evidence.append(f': "{_wording(claim)}"', style="dim")
-        if len(fused.claims) > CLAIMS_SHOWN:
-            evidence.append(f"\n+{len(fused.claims) - CLAIMS_SHOWN} more", style="dim")
+        if table:
+            table.append("\n")
+        table.append(f"{fused.field}: ", style="bold cyan")
+        table.append(display_value(fused.value))
         style = {"disputed": "red", "corroborated": "green", "compatible": "green"}.get(fused.status, "")
-        table.add_row(
-            Text(fused.field),
-            Text(display_value(fused.value)),
-            Text(fused.status, style=style),
-            Text(str(fused.credibility)),
-            evidence,
-        )
+        table.append(f"  [{fused.status}", style=style)
+        table.append(f", credibility {fused.credibility}]", style=style)
+        for claim in fused.claims[:CLAIMS_SHOWN]:
+            table.append("\n    ")
+            table.append(_outlet(event, claim), style="bold")
+            table.append(f" / {speaker_words(claim.attributed_to)}")
+            if claim.hedged:
+                table.append(" (hedged)", style="yellow")
+            table.append(f': "{_wording(claim)}"', style="dim")
+        if len(fused.claims) > CLAIMS_SHOWN:
+            table.append(f"\n    +{len(fused.claims) - CLAIMS_SHOWN} more claims", style="dim")
     parts: list[RenderableType] = [table]
     if event.discrepancies:
         parts.append(Text("\nWhere sources disagree", style="bold red"))
