@@ -241,3 +241,30 @@ def test_absolute_dates_do_not_depend_on_the_dct(dct: str) -> None:
     values = [tv.value for tv in find_timexes(text, dct.isoformat())]
     assert values[0] == "2024-04-21"
     assert values[1] is not None and re.fullmatch(r"2024-04-21T21:50", values[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "expression", "type_", "value"),
+    [
+        # the comparison period of a results report is the same quarter a year before, named once
+        ("Net rose in the third quarter, from $5 million a year ago.", "1989-11-02", "a year ago", "DATE", "1988-Q3"),
+        ("Profit in the 1988 period was lower; the year-ago results included a gain.", "1989-11-02", "year-ago",
+         "DATE", "1988-Q3"),
+        ("Sales for the full year rose.", "1989-10-30", "the full year", "DATE", "1989"),
+        ("It expects earnings to rise by the end of the year.", "1989-10-30", "the end of the year", "DATE", "1989"),
+        ("Net income for the year ended June 30 fell.", "1989-10-30", "the year", "DURATION", "P1Y"),
+        ("It plans to close the deal by year-end.", "1989-10-30", "year-end", "DATE", "1989"),
+        ("The index has risen 12% since year-end.", "1989-10-30", "year-end", "DATE", "1988"),
+        ("He promised jobs for all by the year two thousand.", "1998-02-05", "the year two thousand", "DATE", "2000"),
+    ],
+)  # fmt: skip
+def test_reporting_periods(text: str, dct: str, expression: str, type_: str, value: str) -> None:
+    found = _by_text(text, dct)
+    assert expression in found, f"{expression!r} not among {list(found)}"
+    assert (found[expression].type, found[expression].value) == (type_, value)
+
+
+def test_year_end_mod_and_spelled_thousands_are_not_years() -> None:
+    assert _by_text("It closes by year-end.", "1989-10-30")["year-end"].mod == "END"
+    found = _by_text("Families kept the secret for more than two thousand years.", "1998-01-21")
+    assert all(tv.type != "DATE" for tv in found.values())

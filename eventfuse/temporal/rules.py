@@ -121,17 +121,18 @@ def _pick(
     *,
     same_default: date | None = None,
     now: date | None = None,
+    window: int = _TENSE_WINDOW_DAYS,
 ) -> date:
     """Choose among candidate dates: by the clause's tense (past -> latest not after the DCT, future ->
     earliest not before it) within the window, else ``same_default`` or the nearest."""
     dct = now or ctx.anchor()
     tense = ctx.tense(start, end)
     if tense == "past":
-        past = [c for c in candidates if c <= dct and (dct - c).days <= _TENSE_WINDOW_DAYS]
+        past = [c for c in candidates if c <= dct and (dct - c).days <= window]
         if past:
             return max(past)
     elif tense == "future":
-        future = [c for c in candidates if c >= dct and (c - dct).days <= _TENSE_WINDOW_DAYS]
+        future = [c for c in candidates if c >= dct and (c - dct).days <= window]
         if future:
             return min(future)
     if same_default is not None:
@@ -338,11 +339,42 @@ def _fiscal_period(m: re.Match[str], ctx: Context) -> Reading | None:
     return Reading("DATE", fmt(reported, "quarter"))
 
 
+def _year_before_period(ctx: Context) -> Reading | None:
+    """The period a year before the reporting period under discussion (a quarter, half or month).
+
+    A report compares its current period with the same one a year before: when the reference is already
+    that earlier period ("the 1988 period ... the year-ago results"), it is the one meant, not a year before it.
+    """
+    if ctx.ref is None or ctx.ref[1] not in ("quarter", "half", "month"):
+        return None
+    ref_day, grain = ctx.ref
+    dct = ctx.anchor()
+    if ref_day > add_months(dct, -12):
+        return Reading("DATE", fmt(shift(ref_day, "year", -1), grain), anaphoric=True)
+    if ref_day > add_months(dct, -24):
+        return Reading("DATE", fmt(ref_day, grain), anaphoric=True)
+    return None
+
+
 def _year_earlier(m: re.Match[str], ctx: Context) -> Reading | None:
     """'year-earlier results': the same period a year before the quarter under discussion, else last year."""
-    if ctx.ref is not None and ctx.ref[1] in ("quarter", "half", "month"):
-        return Reading("DATE", fmt(shift(ctx.ref[0], "year", -1), ctx.ref[1]), anaphoric=True)
-    return Reading("DATE", str(ctx.anchor().year - 1))
+    return _year_before_period(ctx) or Reading("DATE", str(ctx.anchor().year - 1))
+
+
+def _the_year(m: re.Match[str], ctx: Context) -> Reading | None:
+    """'for the year', 'the end of the year': the year under discussion; 'the year ended June 30' is a year long."""
+    if m["ended"]:
+        return Reading("DURATION", "P1Y", end=m.end("year"))
+    # in news the year under discussion is the current one: a past year is named ("in 1988", "that year")
+    return Reading("DATE", str(ctx.anchor().year), mod=_mod(_group(m, "pmod")), anaphoric=True)
+
+
+def _year_end(m: re.Match[str], ctx: Context) -> Reading | None:
+    """'by year-end': the end of this year; 'since year-end': the end of the last one."""
+    dct = ctx.anchor()
+    before = ctx.text[max(0, m.start() - 8) : m.start()].lower().split()
+    year = dct.year - 1 if before and before[-1] == "since" else dct.year
+    return Reading("DATE", str(year), mod="END")
 
 
 def _weekday(m: re.Match[str], ctx: Context) -> Reading | None:
@@ -647,11 +679,14 @@ def _offset(ctx: Context, amount: float | None, unit: str, sign: int, mod: str |
             return Reading("TIME", moment.strftime("%Y-%m-%dT%H:%M"), mod=mod)
         day, _ = (ctx.anchor(), "day") if anchor == "dct" else ctx.reference()
         return Reading("DATE", day.isoformat(), mod=mod or "APPROX")
+    if unit == "year" and amount == 1 and ctx.ref is not None and ctx.ref[1] in ("quarter", "half"):
+        # "net of $6 million a year ago" after "the third quarter": the same quarter a year before
+        compared = _year_before_period(ctx)
+        if compared is not None:
+            compared.mod = mod
+            return compared
     if anchor == "dct":
         base, grain = ctx.anchor(), "day"
-        if unit == "year" and ctx.ref is not None and ctx.ref[1] in ("quarter", "half"):
-            # "net of $6 million a year ago" after "the third quarter": the same quarter a year before
-            base, grain = ctx.ref
     else:
         base, grain = ctx.reference()
     whole = int(amount)
@@ -791,7 +826,7 @@ RULES: list[Rule] = [
     Rule(
         "spelled_year",
         _rx(
-            rf"\b(?:the\s+year\s+)?(?P<c>nineteen|eighteen|two\s+thousand)(?:\s+and)?[\s-]+(?P<rest>{NUMBER_WORD})?{_END}"
+            rf"\b(?:the\s+year\s+)?(?P<c>nineteen|eighteen|two\s+thousand)(?:(?:\s+and)?[\s-]+(?P<rest>{NUMBER_WORD}))?{_END}(?!\s+{UNIT_ANY})"
         ),
         _spelled_year,
     ),
@@ -873,6 +908,16 @@ RULES: list[Rule] = [
         ),
         _relative_unit,
     ),
+    Rule(
+        "the_year",
+        _rx(
+            rf"\b(?:{_PMOD}\s+)?the\s+(?:(?:full|whole|entire|fiscal|calendar)\s+)?(?P<year>year)(?![\w-]|['’]s)"
+            r"(?!\s+(?:before|after|earlier|later|ago|since|of|in|that|when|in\s+which)\b)"
+            r"(?P<ended>\s+end(?:ed|ing)\b)?"
+        ),
+        _the_year,
+    ),
+    Rule("year_end", _rx(r"\b(?:(?:the\s+)?year[- ]end|(?:the\s+)?year['’]s\s+end)(?![\w-])"), _year_end),
     Rule(
         "the_weekend",
         _rx(r"\b(?P<rel>the)\s+(?P<unit>weekend)(?![\w-])"),
@@ -1058,7 +1103,7 @@ ANCHORS: dict[str, Anchor] = {
     "month_year": Anchor(("month",), 70, 40),
     "month": Anchor(("month",), 70, 40),
     "year": Anchor(("year",), 50, 20),
-    "spelled_year": Anchor(("spelled",), 12, 45),
+    "spelled_year": Anchor(("spelled",), 25, 45),
     "decade": Anchor(("decade",), 40, 6),
     "century": Anchor(("century",), 45, 10),
     "quarter": Anchor(("quarter",), 90, 45),
@@ -1068,6 +1113,8 @@ ANCHORS: dict[str, Anchor] = {
     "weekday_set": Anchor(("weekday",), 45, 30),
     "day_word": Anchor(("dayword",), 40, 20),
     "relative_unit": Anchor(("relunit",), 75, 15),
+    "the_year": Anchor(("unit",), 40, 12),
+    "year_end": Anchor(("unit",), 5, 8),
     "the_weekend": Anchor(("weekend",), 5, 10),
     "season": Anchor(("season",), 60, 20),
     "season_bare": Anchor(("season",), 60, 20),
