@@ -268,3 +268,73 @@ def test_year_end_mod_and_spelled_thousands_are_not_years() -> None:
     assert _by_text("It closes by year-end.", "1989-10-30")["year-end"].mod == "END"
     found = _by_text("Families kept the secret for more than two thousand years.", "1998-01-21")
     assert all(tv.type != "DATE" for tv in found.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "value", "note"),
+    [
+        ("Talks will take two to three weeks.", "two to three weeks", "P2W", "range P2W to P3W"),
+        ("Deals due in the next 12 to 18 months.", "the next 12 to 18 months", "P12M", "range P12M to P18M"),
+        ("He was held for two or three days.", "two or three days", "P2D", "range P2D to P3D"),
+        ("The clashes lasted 2-3 hours.", "2-3 hours", "PT2H", "range PT2H to PT3H"),
+        ("Sentences of between five and ten years.", "five and ten years", "P5Y", "range P5Y to P10Y"),
+        ("It will take two and a half years.", "two and a half years", "P2Y6M", None),
+    ],
+)
+def test_duration_ranges_stay_one_duration_with_both_ends_in_the_note(
+    text: str, expression: str, value: str, note: str | None
+) -> None:
+    found = _by_text(text)
+    assert expression in found, f"{expression!r} not among {list(found)}"
+    assert (found[expression].type, found[expression].value, found[expression].note) == ("DURATION", value, note)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fighting lasted from March to May.", {"March": "2024-03", "May": "2024-05"}),
+        ("The siege lasted from November to February.", {"November": "2023-11", "February": "2024-02"}),
+        ("The festival ran March 3-5.", {"March 3": "2024-03-03", "5": "2024-03-05"}),
+        ("The talks ran March 3 to 5, 2023.", {"March 3": "2023-03-03", "5": "2023-03-05"}),
+        ("Output grew in the 1990-1995 period.", {"1990": "1990", "1995": "1995"}),
+        ("Shops open from Friday to Monday.", {"Friday": "2024-04-19", "Monday": "2024-04-22"}),
+        (
+            "A curfew from 9 p.m. to 5 a.m. Tuesday.",
+            {"9 p.m.": "2024-04-16T21:00", "5 a.m. Tuesday": "2024-04-16T05:00"},
+        ),
+        ("Voting from 8 a.m. to 6 p.m. on Sunday.", {"8 a.m.": "2024-04-21T08:00", "6 p.m.": "2024-04-21T18:00"}),
+    ],
+)
+def test_point_ranges_tag_both_ends_in_order(text: str, expected: dict[str, str]) -> None:
+    found = _by_text(text)
+    assert {k: found[k].value for k in expected if k in found} == expected
+    assert all(found[k].note and found[k].note.startswith("range ") for k in expected)
+
+
+def test_a_list_of_days_is_no_range_and_and_alone_links_nothing() -> None:
+    found = _by_text("The summit meets on April 24 and 25. Rain fell in March and May.")
+    assert (found["25"].value, found["25"].note) == ("2024-04-25", None)
+    assert found["May"].note is None and found["March"].note is None
+
+
+def test_ranges_without_dct_stay_unresolved() -> None:
+    found = _by_text("Fighting lasted from March to May, for two to three weeks.", None)
+    assert found["March"].value is None and found["May"].value is None
+    assert found["two to three weeks"].value == "P2W"
+
+
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"]  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    dct=st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)),
+    first=st.sampled_from(_MONTH_NAMES),
+    second=st.sampled_from(_MONTH_NAMES),
+)
+def test_a_range_never_ends_before_it_starts(dct: date, first: str, second: str) -> None:
+    found = find_timexes(f"The fighting lasted from {first} to {second}.", dct.isoformat())
+    values = [tv.value for tv in found if tv.type == "DATE"]
+    assert len(values) == 2 and values[0] is not None and values[1] is not None
+    assert values[0] <= values[1]

@@ -48,6 +48,7 @@ class Reading:
     end: int | None = None
     day_level: bool = False  # a single day without a clock time, so a clock time may attach to it
     anaphoric: bool = False  # computed from the reference time: it does not become the reference itself
+    note: str | None = None  # e.g. the upper end of a range ("two to three weeks")
 
 
 Normaliser = Callable[[re.Match[str], Context], Reading | None]
@@ -629,6 +630,9 @@ def _quantity(m: re.Match[str], ctx: Context) -> Reading | None:
     unit = _unit_of(m["unit"])
     num_text = _norm(m["num"])
     amount = number_value(num_text)
+    upper = _range_upper(m, amount)
+    if upper is False:  # "1990 to three years", "two and three years": only the second number counts
+        return _quantity_from_second_number(m, ctx)
     if re.fullmatch(r"1[6-9]\d\d|20\d\d", num_text) and not m["unit"].lower().endswith("s"):
         return None  # "the 1988 quarter" is a date, not 1988 quarters
     if amount is not None and (m["half"] or m["half2"]):
@@ -658,7 +662,34 @@ def _quantity(m: re.Match[str], ctx: Context) -> Reading | None:
         before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
         if re.search(r"(?:once|twice|times|\bper|\d|%)\s*$", before):
             return Reading("SET", _duration_value(1, unit))
+    if upper is not None:
+        low, high = _duration_value(amount, unit), _duration_value(upper, unit)
+        return Reading("DURATION", low, mod=mod, note=f"range {low} to {high}")
     return Reading("DURATION", _duration_value(amount, unit), mod=mod)
+
+
+def _range_upper(m: re.Match[str], amount: float | None) -> float | bool | None:
+    """The upper end of a quantity range; None when there is none, False when the match is not a range."""
+    if not m.groupdict().get("num2"):
+        return None
+    upper = number_value(m["num2"])
+    conn = m["conn"].lower()
+    between = m.string[max(0, m.start() - 9) : m.start()].lower().rstrip().endswith("between")
+    if amount is None or upper is None or upper <= amount or (conn == "and" and not between):
+        return False
+    if re.fullmatch(r"1[6-9]\d\d|20\d\d", _norm(m["num"])):
+        return False  # a year, then a quantity: "in 1990 to three years"
+    return upper
+
+
+def _quantity_from_second_number(m: re.Match[str], ctx: Context) -> Reading | None:
+    second = PREFIXES["quantity"][0].match(m.string, m.start("num2"), m.end())
+    if second is None or second.groupdict().get("num2"):
+        return None
+    reading = _quantity(second, ctx)
+    if reading is not None and reading.start is None:
+        reading.start = second.start()
+    return reading
 
 
 def _duration_before_signal(amount: float | None, unit: str, mod: str | None, m: re.Match[str]) -> Reading:
@@ -768,8 +799,10 @@ _QUANTITY_PREFIX = (
     r"(?:(?P<rel>past|last|next|first|final|coming|previous|following|remaining|preceding|latest|initial"
     rf"|ensuing|subsequent|additional|other)\s+)?(?:{_QMOD.replace('qmod', 'qmod2')}\s+)?"
 )
+# "two to three weeks", "12-18 months", "one or two days", "between five and ten years": one duration
+_RANGE_END = rf"(?:\s*(?P<conn>-|–|to|or|and)\s*(?P<num2>{NUMBER_DIGITS}|{NUMBER_WORD}))?"
 _QUANTITY_CORE = (
-    rf"\b{_NUMBER}(?P<half>{HALF})?[\s-]+(?:(?:more|additional|full|straight|consecutive|long|whole|extra"
+    rf"\b{_NUMBER}{_RANGE_END}(?P<half>{HALF})?[\s-]+(?:(?:more|additional|full|straight|consecutive|long|whole|extra"
     rf"|successive|short)\s+)?(?P<unit>{UNIT_ANY})(?P<half2>{HALF})?(?![\w-])(?P<orso>\s+or\s+so)?"
     r"(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|back|previously|prior)(?![\w-]))?"
 )
@@ -819,7 +852,7 @@ RULES: list[Rule] = [
         "year",
         _rx(
             rf"\b(?:{_PMOD}(?:-|\s+))?(?:(?P<prepost>pre|post)-)?(?:(?:fiscal|calendar|the\s+year|fiscal\s+year|FY)\s*)?"
-            rf"(?P<year>1[6-9]\d\d|20\d\d)(?![\d,.]\d|\d|\s*%|\s*percent|-\d|\s+(?:{_COUNT_NOUNS})\b|'s\b|s\b)"
+            rf"(?P<year>1[6-9]\d\d|20\d\d)(?![\d,.]\d|\d|\s*%|\s*percent|-(?!(?:1[6-9]|20)\d\d(?![\d-]))\d|\s+(?:{_COUNT_NOUNS})\b|'s\b|s\b)"
         ),
         _year,
     ),

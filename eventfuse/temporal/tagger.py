@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, timedelta
 
 from ..errors import InputError
 from ..model import TimeValue
@@ -131,7 +133,7 @@ def find_timexes(text: str, dct: str | None, *, timezone: str | None = None) -> 
             point = parse_point(reading.value)
             if point is not None:
                 ctx.ref = point
-    return results
+    return _ranges(results, ctx)
 
 
 def _attach_day(
@@ -158,7 +160,7 @@ def _to_time_value(text: str, start: int, end: int, reading: Reading, ctx: Conte
     timezone = reading.timezone
     if reading.type == "TIME" and timezone is None and ctx.timezone:
         timezone = ctx.timezone
-    note = UNRESOLVED_NOTE if reading.value is None else None
+    note = UNRESOLVED_NOTE if reading.value is None else reading.note
     return TimeValue(
         text=text[start:end],
         start=start,
@@ -193,3 +195,131 @@ def normalise(expression: str, dct: str | None) -> TimeValue:
         mod=best.mod,
         note=best.note,
     )
+
+
+# ---------------------------------------------------------------- ranges: "from March to May", "March 3-5"
+
+_RANGE_LINK = re.compile(r"\s*(?:-|–|—|to|through|thru|until|till|and)\s*", re.IGNORECASE)
+_DAY_AFTER = re.compile(
+    r"\s*(?P<link>-|–|to|through|until|till|and)\s*(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:/%-]|\.\d)"
+    r"(?!\s*(?:[ap]\.?m\b|percent|per\b|of\b|[a-z]+s\b))(?:,?\s+(?P<y>(?:1[6-9]|20)\d\d)(?!\d))?",
+    re.IGNORECASE,
+)
+_ON_DAY = re.compile(r"\s*,?\s*(?:on\s+)?")
+_YEAR_IN = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
+_DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH_VALUE = re.compile(r"\d{4}-\d{2}")
+_CLOCK_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_NAMED_DAY = re.compile(r"[A-Za-z]{3}")  # a clock time written with its day ("9 a.m. Tuesday")
+
+
+def _ranges(results: list[TimeValue], ctx: Context) -> list[TimeValue]:
+    """Both ends of a range as timexes of their own, resolved consistently, each with a note naming the range.
+
+    TIMEX3 tags the ends of "from March to May" separately; the end takes its year from the start and
+    comes after it, "March 3-5, 2023" gives "5" a timex of its own and both ends the year, and the clock
+    times of "from 9 a.m. to 5 p.m. on Tuesday" both fall on Tuesday.
+    """
+    out = list(results)
+    i = 0
+    while i < len(out):
+        first = out[i]
+        if first.type == "DATE" and first.value and _DAY_VALUE.fullmatch(first.value) and first.mod is None:
+            added = _day_range(out, i, ctx)
+            if added:
+                i += 2
+                continue
+        if i + 1 < len(out):
+            second = out[i + 1]
+            between = ctx.text[first.end : second.start]
+            link = _RANGE_LINK.fullmatch(between)
+            if link and (between.strip().lower() != "and" or _after_between(ctx.text, first.start)):
+                pair = _ordered(first, second, ctx) or _clock_pair(out, i, ctx)
+                if pair is not None:
+                    out[i], out[i + 1] = pair
+        i += 1
+    return out
+
+
+def _after_between(text: str, start: int) -> bool:
+    return text[max(0, start - 9) : start].lower().rstrip().endswith("between")
+
+
+def _noted(tv: TimeValue, low: str, high: str) -> TimeValue:
+    return replace(tv, note=f"range {low} to {high}")
+
+
+def _day_range(out: list[TimeValue], i: int, ctx: Context) -> bool:
+    """'March 3-5', 'March 3 to 5, 2023': the second day becomes a timex of its own."""
+    first = out[i]
+    m = _DAY_AFTER.match(ctx.text, first.end)
+    if m is None or (i + 1 < len(out) and out[i + 1].start < m.end("d")):
+        return False
+    assert first.value is not None
+    start_day = date.fromisoformat(first.value)
+    year = int(m["y"]) if m["y"] and not _YEAR_IN.search(first.text) else start_day.year
+    try:
+        start_day = start_day.replace(year=year)
+        end_day = start_day.replace(day=int(m["d"]))
+    except ValueError:
+        return False
+    if end_day <= start_day:
+        return False
+    low, high = start_day.isoformat(), end_day.isoformat()
+    # "April 24 and 25" lists two days; "April 24-25", "between April 24 and 25" span them
+    note = f"range {low} to {high}" if m["link"].lower() != "and" or _after_between(ctx.text, first.start) else None
+    out[i] = replace(first, value=low, note=note or first.note)
+    second = TimeValue(text=m["d"], start=m.start("d"), end=m.end("d"), type="DATE", value=high,
+                       precision=first.precision, note=note)  # fmt: skip
+    out.insert(i + 1, second)
+    if m["y"] and i + 2 < len(out) and out[i + 2].start == m.start("y"):
+        del out[i + 2]  # the year belongs to both ends, not a timex of its own
+    return True
+
+
+def _ordered(first: TimeValue, second: TimeValue, ctx: Context) -> tuple[TimeValue, TimeValue] | None:
+    """Two dates of the same granularity: the end comes after the start, borrowing the year it lacks."""
+    if first.type != "DATE" or second.type != "DATE" or not first.value or not second.value:
+        return None
+    for pattern in (_DAY_VALUE, _MONTH_VALUE):
+        if pattern.fullmatch(first.value) and pattern.fullmatch(second.value):
+            break
+    else:
+        if _YEAR_IN.fullmatch(first.value) and _YEAR_IN.fullmatch(second.value) and first.value < second.value:
+            return _noted(first, first.value, second.value), _noted(second, first.value, second.value)
+        return None
+    low, high = first.value, second.value
+    if high < low:
+        if not _YEAR_IN.search(second.text):
+            high = _move(high, second.text, 1)
+        elif not _YEAR_IN.search(first.text):
+            low = _move(low, first.text, -1)
+        if high < low:
+            return None
+    return replace(first, value=low, note=f"range {low} to {high}"), replace(second, value=high,
+                                                                            note=f"range {low} to {high}")  # fmt: skip
+
+
+def _move(value: str, text: str, sign: int) -> str:
+    """``value`` a week later or earlier when written as a weekday, else a year."""
+    if len(value) == 10 and re.search(r"(?i)\b(?:mon|tue|wed|thu|fri|sat|sun)", text):
+        return (date.fromisoformat(value) + timedelta(days=7 * sign)).isoformat()
+    return f"{int(value[:4]) + sign:04d}{value[4:]}"
+
+
+def _clock_pair(out: list[TimeValue], i: int, ctx: Context) -> tuple[TimeValue, TimeValue] | None:
+    """'from 9 a.m. to 5 p.m. on Tuesday', 'from 9 a.m. to 5 p.m. Tuesday': both clock times on that day."""
+    first, second = out[i], out[i + 1]
+    if not (first.value and second.value and _CLOCK_VALUE.match(first.value) and _CLOCK_VALUE.match(second.value)):
+        return None
+    day: str | None = None
+    if _NAMED_DAY.search(re.sub(r"(?i)\b(?:[ap]\.?\s?m\b\.?|local\s+time|[a-z]{3,4}\b)", "", second.text)):
+        day = second.value[:10]
+    elif i + 2 < len(out):
+        third = out[i + 2]
+        if third.value and _DAY_VALUE.fullmatch(third.value) and _ON_DAY.fullmatch(ctx.text[second.end : third.start]):
+            day = third.value
+    if day is None:
+        return None
+    low, high = day + first.value[10:], day + second.value[10:]
+    return _noted(replace(first, value=low), low, high), _noted(replace(second, value=high), low, high)
