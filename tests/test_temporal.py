@@ -338,3 +338,27 @@ def test_a_range_never_ends_before_it_starts(dct: date, first: str, second: str)
     values = [tv.value for tv in found if tv.type == "DATE"]
     assert len(values) == 2 and values[0] is not None and values[1] is not None
     assert values[0] <= values[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Howes, 37 years old when he was kidnapped, was buried.",
+        "Iraq imports about three-quarters of its food.",
+        "It would be a second betrayal.",
+        "Profits fell an eighteen percent.",
+        "The loans cost $2 million a year in interest.",
+        "Qantas adds four flights a week.",
+        "Gonzalez said on CBS's ''60 Minutes.''",
+        'Baker said on ABC\'s "This Week With David Brinkley" that talks failed.',
+        "For Poland, high noon has come.",
+    ],
+)
+def test_ages_fractions_rates_and_titles_are_no_timexes(text: str) -> None:
+    assert find_timexes(text, DCT) == []
+
+
+def test_rates_after_once_or_twice_are_sets_and_plain_articles_stay_durations() -> None:
+    assert _by_text("Patrols pass twice a week.")["a week"].type == "SET"
+    assert _by_text("He was held for a year.")["a year"].value == "P1Y"
+    assert _by_text("Last Week the army moved.")["Last Week"].value == "2024-W16"

@@ -122,18 +122,17 @@ def _pick(
     *,
     same_default: date | None = None,
     now: date | None = None,
-    window: int = _TENSE_WINDOW_DAYS,
 ) -> date:
     """Choose among candidate dates: by the clause's tense (past -> latest not after the DCT, future ->
     earliest not before it) within the window, else ``same_default`` or the nearest."""
     dct = now or ctx.anchor()
     tense = ctx.tense(start, end)
     if tense == "past":
-        past = [c for c in candidates if c <= dct and (dct - c).days <= window]
+        past = [c for c in candidates if c <= dct and (dct - c).days <= _TENSE_WINDOW_DAYS]
         if past:
             return max(past)
     elif tense == "future":
-        future = [c for c in candidates if c >= dct and (c - dct).days <= window]
+        future = [c for c in candidates if c >= dct and (c - dct).days <= _TENSE_WINDOW_DAYS]
         if future:
             return min(future)
     if same_default is not None:
@@ -274,6 +273,8 @@ def _year(m: re.Match[str], ctx: Context) -> Reading | None:
 
 def _spelled_year(m: re.Match[str], ctx: Context) -> Reading | None:
     century = {"nineteen": 1900, "eighteen": 1800, "two thousand": 2000, "twenty": 2000}[_norm(m["c"])]
+    if century < 2000 and not m["rest"]:
+        return None  # "eighteen percent", "nineteen thousand jobs"
     rest = number_value(m["rest"]) if m["rest"] else 0
     if rest is None or rest >= 100:
         return None
@@ -415,6 +416,8 @@ _ANAPHORIC = ("the following", "the next", "the previous", "the preceding", "tha
 
 
 def _relative_unit(m: re.Match[str], ctx: Context) -> Reading | None:
+    if _titled(m):
+        return None
     rel, unit = _norm(m["rel"]), _norm(m["unit"])
     mod = _mod(_group(m, "pmod"))
     unit = {"fiscal year": "year", "calendar year": "year", "autumn": "fall"}.get(unit, unit)
@@ -537,6 +540,8 @@ def _holiday(m: re.Match[str], ctx: Context) -> Reading | None:
 def _clock(m: re.Match[str], ctx: Context) -> Reading | None:
     groups = m.groupdict()
     word = _norm(groups.get("w"))
+    if word and re.search(r"\bhigh\s+$", ctx.text[max(0, m.start() - 6) : m.start()], re.IGNORECASE):
+        return None  # "high noon"
     if word in ("noon", "midday"):
         hour, minute = 12, 0
     elif word == "midnight":
@@ -635,6 +640,8 @@ def _quantity(m: re.Match[str], ctx: Context) -> Reading | None:
         return _quantity_from_second_number(m, ctx)
     if re.fullmatch(r"1[6-9]\d\d|20\d\d", num_text) and not m["unit"].lower().endswith("s"):
         return None  # "the 1988 quarter" is a date, not 1988 quarters
+    if _not_a_time(m, unit, num_text):
+        return None
     if amount is not None and (m["half"] or m["half2"]):
         amount += 0.5
     qmod = _group(m, "qmod") or _group(m, "qmod2")
@@ -658,7 +665,13 @@ def _quantity(m: re.Match[str], ctx: Context) -> Reading | None:
         before = ctx.text[max(0, m.start() - 12) : m.start()].lower().split()
         if before and before[-1] in ("will", "would", "could", "may", "might", "can", "shall", "should", "must"):
             return Reading("DATE", "FUTURE_REF")  # "Islam will one day be ..."
-    if num_text in ("a", "an", "one") and not (qmod or _group(m, "det") or _group(m, "rel")):
+    if num_text in ("a", "an") and not (qmod or _group(m, "det") or _group(m, "rel")):
+        before = ctx.text[max(0, m.start() - 40) : m.start()].lower()
+        if re.search(r"(?:once|twice|times|\bper)\s*$", before):
+            return Reading("SET", _duration_value(1, unit))
+        if _RATE.search(before):
+            return None  # "$2 million a year", "four flights a week": a rate, which TimeBank leaves untagged
+    if num_text == "one" and not (qmod or _group(m, "det") or _group(m, "rel")):
         before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
         if re.search(r"(?:once|twice|times|\bper|\d|%)\s*$", before):
             return Reading("SET", _duration_value(1, unit))
@@ -666,6 +679,42 @@ def _quantity(m: re.Match[str], ctx: Context) -> Reading | None:
         low, high = _duration_value(amount, unit), _duration_value(upper, unit)
         return Reading("DURATION", low, mod=mod, note=f"range {low} to {high}")
     return Reading("DURATION", _duration_value(amount, unit), mod=mod)
+
+
+# an amount or a count just before "a year"/"a week": "$1.76 a year", "700 seats a week", "24 hours a day"
+_RATE = re.compile(
+    r"(?:\d[\d,.]*%?|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion))"
+    r"(?:\s+(?!(?:for|in|within|after|over|about|than|of|during|by|since|until|from)\b)[a-z.-]+){0,2}\s*$"
+)
+_AGE = re.compile(r"[\s-]+old\b|\s+of\s+age\b", re.IGNORECASE)
+_FRACTION_OF = re.compile(
+    r"\s+of\s+(?!(?:the\s+)?(?:fiscal\s+|calendar\s+)?(?:year|(?:19|20)\d\d|this|last|next)\b)", re.IGNORECASE
+)
+_AFTER_A_SECOND = frozenset("ago later earlier after before of or and to in for".split())
+
+
+def _titled(m: re.Match[str]) -> bool:
+    """A capitalised unit word inside a sentence names a show or a work: "CBS's '60 Minutes'", "ABC's 'This Week'"."""
+    unit = m["unit"]
+    if not unit[0].isupper() or unit.isupper() or m.start("unit") == m.start():
+        return False
+    before = m.string[max(0, m.start() - 8) : m.start()].rstrip(" \"'“‘")
+    return not (before == "" or before[-1] in ".!?\n")  # a capital at a sentence start is no title
+
+
+def _not_a_time(m: re.Match[str], unit: str, num_text: str) -> bool:
+    """Ages ("52 years old"), fractions ("three-quarters of its food"), ordinals ("a second group"), titles."""
+    after = m.string[m.end() : m.end() + 40]
+    if _titled(m):
+        return True
+    if unit in ("year", "month", "week", "day") and not m.groupdict().get("dir") and _AGE.match(after):
+        return True
+    if unit == "quarter" and not (_group(m, "rel") or _group(m, "det")) and _FRACTION_OF.match(after):
+        return True
+    if unit == "second" and num_text in ("a", "an", "one") and not m.groupdict().get("dir"):
+        word = re.match(r"\s+([a-z]+)", after)
+        return word is not None and word.group(1) not in _AFTER_A_SECOND
+    return False
 
 
 def _range_upper(m: re.Match[str], amount: float | None) -> float | bool | None:
