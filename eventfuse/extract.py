@@ -347,6 +347,8 @@ class Extractor:
         for match in self.lexicon.find_actor_nouns(text):
             if any(s < match.end and match.start < e for s, e in taken):
                 continue
+            if any(0 <= match.start - e <= 2 and not text[e : match.start].strip(" -") for s, e in taken):
+                continue  # "Kataib Hezbollah fighters" are the named group's fighters
             if re.search(r"\b(no|not|without)\s+$", text[max(0, match.start - 12) : match.start], re.I):
                 continue  # "no warplanes were in the sky" names no actor
             noun = match.values[0]
@@ -362,7 +364,9 @@ class Extractor:
 
     def _generic_label(self, label: str, text: str, start: int) -> str:
         """ "Unidentified Armed Group ({country})" filled from the demonym in front ("Iraqi militants")."""
-        words = re.findall(r"[\w.'-]+", text[max(0, start - 30) : start + 30].casefold())
+        # the demonym is in the noun phrase: "Iraqi militants", "the surface itself" ("Iraqi militants" as matched)
+        words = re.findall(r"[\w.'-]+", text[max(0, start - 20) : start].casefold())[-2:]
+        words += re.findall(r"[\w.'-]+", text[start : start + 40].casefold())[:2]
         country = next((self.patterns.demonyms[w] for w in words if w in self.patterns.demonyms), None)
         if country:
             return label.replace("{country}", country)
@@ -663,7 +667,8 @@ def _is_stative(sent: Span) -> bool:
 
 # "fired from the outskirts of Dujail", "from an area near Dujail": the place the attack came from.
 FROM_PLACE = re.compile(
-    r"\bfrom\s+(?:(?:the|an?|outskirts|edge|area|areas|direction|vicinity|village|town|city|district|region|"
+    r"(?<!north )(?<!south )(?<!east )(?<!west )(?<!northwest )(?<!northeast )(?<!southwest )(?<!southeast )"
+    r"(?<!away )(?<!miles )(?<!km )(?<!kilometres )(?<!kilometers )\bfrom\s+(?:(?:the|an?|outskirts|edge|area|areas|direction|vicinity|village|town|city|district|region|"
     r"province|of|near|nearby|around|inside|within)\s+)*$",
     re.I,
 )
