@@ -9,10 +9,13 @@ import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from importlib import resources
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .cluster import haversine_km
@@ -86,6 +89,7 @@ def fuse(
         fields[key] = fused
         if discrepancy:
             discrepancies.append(discrepancy)
+    _localise_time(fields)
     toll_discrepancy = _toll_discrepancy(fields, origin_of)
     if toll_discrepancy:
         discrepancies.append(toll_discrepancy)
@@ -452,6 +456,27 @@ _MERGERS: dict[str, Callable[[list[_Group]], tuple[Any | None, str]]] = {
 }
 
 
+def _localise_time(fields: dict[str, FusedField]) -> None:
+    """A clock time given as "local time" takes the time zone of the event's country when it has only one
+    (Syria: Asia/Damascus), with its UTC offset on the event's date."""
+    time_field, location = fields.get("time"), fields.get("location")
+    if not time_field or not location or not isinstance(time_field.value, dict) or not isinstance(location.value, dict):
+        return
+    if time_field.value.get("timezone") not in (None, "local"):
+        return
+    zones = pytz.country_timezones.get(str(location.value.get("country_code") or "").upper(), [])
+    if len(zones) != 1:
+        return
+    value = dict(time_field.value, timezone=zones[0])
+    date_field = fields.get("date") or fields.get("statement_date")
+    day = date_field.value.get("value") if date_field and isinstance(date_field.value, dict) else None
+    if day and re.match(r"^\d{4}-\d{2}-\d{2}$", str(day)):
+        moment = datetime.fromisoformat(f"{day}T{value['value']}").replace(tzinfo=ZoneInfo(zones[0]))
+        value["utc_offset"] = moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
+        value["datetime"] = moment.isoformat()
+    fields["time"] = replace(time_field, value=value)
+
+
 def _toll_discrepancy(fields: dict[str, FusedField], origin_of: Callable[[Claim], str]) -> Discrepancy | None:
     """Sources whose toll statements share no count: one gives only deaths, another only injuries.
 
@@ -584,8 +609,6 @@ def _credited_outlets(text: str) -> set[str]:
 
 
 def _with_title(event: Event) -> Event:
-    from dataclasses import replace
-
     return replace(event, title=headline(event))
 
 

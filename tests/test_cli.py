@@ -182,7 +182,8 @@ def test_seeds_make_one_event_for_the_sunday_attack(seeds: Path, tmp_path: Path)
     assert attack["fields"]["count:rocket"]["status"] == "compatible"
     assert attack["fields"]["injured:personnel"]["value"]["max"] == 0
     assert attack["fields"]["origin"]["value"]["name"] == "Zummar"
-    assert attack["fields"]["time"]["value"]["value"] == "21:50"
+    time = attack["fields"]["time"]["value"]
+    assert (time["value"], time["timezone"], time["utc_offset"]) == ("21:50", "Asia/Damascus", "+03:00")
     outcome = next(d for d in attack["discrepancies"] if d["field"].startswith("outcome"))
     agents = {p["value"]["agent_class"] for p in outcome["positions"]}
     assert agents == {"air strike", "ground forces"}
