@@ -138,18 +138,35 @@ def process_article(store: Store, resources: Resources, article: Article, doc: o
             )
             touched.append(decision.event_id)
         for event_id in touched:
-            refuse_event(store, resources, event_id)
+            refuse_event(store, resources, event_id, article.id)
         store.mark_processed(article.id)
     return touched
 
 
-def refuse_event(store: Store, resources: Resources, event_id: str) -> Event:
-    """Re-fuse one event from all its mentions and store it with its grouping profile."""
+def refuse_event(store: Store, resources: Resources, event_id: str, article_id: str | None = None) -> Event:
+    """Re-fuse one event from all its mentions, store it with its grouping profile, and record in its history
+    every field whose value or status the new article changed."""
+    previous = store.get_event(event_id)
     mentions = store.mentions_of_event(event_id)
     articles = store.get_articles(m.article_id for m in mentions)
     event = fuse(event_id, mentions, articles, related=store.related_event_ids(event_id))
     profile = cluster.profile_of(mentions, resources.cluster_config, event)
     store.save_event(event, profile.to_json())
+    for name, fused in event.fields.items():
+        before = previous.fields.get(name) if previous else None
+        if before is None or before.value != fused.value or before.status != fused.status:
+            store.add_history(
+                event_id,
+                "changed",
+                article_id,
+                {
+                    "field": name,
+                    "old": before.value if before else None,
+                    "new": fused.value,
+                    "old_status": before.status if before else None,
+                    "new_status": fused.status,
+                },
+            )
     return event
 
 

@@ -164,9 +164,11 @@ def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> Re
         parts.append(line)
     if event.related:
         parts.append(Text("Related events: " + ", ".join(event.related)))
-    if history:
-        changes = ", ".join(f"{h['action']} ({h.get('score', 0):.2f})" for h in history)
-        parts.append(Text("History: " + changes, style="dim"))
+    membership = [h for h in history if h["action"] in ("created", "joined")]
+    if membership:
+        changes = ", ".join(f"{h['action']} ({h.get('score', 0):.2f})" for h in membership)
+        changed = sum(1 for h in history if h["action"] == "changed")
+        parts.append(Text(f"History: {changes}; {changed} field changes (eventfuse show --json)", style="dim"))
     return Panel(Group(*parts), title=Text(f"{event.title}  [{event.id}]"), title_align="left")
 
 

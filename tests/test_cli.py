@@ -187,6 +187,11 @@ def test_seeds_make_one_event_for_the_sunday_attack(seeds: Path, tmp_path: Path)
     outcome = next(d for d in attack["discrepancies"] if d["field"].startswith("outcome"))
     agents = {p["value"]["agent_class"] for p in outcome["positions"]}
     assert agents == {"air strike", "ground forces"}
+    history = attack["history"]
+    assert [h["action"] for h in history if h["action"] in ("created", "joined")] == ["created", "joined"]
+    count_changes = [h for h in history if h["action"] == "changed" and h["field"] == "count:rocket"]
+    assert count_changes[0]["old"] is None and count_changes[-1]["new_status"] == "compatible"
+    assert {h["article_id"] for h in count_changes} == {s["article_id"] for s in attack["sources"]}
     saturday = [e for e in events if e["date"] == "2024-04-20"]
     assert len(saturday) == 1 and saturday[0]["id"] in attack["related"]
     for field in attack["fields"].values():
