@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cluster
+from . import cluster, temporal
 from .clean import Rules, clean, load_rules
 from .errors import InputError
 from .extract import Extractor
@@ -83,7 +83,7 @@ def ingest(
             if on_error:
                 on_error(item)
         else:
-            article = clean(item, rules)
+            article = _dated(clean(item, rules))
             if store.add_article(article):
                 report.added.append(article.id)
             else:
@@ -91,6 +91,20 @@ def ingest(
         if progress:
             progress(1)
     return report
+
+
+def _dated(article: Article) -> Article:
+    """An article with no publication date takes it from its URL, else from its text (a dateline,
+    "Published on ..."); when neither gives one, it stays unknown and relative dates stay unresolved."""
+    if article.published:
+        return article
+    for found, origin in (
+        (temporal.date_from_url(article.url) if article.url else None, "url"),
+        (temporal.date_from_text(article.text), "text"),
+    ):
+        if found:
+            return replace(article, published=found, published_source=origin)
+    return article
 
 
 def run(store: Store, resources: Resources, progress: Progress | None = None, limit: int | None = None) -> RunReport:

@@ -316,3 +316,28 @@ def test_acled_and_geojson_exports_open_as_their_formats(examples_run: dict[str,
     for feature in collection["features"]:
         lon, lat = feature["geometry"]["coordinates"]
         assert -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def test_publication_date_from_the_url_or_the_text_never_invented(tmp_path: Path) -> None:
+    body = "Five rockets struck the Balad air base in Iraq on Saturday, a military spokesman said."
+    (tmp_path / "feed.jsonl").write_text(
+        "\n".join(
+            json.dumps(record)
+            for record in (
+                {"text": body, "url": "https://news.example/2025/04/13/rockets-balad"},
+                {"text": "Published on April 14, 2025\n\nGunmen abducted five farmers near Gwoza on Monday."},
+                {"text": "Gunmen abducted eight traders near Bama on Monday, police said."},
+            )
+        )
+    )
+    db = tmp_path / "d.db"
+    assert _invoke("analyze", str(tmp_path), "--db", str(db), "--quiet").exit_code == 0
+    with Store(db) as store:
+        articles = {(a.source_path or "").rsplit("#", 1)[-1]: a for a in store.list_articles()}
+        events = {e.date for e in store.events()}
+        undated = [c for m in store.mentions_of_article(articles["2"].id) for c in m.claims]
+    assert (articles["0"].published, articles["0"].published_source) == ("2025-04-13", "url")
+    assert (articles["1"].published, articles["1"].published_source) == ("2025-04-14", "text")
+    assert articles["2"].published is None
+    assert "2025-04-12" in events and "2025-04-14" in events  # Saturday before the 13th; Monday the 14th
+    assert undated and not [c for c in undated if c.field in ("date", "statement_date")]  # "Monday" unresolved
