@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from .geo import Gazetteer
     from .lexicon import Lexicon
+    from .lexicon.records import OtherEventType, SubEventType
 
 # Parts of an agent's phrase that say where or when, not who ("a drone near Dujail minutes after").
 AGENT_DROP = ("relcl", "acl", "appos", "punct", "prep", "npadvmod", "advmod")
@@ -30,6 +31,8 @@ TARGET_PREPOSITIONS = frozenset("at on against toward towards targeting into".sp
 CLOCK_ONLY = re.compile(r"^[\w\s.,:]*\d{1,2}[:.]\d{2}[\w\s.]*$|^[\w\s]*\d{1,2}\s*[ap]\.?m\.?[\w\s]*$", re.I)
 # Words that end a "number ... weapon" phrase: "on April 5, when two rockets" counts two rockets, not five.
 COUNT_BREAKERS = r"(?:when|and|or|of|the|were|was|which|that|had|have|at|in|on|to|from|by|with|as|after|before)"
+# A sentence about attacks: an armed group speaking in it makes a statement about the event.
+ATTACK_WORDS = re.compile(r"\b(attack|attacks|strike|strikes|rockets?|bombing|operation)\b", re.I)
 STATEMENT_NOUNS = frozenset("statement briefing conference interview post announcement communique".split())
 NEGATED_CUE = re.compile(r"\b(no|not|never|without|denied|deny|denies)\s+(\w+\s+)?$", re.I)
 # Ordinal words are not counts ("at first whether the rockets ...").
@@ -184,7 +187,7 @@ class Extractor:
                     self._place_claims(article, state, sent_places)
                     self._weapon_claims(article, state)
                 self._toll_claims(article, state)
-                self._responsibility_claims(article, state, actor_matches)
+                self._responsibility_claims(article, state, actor_matches, speaker_spans)
                 state.claims.extend(outcomes)
             if not state.claims and trigger is None:
                 continue
@@ -228,26 +231,48 @@ class Extractor:
 
     # --- event type -----------------------------------------------------------------------------
 
-    def _trigger(self, text: str) -> tuple[Any, int, int] | None:
-        """The best ACLED sub-event type by summed cue weight (negative cues subtract), with its strongest cue."""
+    def classify(
+        self, text: str, *, min_score: float = MIN_TRIGGER_SCORE, acled_only: bool = False
+    ) -> SubEventType | OtherEventType | None:
+        """The event class a text reports by summed cue weight: an ACLED sub-event type, or (unless
+        ``acled_only``) one of the lexicon's non-ACLED classes (CASE's natural disaster, crime ...); None
+        when no class reaches ``min_score``."""
+        ranked = self._ranked_cues(text, acled_only=acled_only)
+        if not ranked or ranked[0][0] < min_score:
+            return None
+        return self._event_class(ranked[0][1])
+
+    def _ranked_cues(self, text: str, *, acled_only: bool) -> list[tuple[float, str, int, int]]:
+        """Event classes by summed cue weight (negative cues subtract), best first, each with its strongest cue."""
         scores: dict[str, float] = {}
         strongest: dict[str, tuple[float, int, int]] = {}
         for match in self.lexicon.find_event_cues(text):
             if NEGATED_CUE.search(text[max(0, match.start - 16) : match.start]):
                 continue  # "There was no drone strike"
             for cue in match.values:
-                if not cue.acled:
+                if acled_only and not cue.acled:
                     continue
                 scores[cue.label] = scores.get(cue.label, 0.0) + (-cue.weight if cue.negative else cue.weight)
                 if not cue.negative and cue.weight > strongest.get(cue.label, (0.0, 0, 0))[0]:
                     strongest[cue.label] = (cue.weight, match.start, match.end)
         ranked = sorted(((score, label) for label, score in scores.items() if label in strongest), reverse=True)
+        return [(score, label, *strongest[label][1:]) for score, label in ranked]
+
+    def _event_class(self, label: str) -> SubEventType | OtherEventType | None:
+        sub = self.lexicon.sub_event_type(label)
+        if sub is not None:
+            return sub
+        return next((o for o in self.lexicon.other_event_types if o.case_label == label), None)
+
+    def _trigger(self, text: str) -> tuple[Any, int, int] | None:
+        """The best ACLED sub-event type by summed cue weight (negative cues subtract), with its strongest cue."""
+        ranked = self._ranked_cues(text, acled_only=True)
         if not ranked or ranked[0][0] < MIN_TRIGGER_SCORE:
             return None
-        sub = self.lexicon.sub_event_type(ranked[0][1])
+        score, label, start, end = ranked[0]
+        sub = self.lexicon.sub_event_type(label)
         if sub is None:
             return None
-        _, start, end = strongest[ranked[0][1]]
         return sub, start, end
 
     def _event_type_claim(self, article: Article, state: _Sentence, trigger: tuple[Any, int, int]) -> None:
@@ -402,23 +427,41 @@ class Extractor:
             )
 
     def _responsibility_claims(
-        self, article: Article, state: _Sentence, matches: Sequence[tuple[int, int, str, Any]]
+        self,
+        article: Article,
+        state: _Sentence,
+        matches: Sequence[tuple[int, int, str, Any]],
+        speaker_spans: Sequence[tuple[int, int]] = (),
     ) -> None:
+        """Claimed, denied, attributed, unclear, no statement; or a statement by an armed group about the
+        attacks ("Khataib Hezbollah said attacks were resuming, with Sunday's attack 'the beginning'")."""
+        actors = [(s, e, surface, actor) for s, e, surface, actor in matches if state.start <= s < state.end]
         for status, patterns in self.patterns.responsibility.items():
             for pattern in patterns:
                 match = pattern.search(state.text)
                 if not match:
                     continue
-                actors = [(s, surface, actor) for s, e, surface, actor in matches if state.start <= s < state.end]
                 actor = None
                 if actors:
                     # the claimant names itself before "claimed"; the accused comes after "blamed"
                     before = [a for a in actors if a[0] - state.start < match.start()]
                     after = [a for a in actors if a[0] - state.start >= match.start()]
                     pick = (after or before) if status == "attributed" else (before or after)
-                    actor = pick[0][2].name if pick else None
+                    actor = pick[0][3].name if pick else None
                 value = {"status": status.replace("_", " "), "actor": actor}
                 state.claims.append(self._claim(article, state, "responsibility", value, match.start(), match.end()))
+                return
+        if not ATTACK_WORDS.search(state.text):
+            return
+        for start, end, surface, actor in actors:
+            armed = not isinstance(actor, _GenericActor) and actor.type not in ("State forces", "Civilians")
+            if armed and any(s <= start < e for s, e in speaker_spans):
+                value = {"status": "statement", "actor": actor.name}
+                state.claims.append(
+                    self._claim(
+                        article, state, "responsibility", value, start - state.start, end - state.start, wording=surface
+                    )
+                )
                 return
 
     # --- weapons and counts ---------------------------------------------------------------------

@@ -187,6 +187,8 @@ def test_seeds_make_one_event_for_the_sunday_attack(seeds: Path, tmp_path: Path)
     outcome = next(d for d in attack["discrepancies"] if d["field"].startswith("outcome"))
     agents = {p["value"]["agent_class"] for p in outcome["positions"]}
     assert agents == {"air strike", "ground forces"}
+    named = {c["wording"]: c["value"]["actor"] for c in attack["fields"]["responsibility"]["claims"] if c["wording"]}
+    assert named == {"Khataib Hezbollah": "Kataib Hezbollah", "Kataib Hezbollah": "Kataib Hezbollah"}
     history = attack["history"]
     assert [h["action"] for h in history if h["action"] in ("created", "joined")] == ["created", "joined"]
     count_changes = [h for h in history if h["action"] == "changed" and h["field"] == "count:rocket"]
