@@ -34,14 +34,28 @@ from .normalise import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+# Raised whenever the built file's contents change meaning (v2: translated alternate names kept apart,
+# division points from the 1st-99th percentile box); ``Gazetteer.open`` rebuilds an older file.
+SCHEMA_VERSION = "2"
 DATA_DIR = Path(__file__).parent / "data"
 FACILITY_FEATURES = frozenset({"MILB", "AIRB", "AIRP", "AIRF", "DAM", "PSTB", "PSN", "INSM", "PRT", "BDG", "CMP"})
 COUNTRY_FEATURES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "PCLIX", "TERR"})
 REGION_FEATURES = COUNTRY_FEATURES | {"ADM1", "ADM2", "CONT", "RGN", "ADMD"}
 
 # Name-match scores by how the written name met the index.
-MATCH_SCORES = {"exact": 1.0, "article": 0.95, "alias": 0.95, "short": 0.8, "demonym": 0.8, "variant": 0.6}
+MATCH_SCORES = {
+    "exact": 1.0,
+    "article": 0.95,
+    "alias": 0.95,
+    "short": 0.8,
+    "demonym": 0.8,
+    "variant": 0.6,
+    "translation": 0.6,
+    "alt": 0.9,
+}
+# An alternate name this unlike every primary name of its place is a translation or an unrelated
+# former name ("White House" for Casablanca): it means the place only where the article already is.
+TRANSLATION_SIMILARITY = 45.0
 # How likely a feature is to be meant when its name is written, whatever its population says.
 FEATURE_PRIORS = {
     "CONT": 0.45,
@@ -51,7 +65,7 @@ FEATURE_PRIORS = {
     "PCLF": 0.3,
     "TERR": 0.2,
     "ADM1": 0.3,
-    "PPLC": 0.15,
+    "PPLC": 0.45,  # "Washington" in news is the capital before the state
     "PPLA": 0.1,
     "PPLA2": 0.05,
     "ADM2": -0.05,
@@ -97,6 +111,7 @@ CREATE INDEX IF NOT EXISTS name_key ON name(key);
 CREATE INDEX IF NOT EXISTS name_skeleton ON name(skeleton);
 CREATE UNIQUE INDEX IF NOT EXISTS name_unique ON name(key, geonameid, kind, plain);
 CREATE INDEX IF NOT EXISTS place_country ON place(country_code, admin1_code);
+CREATE INDEX IF NOT EXISTS place_feature ON place(feature_code);
 """
 
 
@@ -113,7 +128,7 @@ class Candidate:
     admin2: str | None
     feature: str | None
     population: int
-    match: str  # exact | article | alias | short | demonym | variant
+    match: str  # exact | article | alt | alias | short | demonym | variant | translation
     name_score: float
     prior: float  # population and feature prior
     score: float  # name_score + prior: the context-free rank
@@ -179,9 +194,12 @@ def load_names_data() -> dict[str, Any]:
 
 def name_rows(names: Iterable[tuple[str, str]], geonameid: int) -> Iterator[tuple[str, str, str, int, str]]:
     """(key, skeleton, plain, geonameid, kind) rows for the written forms of one place."""
+    from rapidfuzz import fuzz
+
     seen: set[tuple[str, str]] = set()
-    for text, kind in names:
-        folded = _latin_fold(text)
+    folded_names = [(_latin_fold(text), kind) for text, kind in names]
+    primary_keys = [key_from_plain(plain_from_folded(f)) for f, kind in folded_names if f and kind == "name"]
+    for folded, kind in folded_names:
         if folded is None:
             continue
         plain = plain_from_folded(folded)
@@ -189,6 +207,10 @@ def name_rows(names: Iterable[tuple[str, str]], geonameid: int) -> Iterator[tupl
         if not key or (key, plain) in seen:
             continue
         seen.add((key, plain))
+        if kind == "alt" and primary_keys:
+            similarity = max(fuzz.partial_ratio(key, primary) for primary in primary_keys)
+            if similarity < TRANSLATION_SIMILARITY:
+                kind = "translation"
         yield key, skeleton_from_key(key), plain, geonameid, kind
 
 
@@ -215,6 +237,9 @@ class Gazetteer:
         self._admin1: dict[tuple[str, str], str] | None = None
         self._abbreviations: dict[str, tuple[str, str | None]] | None = None
         self._context_regions: frozenset[str] | None = None
+        self._neighbours: dict[str, frozenset[str]] | None = None
+        self._admin1_places: dict[tuple[str, str], Candidate] | None = None
+        self._countries: dict[str, Candidate] | None = None
         self._country_places: dict[str, list[tuple[float, float, int]]] = {}
 
     # ----- opening and building
@@ -236,6 +261,15 @@ class Gazetteer:
             connection = sqlite3.connect(str(path), check_same_thread=False)
         connection.execute("PRAGMA query_only=0")
         return cls(path, connection)
+
+    def warm(self) -> None:
+        """Load the small tables that resolution reads on first use, so that first article is not slower."""
+        self.admin1_names()
+        self.neighbours()
+        self.context_regions()
+        self.abbreviation("")
+        self.country("")
+        self.admin1_place("", None)
 
     def close(self) -> None:
         self.db.close()
@@ -265,13 +299,23 @@ class Gazetteer:
             self._context_regions = frozenset(normalise_name(n) for n in load_names_data().get("context_regions", []))
         return self._context_regions
 
+    def neighbours(self) -> dict[str, frozenset[str]]:
+        """ISO codes of each country's land neighbours."""
+        if self._neighbours is None:
+            self._neighbours = {
+                iso: frozenset(n for n in (text or "").split(",") if n)
+                for iso, text in self.db.execute("SELECT iso, neighbours FROM country")
+            }
+        return self._neighbours
+
     def abbreviation(self, text: str) -> tuple[str, str | None] | None:
         """(country_code, admin1_code) for a state abbreviation such as "CA" or "Calif.", else None."""
         if self._abbreviations is None:
             self._abbreviations = {
                 t: (cc, a1) for t, cc, a1 in self.db.execute("SELECT text, country_code, admin1_code FROM abbreviation")
             }
-        return self._abbreviations.get(text.strip())
+        text = text.strip()
+        return self._abbreviations.get(text) or self._abbreviations.get(text.replace(" ", ""))
 
     def lookup(self, name: str, limit: int = 10) -> list[Candidate]:
         """Ranked candidates for a written name: exact and article-free matches, then transliteration variants."""
@@ -308,10 +352,12 @@ class Gazetteer:
                 if similarity < 0.75:
                     continue
                 match, name_score = "variant", MATCH_SCORES["variant"] + 0.3 * (similarity - 0.75)
-            elif kind in ("demonym", "short"):
+            elif kind in ("demonym", "short", "translation", "alias"):
                 match, name_score = kind, MATCH_SCORES[kind]
-            elif kind == "alias":
-                match, name_score = "alias", MATCH_SCORES["alias"]
+            elif kind == "alt":
+                # A primary name outranks another place's alternate name: "New York" is the state, whose
+                # name it is, before the city that also answers to it.
+                match, name_score = "alt", MATCH_SCORES["alt"] - (0.0 if row_plain == plain else 0.05)
             elif row_plain == plain:
                 match, name_score = "exact", MATCH_SCORES["exact"]
             else:
@@ -342,44 +388,36 @@ class Gazetteer:
 
     def admin1_place(self, country_code: str, admin1_code: str | None) -> Candidate | None:
         """The first-level division entry for (country, admin1 code), e.g. ("US", "KS") for "Kan."."""
-        row = self.db.execute(
-            _LOOKUP_SQL + " WHERE p.country_code = ? AND p.admin1_code = ? AND p.feature_code = 'ADM1' LIMIT 1",
-            (country_code, admin1_code),
-        ).fetchone()
-        if row is None:
-            return None
-        gid, _plain, _kind, pname, lat, lon, fcode, cc, a1code, a1name, _a2n, pop = row
-        return Candidate(
-            gid if gid > 0 else None,
-            pname,
-            lat,
-            lon,
-            cc,
-            a1name,
-            None,
-            fcode,
-            pop or 0,
-            "alias",
-            0.95,
-            population_prior(pop or 0) + feature_prior(fcode),
-            0.95 + population_prior(pop or 0) + feature_prior(fcode),
-            gid,
-            a1code,
-        )
+        if self._admin1_places is None:
+            rows = self.db.execute(_PLACE_SQL + " WHERE p.feature_code = 'ADM1'").fetchall()
+            self._admin1_places = {}
+            for gid, _plain, _kind, pname, lat, lon, fcode, cc, a1code, a1name, _a2n, pop in rows:
+                prior = population_prior(pop or 0) + feature_prior(fcode)
+                self._admin1_places.setdefault(
+                    (cc, a1code),
+                    Candidate(
+                        gid if gid > 0 else None, pname, lat, lon, cc, a1name, None, fcode, pop or 0, "alias",
+                        MATCH_SCORES["alias"], prior, MATCH_SCORES["alias"] + prior, gid, a1code,
+                    ),
+                )  # fmt: skip
+        return self._admin1_places.get((country_code, admin1_code))
 
     def country(self, code: str) -> Candidate | None:
         """The country entry for an ISO code."""
-        row = self.db.execute(
-            _LOOKUP_SQL + " WHERE p.country_code = ? AND p.feature_code IN ('PCLI','PCLD','PCLS','PCLF','TERR')"
-            " ORDER BY p.population DESC LIMIT 1",
-            (code,),
-        ).fetchone()
-        if row is None:
-            return None
-        gid, _plain, _kind, pname, lat, lon, fcode, cc, _a1, _a1n, _a2n, pop = row
-        return Candidate(
-            gid if gid > 0 else None, pname, lat, lon, cc, None, None, fcode, pop or 0, "exact", 1.0, 0.0, 1.0, gid
-        )
+        if self._countries is None:
+            rows = self.db.execute(
+                _PLACE_SQL + " WHERE p.feature_code IN ('PCLI','PCLD','PCLS','PCLF','TERR') ORDER BY p.population DESC"
+            ).fetchall()
+            self._countries = {}
+            for gid, _plain, _kind, pname, lat, lon, fcode, cc, _a1, _a1n, _a2n, pop in rows:
+                self._countries.setdefault(
+                    cc,
+                    Candidate(
+                        gid if gid > 0 else None, pname, lat, lon, cc, None, None, fcode, pop or 0, "exact", 1.0,
+                        0.0, 1.0, gid,
+                    ),
+                )  # fmt: skip
+        return self._countries.get(code)
 
     def country_points(self, code: str) -> list[tuple[float, float, int]]:
         """(lat, lon, population) of the populated places of a country, for region and border estimates."""
@@ -398,6 +436,12 @@ class Gazetteer:
 _LOOKUP_SQL = (
     "SELECT p.geonameid, n.plain, n.kind, p.name, p.lat, p.lon, p.feature_code, p.country_code, p.admin1_code,"
     " p.admin1, p.admin2, p.population FROM name n JOIN place p ON p.geonameid = n.geonameid"
+)
+
+# The same columns for places themselves, without their names.
+_PLACE_SQL = (
+    "SELECT p.geonameid, NULL, 'name', p.name, p.lat, p.lon, p.feature_code, p.country_code, p.admin1_code,"
+    " p.admin1, p.admin2, p.population FROM place p"
 )
 
 
@@ -624,13 +668,13 @@ def _fill_embedded(db: sqlite3.Connection) -> dict[str, int]:
 
 
 def _centre(points: list[tuple[float, float, int]]) -> tuple[float, float]:
-    """The middle of the box holding a division's towns (5th to 95th percentile, so a stray town does not count).
+    """The middle of the box holding a division's towns (1st to 99th percentile, so a stray town does not count).
 
     Closer to the centre of the area than the median town, which leans to where people live.
     """
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
-    cut = len(lats) // 20
+    cut = len(lats) // 100
     return (lats[cut] + lats[-1 - cut]) / 2, (lons[cut] + lons[-1 - cut]) / 2
 
 
