@@ -51,10 +51,10 @@ def _context_region_keys() -> frozenset[str]:
 
 
 def _trimmed(span: Span) -> tuple[int, int]:
-    """Character offsets without a leading "the" and trailing possessive or punctuation."""
+    """Character offsets without a leading "the" (kept for buildings and sites) and trailing possessive or punctuation."""
     start, end = span.start_char, span.end_char
     doc_text = span.doc.text
-    if doc_text[start:end].lower().startswith("the "):
+    if doc_text[start:end].lower().startswith("the ") and span.label_ != "FAC":
         start += 4
     piece = doc_text[start:end]
     for suffix in ("'s", "’s", ",", ";", ":"):
@@ -78,6 +78,8 @@ def find_toponyms(doc: Doc) -> list[tuple[int, int]]:
     """Place-name spans of a Doc, sorted, not overlapping.
 
     Taken: GPE, LOC and FAC entities, "town/city/village of X", and "the X base/airport/dam" (the name X only).
+    FAC entities keep a leading "the" ("the White House"): ``resolve_places`` reads it as a building or site
+    name, which never resolves to a town of the same name.
     Left out: adjectival uses of country names ("U.S. forces"), demonyms (NORP entities are never taken),
     and regions that only give context ("the Middle East").
     """

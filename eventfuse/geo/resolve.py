@@ -6,6 +6,7 @@ unresolved with its reason. One unresolvable name never affects the others.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import defaultdict
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..model import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
-from .gazetteer import COUNTRY_FEATURES, Candidate, Gazetteer, haversine_km
+from .gazetteer import COUNTRY_FEATURES, MATCH_SCORES, Candidate, Gazetteer, haversine_km
 from .normalise import normalise_name
 
 # Weights of the context evidence added to a candidate's context-free score (name match + priors).
@@ -24,7 +25,21 @@ PROXIMITY_SCALE_KM = 250.0
 QUALIFIER_WEIGHT = 1.2
 DEFAULT_OFFSET_KM = 30.0
 BORDER_ZONE_KM = 60.0
+NEIGHBOUR_CONTEXT_WEIGHT = 0.35
+DISTINCT_NAME_PENALTY = 0.6
 PASSES = 2
+# Endings of names for a place's people and what replaces them to give the place's name, tried in order.
+_INHABITANT_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ians", ("ia", "io", "")),
+    ("ian", ("ia", "io", "")),
+    ("ans", ("a", "", "o")),
+    ("an", ("a", "")),
+    ("ites", ("",)),
+    ("ers", ("",)),
+    ("er", ("",)),
+)
+# Matches that mean a place only where the article already is.
+_NEEDS_SUPPORT = frozenset({"variant", "translation"})
 
 _DIRECTIONS = {
     "north": 0.0,
@@ -94,7 +109,7 @@ def resolve_places(
             group.qualifiers.append(qualifier)
         order.append(key)
 
-    _rank(groups, country_hint)
+    _rank(groups, country_hint, gazetteer.neighbours())
     context_countries = _context_countries(groups, country_hint)
     places: list[Place] = []
     approximations: dict[str, Place | None] = {}
@@ -148,7 +163,36 @@ def _candidates(gazetteer: Gazetteer, name: str) -> list[Candidate]:
         stripped = _FACILITY_WORDS.sub("", name.strip())
         if stripped != name.strip() and stripped:
             found = gazetteer.lookup(stripped, limit=12)
+    if all(c.match == "variant" for c in found):
+        found = _inhabitant_candidates(gazetteer, name) or found
+    if name[:4] in ("the ", "The "):
+        # A name that keeps its article ("the White House", as find_toponyms passes buildings and facilities)
+        # is a building or site: never a town that merely shares the words.
+        found = [c for c in found if not (c.feature or "").startswith("PPL") or c.name.lower().startswith("the ")]
     return found
+
+
+def _inhabitant_candidates(gazetteer: Gazetteer, name: str) -> list[Candidate]:
+    """The place of a name for its people ("Ontarians", "South Ossetian", "Londoner"), by its usual endings.
+
+    Only a stem that is a place's own name counts, and it is scored as a demonym, below the name itself.
+    """
+    words = name.strip()
+    if not words[:1].isupper():
+        return []
+    for ending, replacements in _INHABITANT_ENDINGS:
+        if not words.endswith(ending) or len(words) - len(ending) < 3:
+            continue
+        for replacement in replacements:
+            stem = words[: len(words) - len(ending)] + replacement
+            found = [
+                dataclasses.replace(c, match="demonym", name_score=MATCH_SCORES["demonym"], score=c.score - 0.2)
+                for c in gazetteer.lookup(stem, limit=12)
+                if c.match in ("exact", "article")
+            ]
+            if found:
+                return found
+    return []
 
 
 def _qualifier(
@@ -174,14 +218,14 @@ def _qualifier(
     return None
 
 
-def _rank(groups: dict[str, _Group], country_hint: str | None) -> None:
+def _rank(groups: dict[str, _Group], country_hint: str | None, neighbours: dict[str, frozenset[str]]) -> None:
     """Pick a candidate per group: context-free first, then again with the other groups' picks as context."""
     for group in groups.values():
         group.pick = _best(group, {}, {}, [], allow_variants=False)
     for _ in range(PASSES):
         country_ctx: dict[str, float] = defaultdict(float)
         admin1_ctx: dict[tuple[str, str], float] = defaultdict(float)
-        points: list[tuple[str, float, float]] = []
+        points: list[tuple[str, float, float, str | None]] = []
         for key, group in groups.items():
             pick = group.pick
             if pick is None or pick.country_code is None:
@@ -191,7 +235,7 @@ def _rank(groups: dict[str, _Group], country_hint: str | None) -> None:
             if pick.admin1_code:
                 admin1_ctx[(pick.country_code, pick.admin1_code)] += 1.0
             if pick.feature not in COUNTRY_FEATURES and pick.feature not in ("ADM1", "CONT"):
-                points.append((key, pick.lat, pick.lon))
+                points.append((key, pick.lat, pick.lon, pick.country_code))
         if country_hint:
             country_ctx[country_hint] += 2.0
         for key, group in groups.items():
@@ -203,8 +247,19 @@ def _rank(groups: dict[str, _Group], country_hint: str | None) -> None:
                 others_country[own.country_code] -= weight * len(group.spans) ** 0.5
                 if own.admin1_code:
                     others_admin1[(own.country_code, own.admin1_code)] -= 1.0
-            other_points = [(lat, lon) for k, lat, lon in points if k != key]
-            group.pick = _best(group, others_country, others_admin1, other_points, allow_variants=True)
+            other_points = [(lat, lon) for k, lat, lon, _cc in points if k != key]
+            point_countries = frozenset(cc for k, _lat, _lon, cc in points if k != key and cc)
+            taken = frozenset(g.pick.key for k, g in groups.items() if k != key and g.pick is not None)
+            group.pick = _best(
+                group,
+                others_country,
+                others_admin1,
+                other_points,
+                allow_variants=True,
+                neighbours=neighbours,
+                point_countries=point_countries,
+                taken=taken,
+            )
 
 
 def _best(
@@ -214,6 +269,9 @@ def _best(
     points: list[tuple[float, float]],
     *,
     allow_variants: bool,
+    neighbours: dict[str, frozenset[str]] | None = None,
+    point_countries: frozenset[str] = frozenset(),
+    taken: frozenset[int] = frozenset(),
 ) -> Candidate | None:
     total = sum(v for v in country_ctx.values() if v > 0)
     best: Candidate | None = None
@@ -224,19 +282,38 @@ def _best(
         cc = candidate.country_code
         share = max(0.0, country_ctx.get(cc, 0.0)) / total if cc and total > 0 else 0.0
         score += COUNTRY_CONTEXT_WEIGHT * share
+        neighbour_share = 0.0
+        if cc and total > 0 and share == 0 and neighbours:
+            # "Gaza" in a story about Israel: a neighbour of a country the article is about, not a homonym
+            # on another continent. Any mention of the neighbour counts, however many other countries there are.
+            neighbour_share = sum(max(0.0, country_ctx.get(n, 0.0)) for n in neighbours.get(cc, ())) / total
+            if neighbour_share > 0:
+                score += NEIGHBOUR_CONTEXT_WEIGHT
         if cc and candidate.admin1_code and candidate.feature != "ADM1":
             if admin1_ctx.get((cc, candidate.admin1_code), 0.0) > 0:
                 score += ADMIN1_CONTEXT_WEIGHT
         nearest = min((haversine_km(candidate.lat, candidate.lon, lat, lon) for lat, lon in points), default=None)
         if nearest is not None and candidate.feature not in COUNTRY_FEATURES:
             score += PROXIMITY_WEIGHT * math.exp(-nearest / PROXIMITY_SCALE_KM)
+        elif candidate.feature in COUNTRY_FEATURES and cc in point_countries:
+            # Towns of the article inside a country are as close to it as can be ("Mexico" among Mexican towns).
+            score += PROXIMITY_WEIGHT
+        if candidate.key in taken:
+            # Another name of the article already means this place; a different name usually means another
+            # place ("Mexico" beside "Mexico City"), and the place's own mentions must not vouch for it.
+            score -= DISTINCT_NAME_PENALTY
         for q_country, q_admin1 in group.qualifiers:
             if cc == q_country and (q_admin1 is None or q_admin1 == candidate.admin1_code):
                 score += QUALIFIER_WEIGHT
-        if candidate.match == "variant":
-            # A spelling variant counts only where the article already is: same country or nearby.
-            supported = (
-                share > 0 or (nearest is not None and nearest < 300) or any(cc == q for q, _ in group.qualifiers)
+        if candidate.match in _NEEDS_SUPPORT:
+            # A spelling variant or a translated name counts only where the article already is: same country,
+            # a neighbouring one, or nearby ("White House" is not Casablanca in a story about Washington).
+            qualified = not group.qualifiers or any(cc == q for q, _ in group.qualifiers)
+            supported = qualified and (
+                share > 0
+                or neighbour_share > 0
+                or (nearest is not None and nearest < 300)
+                or any(cc == q for q, _ in group.qualifiers)
             )
             if not (allow_variants and supported):
                 continue
@@ -274,6 +351,8 @@ def _place_from(group: _Group, start: int, end: int, name: str) -> Place:
     reason = None
     if pick.match == "variant":
         reason = f"spelling variant of {pick.name}"
+    elif pick.match == "translation":
+        reason = f"translated or former name of {pick.name}"
     return Place(
         name=name,
         start=start,
@@ -324,7 +403,7 @@ def _anchor(name: str, groups: dict[str, _Group], gazetteer: Gazetteer) -> Candi
     if group is not None and group.pick is not None:
         return group.pick
     found = gazetteer.lookup(name, limit=1)
-    return found[0] if found and found[0].match != "variant" else None
+    return found[0] if found and found[0].match not in _NEEDS_SUPPORT else None
 
 
 def _bearing(first: str, second: str | None) -> float:
@@ -340,8 +419,15 @@ def _approximate(
     gazetteer: Gazetteer,
     context_countries: list[str],
 ) -> _Approximation | None:
+    # Every occurrence of the name, not only the detected ones: "Zummar, a town on the Syrian border" may be
+    # the sentence that says where it is, whether or not the tagger took it for a place there.
     spans = [toponyms[i] for i in group.spans]
-    windows = _window(text, spans)
+    spans += [
+        (m.start(), m.end())
+        for m in re.finditer(r"\b" + re.escape(group.name) + r"\b", text)
+        if not any(s <= m.start() < e for s, e in spans)
+    ]
+    windows = _window(text, sorted(spans))
     # 1. "northwest of Mosul", "20 km south of X": an offset from a known place.
     for chunk in windows:
         for match in _RELATIVE.finditer(chunk[:160]):
@@ -452,15 +538,13 @@ def _sector(
     points: list[tuple[float, float, int]], direction: tuple[str, str | None]
 ) -> tuple[float, float, list[tuple[float, float, int]]]:
     """The middle of a country's populated places in the named part ("northeastern"), and those places."""
+    # The whole extent (1st to 99th percentile): a 90% box of Syria's towns stops short of its thinly
+    # settled northeast, and its "northeastern" point would fall in the middle of the country.
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
-    lat_lo, lat_hi = lats[len(lats) // 20], lats[-1 - len(lats) // 20]
-    lon_lo, lon_hi = lons[len(lons) // 20], lons[-1 - len(lons) // 20]
+    lat_lo, lat_hi = lats[len(lats) // 100], lats[-1 - len(lats) // 100]
+    lon_lo, lon_hi = lons[len(lons) // 100], lons[-1 - len(lons) // 100]
     words = (direction[0] + " " + (direction[1] or "")).lower()
-    f_lat = 0.75 if "north" in words else 0.25 if "south" in words else 0.5
-    f_lon = 0.75 if "east" in words else 0.25 if "west" in words else 0.5
-    lat = lat_lo + f_lat * (lat_hi - lat_lo)
-    lon = lon_lo + f_lon * (lon_hi - lon_lo)
 
     def inside(p: tuple[float, float, int]) -> bool:
         ok_lat = p[0] >= lat_lo + 0.5 * (lat_hi - lat_lo) if "north" in words else True
@@ -470,6 +554,9 @@ def _sector(
         return ok_lat and ok_lon
 
     part = [p for p in points if inside(p)] or points
+    # The middle of the named part's own towns, which lies inside that part whatever the country's shape.
+    lat = sorted(p[0] for p in part)[len(part) // 2]
+    lon = sorted(p[1] for p in part)[len(part) // 2]
     return round(lat, 5), round(lon, 5), part
 
 

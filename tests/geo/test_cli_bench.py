@@ -49,6 +49,17 @@ def test_bench_run_on_tiny_corpus(gazetteer: Gazetteer, tmp_path: Path, monkeypa
     figures = geo_bench.run(tmp_path)
     tiny = figures["corpora"]["tiny"]
     assert tiny["n"] == 2 and tiny["acc161"] == 1.0 and tiny["e2e_r"] == 1.0
-    assert set(tiny) >= {"acc161", "mean_km", "median_km", "auc", "e2e_p", "e2e_r", "e2e_f1", "n", "ms_per_article"}
+    assert set(tiny) >= {
+        "acc161",
+        "mean_km",
+        "median_km",
+        "auc",
+        "e2e_p",
+        "e2e_r",
+        "e2e_f1",
+        "n",
+        "ms_per_article",
+        "ms_per_600_words",
+    }
     with pytest.raises(BenchDataError):
         geo_bench.run(tmp_path / "missing")

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventfuse.geo import Gazetteer, name_skeleton, normalise_name
+from eventfuse.geo.gazetteer import SCHEMA_VERSION
 from eventfuse.geo.importer import import_dump
 
 
@@ -114,3 +115,16 @@ def test_open_builds_atomically_at_env_path(
     shutil.copy(gazetteer.path, target)  # building is covered by the session fixture; here the env path is used
     assert Gazetteer.open().path == target
     assert not list(target.parent.glob(".gazetteer-*"))
+
+
+def test_outdated_gazetteer_is_rebuilt_on_open(gazetteer: Gazetteer, tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    shutil.copy(gazetteer.path, path)
+    gz = Gazetteer.open(path)
+    gz.db.execute("UPDATE meta SET value='1' WHERE key='schema'")
+    gz.db.execute("DELETE FROM name WHERE kind='translation'")
+    gz.db.commit()
+    gz.close()
+    rebuilt = Gazetteer.open(path)
+    assert rebuilt.meta("schema") == SCHEMA_VERSION
+    assert rebuilt.db.execute("SELECT COUNT(*) FROM name WHERE kind='translation'").fetchone()[0] > 0

@@ -76,3 +76,52 @@ def test_roles_origin_target_mentioned(gazetteer: Gazetteer) -> None:
     assert roles["Kharab al-Jir"] == "target"
     assert roles["Iraq"] == "mentioned" and roles["Syria"] == "mentioned"  # finer places hold those roles
     assert roles["Baghdad"] == "mentioned"
+
+
+def test_building_name_with_its_article_is_not_a_town(gazetteer: Gazetteer) -> None:
+    # Casablanca answers to "White House" in translation, and White House is a town in Tennessee.
+    text = "He met President Joe Biden at the White House on Monday before flying back to Baghdad."
+    (house,) = resolve_places(text, spans_of(text, "the White House"), gazetteer)
+    assert house.lat is None and house.country_code is None
+
+
+def test_translated_alternate_name_needs_the_articles_context(gazetteer: Gazetteer) -> None:
+    assert any(c.match == "translation" and c.country_code == "MA" for c in gazetteer.lookup("White House"))
+    text = "Officials in White House and Springfield spoke about the attack in Iraq."
+    house = resolve_places(text, spans_of(text, "White House", "Iraq"), gazetteer)[0]
+    assert house.country_code != "MA"
+
+
+def test_seed_001_places_zummar_by_the_border_and_rumalyn_in_northeastern_syria(gazetteer: Gazetteer) -> None:
+    text = (
+        "At least five rockets were fired on Sunday towards a US military facility in northeastern Syria from the "
+        "town of Zummar in Iraq. Over five rockets were fired from Iraq at soldiers at a coalition base in Rumalyn, "
+        "Syria. Zummar, a town on the Syrian border, is home to a small truck."
+    )
+    first_zummar = text.index("Zummar")
+    spans = [(first_zummar, first_zummar + 6)] + spans_of(text, "Rumalyn") + spans_of(text, "Iraq")
+    zummar, rumalyn, *_ = resolve_places(text, spans, gazetteer)
+    assert zummar.country_code == "IQ" and "border with Syria" in (zummar.reason or "")
+    assert (zummar.lat, zummar.lon) != (33.0, 44.0) and zummar.lat > 34.5  # not the country's centre
+    assert rumalyn.country_code == "SY" and "northeastern" in (rumalyn.reason or "")
+    assert rumalyn.lat > 35.8 and rumalyn.lon > 39.8  # in the northeast, not the middle of Syria
+
+
+def test_country_wins_over_its_capitals_alternate_name_and_neighbours_count(gazetteer: Gazetteer) -> None:
+    text = "Flights from Mexico City were cancelled across Mexico."
+    last = text.rindex("Mexico")
+    city, country = resolve_places(text, [(13, 24), (last, last + 6)], gazetteer)
+    assert city.feature == "PPLC" and country.feature == "PCLI"
+    text = "Israel said rockets were fired from Gaza overnight."
+    gaza = resolve_places(text, spans_of(text, "Israel", "Gaza"), gazetteer)[1]
+    assert gaza.country_code == "PS"
+
+
+def test_names_for_inhabitants_and_spaced_abbreviations(gazetteer: Gazetteer) -> None:
+    (ontarians,) = resolve_places("Ontarians voted on Thursday.", [(0, 9)], gazetteer)
+    assert (ontarians.country_code, ontarians.admin1) == ("CA", "Ontario")
+    text = "Ohioans drove to Charleston, W. Va. for the game."
+    ohioans, wva = resolve_places(text, spans_of(text, "Ohioans", "W. Va."), gazetteer)
+    assert ohioans.admin1 == "Ohio" and wva.admin1 == "West Virginia"
+    (nsw,) = resolve_places("Floods hit NSW.", [(11, 14)], gazetteer)
+    assert nsw.admin1 == "New South Wales"
