@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, str] = {
     "time": "eventfuse.bench.time",
     "geo": "eventfuse.bench.geo",
     "case": "eventfuse.bench.case",
+    "muc": "eventfuse.bench.muc",
 }
 
 

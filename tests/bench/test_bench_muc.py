@@ -1,0 +1,127 @@
+"""Tests of the MUC-4 benchmark: slot scoring computed by hand, case restoration, and an end-to-end run.
+
+The end-to-end run uses the real spaCy model, lexicon and extractor on two short messages.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eventfuse.bench import BENCHMARKS, load_benchmark
+from eventfuse.bench.muc import (
+    Entity,
+    Tally,
+    date_match,
+    gold_entities,
+    place_match,
+    run,
+    score_slot,
+    string_match,
+)
+from eventfuse.errors import BenchDataError
+
+
+def _fill(*alts: str, optional: bool = False, ref: list[str] | None = None) -> dict:
+    return {"alts": list(alts), "optional": optional} | ({"ref": ref} if ref is not None else {})
+
+
+TEMPLATE = {
+    "optional": False,
+    "incident_date": [_fill("03 JAN 90")],
+    "incident_location": [_fill("EL SALVADOR: SAN SALVADOR (CITY)")],
+    "incident_type": [_fill("BOMBING")],
+    "incident_instrument_id": [_fill("CAR BOMB")],
+    "perp_organization_id": [_fill("FARABUNDO MARTI NATIONAL LIBERATION FRONT", "FMLN")],
+    "hum_tgt_effect_of_incident": [_fill("DEATH", ref=["PEASANTS"])],
+}
+# Message 1 has the template above; message 2 reports nothing and has none.
+MESSAGES = [
+    {
+        "id": "TST1-MUC3-0001",
+        "text": "SAN SALVADOR, 3 JAN 90 (ACAN-EFE) -- [TEXT] A CAR BOMB EXPLODED TODAY IN SAN SALVADOR, "
+        "KILLING FIVE PEASANTS. THE FMLN CLAIMED RESPONSIBILITY FOR THE ATTACK.",
+        "templates": [TEMPLATE],
+    },
+    {"id": "TST1-MUC3-0002", "text": "LIMA, 5 JAN 90 (EFE) -- [TEXT] THE CABINET MET TODAY.", "templates": []},
+]
+
+
+def test_string_match_by_head_noun() -> None:
+    assert string_match("the FMLN", "FMLN")
+    assert string_match("five peasants", "PEASANT")
+    assert string_match("Car bomb", "BOMB")  # same head noun
+    assert not string_match("soldiers", "PEASANTS")
+
+
+def test_date_and_place_match() -> None:
+    assert date_match("1990-02-17", "17 FEB 90 - 18 FEB 90")
+    assert date_match("1990-02-18", "17 FEB 90 - 18 FEB 90")
+    assert not date_match("1990-02-03", "- 04 FEB 90")  # "on or before" counts its day only
+    assert date_match("1990-02-04", "- 04 FEB 90")
+    assert place_match("Flores", "GUATEMALA: PETEN (DEPARTMENT): FLORES (CITY)")
+    assert not place_match("Guatemala", "GUATEMALA: PETEN (DEPARTMENT): FLORES (CITY)")
+    assert place_match("El Salvador", "EL SALVADOR")
+
+
+def test_score_slot_counts_optional_fills_only_when_found() -> None:
+    # gold: FMLN (required), ARMY (optional), URNG (optional); system: "FMLN rebels" (head REBEL: no match),
+    # "the FMLN" (matches FMLN), "army" (matches the optional ARMY), "police" (no match).
+    # tp 2, system 4, gold = 1 required + 1 optional found = 2 -> P 0.5, R 1.0, F1 2/3.
+    tally = Tally()
+    gold = [Entity(("FMLN",), False), Entity(("ARMY",), True), Entity(("URNG",), True)]
+    score_slot(tally, "perp_org", ["FMLN rebels", "the FMLN", "army", "police"], gold)
+    assert (tally.tp, tally.system, tally.gold) == (2, 4, 2)
+    assert tally.figures()["f1"] == 0.6667
+
+
+def test_gold_entities_merge_templates_and_mark_optional_ones() -> None:
+    optional_template = dict(TEMPLATE, optional=True, incident_type=[_fill("ATTACK")])
+    gold = gold_entities([TEMPLATE, optional_template])
+    # BOMBING is required (first template); ATTACK comes only from the optional template.
+    assert [(e.alts, e.optional) for e in gold["incident_type"]] == [(("BOMBING",), False), (("ATTACK",), True)]
+    # the same organisation in both templates is one entity, required because one template requires it
+    assert [(e.alts, e.optional) for e in gold["perp_org"]] == [
+        (("FARABUNDO MARTI NATIONAL LIBERATION FRONT", "FMLN"), False)
+    ]
+    assert [e.alts for e in gold["deaths"]] == [("PEASANTS",)]
+
+
+def _write(tmp_path: Path) -> Path:
+    lines = [json.dumps(m | {"set": "tst1"}) for m in MESSAGES]
+    (tmp_path / "muc4-tst1.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_run_end_to_end(tmp_path: Path) -> None:
+    # Message 1: the extractor finds BOMBING ("car bomb ... exploded"), the instrument "car bomb", five
+    # peasants killed, the date (today = the dateline's 3 Jan 1990), San Salvador and the FMLN's claim:
+    # every one of the 6 gold slots filled, and nothing else -> 6 tp, 6 system values, 6 gold (injuries has
+    # none). Message 2 reports no event: no system value. Overall P = R = F1 = 1.
+    figures = run(_write(tmp_path))
+    slots = figures["sets"]["test"]["slots"]
+    assert {slot: s["tp"] for slot, s in slots.items() if s["tp"]} == {
+        "incident_type": 1,
+        "perp_org": 1,
+        "instrument": 1,
+        "deaths": 1,
+        "date": 1,
+        "location": 1,
+    }
+    assert figures["f1"] == 1.0
+    assert figures["sets"]["test"]["messages"] == 2
+    assert set(figures["speed"]) == {"spacy_seconds", "extract_seconds", "extract_over_spacy"}
+
+
+def test_registered() -> None:
+    assert BENCHMARKS["muc"] == "eventfuse.bench.muc"
+    assert load_benchmark("muc").run is run
+
+
+def test_missing_directory_is_a_bench_data_error(tmp_path: Path) -> None:
+    with pytest.raises(BenchDataError):
+        run(tmp_path / "nowhere")
+    with pytest.raises(BenchDataError):
+        run(tmp_path)  # a directory with no data files
