@@ -350,6 +350,65 @@ def export(
 
 
 @app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but loopback is public.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", envvar="EVENTFUSE_TOKEN", help="Require 'Authorization: Bearer TOKEN' on writes."),
+    ] = None,
+    tile_url: Annotated[
+        str | None,
+        typer.Option(
+            "--tile-url", help="An online tile layer for the map, e.g. https://tile.example.org/{z}/{x}/{y}.png."
+        ),
+    ] = None,
+    tile_attribution: Annotated[
+        str | None, typer.Option("--tile-attribution", help="The credit line the tile server asks for.")
+    ] = None,
+) -> None:
+    """Serve the REST API and the map, timeline and event pages (FastAPI + uvicorn).
+
+    Example: eventfuse serve --db events.db --port 8000
+    """
+    import uvicorn
+
+    from .web import create_app
+
+    loopback = host == "localhost" or _is_loopback(host)
+    if not loopback:
+        warning = f"warning: listening on {host}, reachable from other machines, without TLS"
+        warning += "" if token else "; anyone who reaches it can add articles (set --token)"
+        err_console.print(Text(warning, style="yellow"))
+    try:
+        web_app = create_app(
+            db or default_db_path(),
+            token=token,
+            tile_url=tile_url,
+            tile_attribution=tile_attribution,
+            # Against DNS rebinding: no other site's name may reach the loopback server through the browser.
+            allowed_hosts=["127.0.0.1", "localhost"] if loopback and ":" not in host else None,
+        )
+    except EventfuseError as err:
+        raise _fail(str(err)) from err
+    shown = f"[{host}]" if ":" in host else host
+    err_console.print(Text(f"serving {db or default_db_path()} at http://{shown}:{port}/ (Ctrl-C stops)"))
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
 def demo(
     db: DbOption = None,
     quiet: QuietOption = False,
