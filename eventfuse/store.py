@@ -82,6 +82,27 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX event_history_event ON event_history(event_id);
     """,
+    # 2: feed state (conditional GET, items seen) and web-archive progress
+    """
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT, last_modified TEXT,
+        polled_at REAL, status TEXT, error TEXT
+    );
+    CREATE TABLE feed_items (
+        feed_url TEXT NOT NULL,
+        item_key TEXT NOT NULL,  -- the entry's id, else its link, else a hash of its title and summary
+        seen_at REAL NOT NULL,
+        PRIMARY KEY (feed_url, item_key)
+    );
+    CREATE TABLE warc_progress (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        next_offset INTEGER NOT NULL,  -- the first record not yet read
+        records INTEGER NOT NULL DEFAULT 0, kept INTEGER NOT NULL DEFAULT 0,
+        updated_at REAL NOT NULL
+    );
+    """,
 )
 
 
@@ -493,6 +514,62 @@ class Store:
             ):
                 found[row["mention_id"]] = row["event_id"]
         return found
+
+    # --- feeds and web archives -----------------------------------------------------------------
+
+    def feed_state(self, url: str) -> dict[str, Any] | None:
+        """A feed's last poll: etag, last_modified, polled_at, status and error; None before the first."""
+        row = self.db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def save_feed_state(
+        self, url: str, etag: str | None, last_modified: str | None, status: str, error: str | None = None
+    ) -> None:
+        """Record a poll; the validators are kept from the previous poll when this one gives none."""
+        self.db.execute(
+            """INSERT INTO feeds (url, etag, last_modified, polled_at, status, error) VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT(url) DO UPDATE SET etag = coalesce(excluded.etag, etag),
+               last_modified = coalesce(excluded.last_modified, last_modified),
+               polled_at = excluded.polled_at, status = excluded.status, error = excluded.error""",
+            (url, etag, last_modified, time.time(), status, error),
+        )
+
+    def seen_feed_items(self, url: str) -> set[str]:
+        rows = self.db.execute("SELECT item_key FROM feed_items WHERE feed_url = ?", (url,))
+        return {row["item_key"] for row in rows}
+
+    def mark_feed_item_seen(self, url: str, item_key: str) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO feed_items (feed_url, item_key, seen_at) VALUES (?, ?, ?)",
+            (url, item_key, time.time()),
+        )
+
+    def forget_feed_items(self, url: str, keep: Iterable[str], seen_before: float) -> int:
+        """Drop the seen marks of items no longer in the feed and seen before a time; returns how many."""
+        keep_keys = set(keep)
+        old = [
+            row["item_key"]
+            for row in self.db.execute(
+                "SELECT item_key FROM feed_items WHERE feed_url = ? AND seen_at < ?", (url, seen_before)
+            )
+            if row["item_key"] not in keep_keys
+        ]
+        self.db.executemany("DELETE FROM feed_items WHERE feed_url = ? AND item_key = ?", [(url, k) for k in old])
+        return len(old)
+
+    def warc_progress(self, path: str) -> dict[str, Any] | None:
+        """How far an archive was read: size, next_offset, records, kept; None before the first read."""
+        row = self.db.execute("SELECT * FROM warc_progress WHERE path = ?", (path,)).fetchone()
+        return dict(row) if row else None
+
+    def save_warc_progress(self, path: str, size: int, next_offset: int, records: int, kept: int) -> None:
+        self.db.execute(
+            """INSERT INTO warc_progress (path, size, next_offset, records, kept, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET size = excluded.size,
+               next_offset = excluded.next_offset, records = excluded.records, kept = excluded.kept,
+               updated_at = excluded.updated_at""",
+            (path, size, next_offset, records, kept, time.time()),
+        )
 
 
 def _statements(script: str) -> list[str]:
