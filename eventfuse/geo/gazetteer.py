@@ -86,6 +86,12 @@ _ADMIN_SUFFIXES = (
     " state",
     " borough",
 )
+# A point placed from a description gets the divisions of the towns around it: the admin1 with the most weight
+# among the DIVISION_NEIGHBOURS nearest towns of its country (weight 1 / (distance + DIVISION_SOFTENING_KM)), and
+# the admin2 of the nearest town of that admin1 when one within ADMIN2_RADIUS_KM has one.
+DIVISION_NEIGHBOURS = 5
+DIVISION_SOFTENING_KM = 10.0
+ADMIN2_RADIUS_KM = 25.0
 _ADMIN_PREFIXES = ("province of ", "provincia de ", "provincia di ", "departamento de ", "muhafazat ", "mayorality of ")
 
 _SCHEMA = """
@@ -241,6 +247,7 @@ class Gazetteer:
         self._admin1_places: dict[tuple[str, str], Candidate] | None = None
         self._countries: dict[str, Candidate] | None = None
         self._country_places: dict[str, list[tuple[float, float, int]]] = {}
+        self._country_towns: dict[str, tuple[Any, list[str | None], list[str | None]]] = {}
 
     # ----- opening and building
     @classmethod
@@ -431,6 +438,48 @@ class Gazetteer:
             ]
             self._country_places[code] = points
         return points
+
+    def divisions_at(self, lat: float, lon: float, country_code: str) -> tuple[str | None, str | None]:
+        """(admin1, admin2) of a point in a country, from the towns around it (the rule is at DIVISION_NEIGHBOURS).
+
+        For points that have no gazetteer entry of their own: a place placed "30 km northwest of Mosul" or "in
+        northeastern Syria near the Iraqi border". (None, None) when the country has no towns with divisions.
+        """
+        import numpy as np
+
+        towns = self._country_towns.get(country_code)
+        if towns is None:
+            admin1_names = self.admin1_names()
+            rows = self.db.execute(
+                "SELECT lat, lon, admin1, admin1_code, admin2 FROM place WHERE country_code=? AND feature_class='P'"
+                " AND (admin1 IS NOT NULL OR admin1_code IS NOT NULL)",
+                (country_code,),
+            ).fetchall()
+            coords = np.radians(np.array([(r[0], r[1]) for r in rows], dtype=float).reshape(-1, 2))
+            admin1 = [r[2] or admin1_names.get((country_code, r[3] or "")) for r in rows]
+            towns = self._country_towns[country_code] = (coords, admin1, [r[4] for r in rows])
+        coords, admin1, admin2 = towns
+        if not len(coords):
+            return None, None
+        phi, lam = math.radians(lat), math.radians(lon)
+        h = (
+            np.sin((coords[:, 0] - phi) / 2) ** 2
+            + math.cos(phi) * np.cos(coords[:, 0]) * np.sin((coords[:, 1] - lam) / 2) ** 2
+        )
+        distances = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+        nearest = np.argsort(distances)[:DIVISION_NEIGHBOURS]
+        votes: dict[str, float] = defaultdict(float)
+        for i in nearest:
+            if admin1[i]:
+                votes[admin1[i]] += 1.0 / (float(distances[i]) + DIVISION_SOFTENING_KM)
+        if not votes:
+            return None, None
+        winner = max(votes, key=lambda name: votes[name])
+        district = next(
+            (admin2[i] for i in nearest if admin1[i] == winner and admin2[i] and distances[i] <= ADMIN2_RADIUS_KM),
+            None,
+        )
+        return winner, district
 
 
 _LOOKUP_SQL = (

@@ -66,6 +66,9 @@ _IN_COUNTRY = re.compile(r"^\s*(?:base|airbase|air base|town|city|village|camp)?
 _FACILITY_WORDS = re.compile(
     r"\s+(?:military\s+)?(?:base|air\s*base|airbase|airport|airfield|dam|border crossing|crossing|camp)$", re.I
 )
+_FACILITY_AFTER = re.compile(
+    r"\s+(?:military\s+|air\s+|army\s+|naval\s+|coalition\s+)?(?:base|air\s*base|airbase|airport|airfield|camp)\b", re.I
+)
 _NEXT_SENTENCE_SUBJECT = re.compile(r"^\s*The\s+(?:base|town|city|village|facility|camp|airport|airbase|site)\b")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
@@ -127,7 +130,8 @@ def resolve_places(
             places.append(_place_from(group, start, end, name))
             continue
         if key not in approximations:
-            approximations[key] = _approximate(text, group, toponyms, groups, gazetteer, context_countries)
+            approx = _approximate(text, group, toponyms, groups, gazetteer, context_countries)
+            approximations[key] = _with_divisions(approx, gazetteer) if approx is not None else None
         approx = approximations[key]
         if approx is None:
             reason = "no gazetteer entry and no relative description in the text"
@@ -144,6 +148,7 @@ def resolve_places(
                     lon=approx.lon,
                     country_code=approx.country_code,
                     admin1=approx.admin1,
+                    admin2=approx.admin2,
                     geo_precision=approx.geo_precision,
                     score=approx.score,
                     reason=approx.reason,
@@ -381,6 +386,26 @@ class _Approximation:
     geo_precision: int
     score: float
     reason: str
+    admin2: str | None = None
+    divisions_from_anchor: bool = False  # the point is the anchor's own: its divisions are the anchor's
+
+
+def _with_divisions(approx: _Approximation, gazetteer: Gazetteer) -> _Approximation:
+    """The admin1 (and admin2) of an approximate point: the division containing it, from its country's towns.
+
+    The rule is ``Gazetteer.divisions_at``'s: the admin1 that weighs most among the nearest towns, and the
+    admin2 of the nearest such town when it is close. A point at a named place keeps that place's divisions.
+    A region-wide placement (precision 3) gets no admin2: the text does not say which district it is in.
+    """
+    if approx.divisions_from_anchor or not approx.country_code:
+        return approx
+    admin1, admin2 = gazetteer.divisions_at(approx.lat, approx.lon, approx.country_code)
+    if admin1 is None:
+        return approx
+    if approx.geo_precision >= GEO_PRECISION_REGION:
+        admin2 = None
+    reason = approx.reason + f"; in {admin1} by the towns nearest that point"
+    return dataclasses.replace(approx, admin1=admin1, admin2=admin2, reason=reason)
 
 
 def _window(text: str, group_spans: list[tuple[int, int]]) -> list[str]:
@@ -465,12 +490,16 @@ def _approximate(
                 GEO_PRECISION_NEAR,
                 0.45,
                 f"no gazetteer entry; placed at {anchor.name}, which the text says it is near ({match.group(0)!r})",
+                admin2=anchor.admin2,
+                divisions_from_anchor=anchor.admin1 is not None,
             )
     # 3. A country ("Rumalyn, Syria", "base in Syria"), narrowed by "northeastern" and "near the Iraqi border".
     country: Candidate | None = None
+    quoted: list[str] = []  # the text's own words for each narrowing, in the order they apply
     for q_country, _ in group.qualifiers:
         country = gazetteer.country(q_country) if q_country else None
         if country:
+            quoted.append(f"{group.name}, {country.name}")
             break
     direction: tuple[str, str | None] | None = None
     border: Candidate | None = None
@@ -481,16 +510,27 @@ def _approximate(
                 found = _anchor(match.group(1), groups, gazetteer)
                 if found is not None and found.feature in COUNTRY_FEATURES:
                     country = found
+                    quoted.append(match.group(0).strip(" ,"))
         for match in _REGION.finditer(chunk):
             found = _anchor(match.group(3), groups, gazetteer)
             if found is not None and found.feature in COUNTRY_FEATURES:
                 country = country or found
-                if found.country_code == country.country_code:
+                if found.country_code == country.country_code and direction is None:
                     direction = (match.group(1), match.group(2))
+                    quoted.append(match.group(0))
         for match in _BORDER.finditer(chunk):
             found = gazetteer.lookup(match.group(1), limit=1)
-            if found and found[0].feature in COUNTRY_FEATURES:
+            if found and found[0].feature in COUNTRY_FEATURES and border is None:
                 border = found[0]
+                quoted.append(match.group(0))
+    if country is None and _is_facility(text, group.name, spans):
+        # "toward the Kharab al-Jir base" in an article about "a U.S. base inside northeastern Syria": a base the
+        # text does not place itself is in the part of the country where the article puts its events.
+        for match in _REGION.finditer(text):
+            found = _anchor(match.group(3), groups, gazetteer)
+            if found is not None and found.feature in COUNTRY_FEATURES:
+                country = found
+                break
     if country is None:
         return None
     phrase = None
@@ -516,9 +556,19 @@ def _approximate(
             lat, lon = zone
             described += f" near the border with {border.name}"
     reason = f"no gazetteer entry; placed in {described} as the text describes it"
+    said = ", ".join(repr(q) for q in quoted)
     if phrase:
-        reason += f" (the article says {phrase!r})"
+        said += ("; " if said else "") + f"elsewhere the article says {phrase!r}"
+    if said:
+        reason += f" ({said})"
     return _Approximation(lat, lon, country.country_code, None, GEO_PRECISION_REGION, 0.3, reason)
+
+
+def _is_facility(text: str, name: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether a name is a base, airport or similar site: by its own words or the word after it."""
+    if _FACILITY_WORDS.search(name.strip()):
+        return True
+    return any(_FACILITY_AFTER.match(text, end) for _start, end in spans)
 
 
 def _offset(lat: float, lon: float, bearing_deg: float, distance_km: float) -> tuple[float, float]:
