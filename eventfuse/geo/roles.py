@@ -54,7 +54,8 @@ def assign_roles(text: str, places: Sequence[Place], sentence_spans: Sequence[tu
        "toward(s)/hit/struck/targeted/attacked", or "attack/strike on/in".
     3. target: the place follows "in/inside/near/outside" in a sentence that reports an event (attack, strike,
        rocket, fired, killed, ...) and is not a reaction or attribution (condemned, said, officials, statement).
-    4. mentioned: everything else.
+    4. mentioned: everything else, and every place left without coordinates ("the White House" in a text that
+       says nothing about where it is): a place that cannot be put on a map is no event location or origin.
     Then countries, first-level divisions and continents that are targets or origins fall back to "mentioned"
     when a finer place (a town, a facility, or a place approximated from a description) holds the same role:
     a country or region is an event location only when nothing finer exists.
@@ -69,7 +70,9 @@ def assign_roles(text: str, places: Sequence[Place], sentence_spans: Sequence[tu
         before = text[max(sentence_start, place.start - 80) : place.start]
         sentence_end = next((e for s, e in sentence_spans if s <= place.start < e), len(text))
         sentence = text[sentence_start:sentence_end]
-        if _ORIGIN_CUE.search(before):
+        if place.lat is None or place.lon is None:
+            role = "mentioned"
+        elif _ORIGIN_CUE.search(before):
             role = "origin"
         elif _TARGET_CUE.search(before):
             role = "target"

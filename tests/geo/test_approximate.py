@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from eventfuse.geo import Gazetteer, resolve_places
+from eventfuse.geo import Gazetteer, assign_roles, find_toponyms, resolve_places
 from eventfuse.geo.gazetteer import haversine_km
 
 BASE_TEXT = (
@@ -72,3 +73,37 @@ def test_a_base_the_text_does_not_place_is_where_the_article_puts_its_events(gaz
     text = "Rockets hit a U.S. base inside northeastern Syria. They were fired toward Kharab al-Jir."
     (town,) = resolve_places(text, spans_of(text, "Kharab al-Jir"), gazetteer)
     assert town.lat is None  # not a base: the article's region says nothing about it
+
+
+def test_a_place_without_coordinates_is_only_mentioned(gazetteer: Gazetteer) -> None:
+    text = "Rockets were fired toward the Qqxzyvw base. Shells struck Mosul."
+    places = resolve_places(text, spans_of(text, "the Qqxzyvw base", "Mosul"), gazetteer)
+    roles = {p.name: (p.role, p.lat is None) for p in assign_roles(text, places, sentences_of(text))}
+    assert roles == {"the Qqxzyvw base": ("mentioned", True), "Mosul": ("target", False)}
+    text = "The rockets were fired from Qqxzyvw toward the base."
+    (unknown,) = resolve_places(text, spans_of(text, "Qqxzyvw"), gazetteer)
+    assert assign_roles(text, [unknown], sentences_of(text))[0].role == "mentioned"
+
+
+def test_seeds_place_origin_and_target_with_divisions(gazetteer: Gazetteer, seeds: Path) -> None:
+    from eventfuse.nlp import load_model
+
+    nlp = load_model()
+    by_role: dict[tuple[str, str], list] = {}
+    for path in sorted(seeds.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        doc = nlp(text)
+        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        for place in assign_roles(text, resolve_places(text, find_toponyms(doc), gazetteer), sentences):
+            by_role.setdefault((place.role, place.name.removeprefix("the ")), []).append(place)
+            assert place.role == "mentioned" or place.lat is not None, place
+    zummars = by_role[("origin", "Zummar")]
+    assert len(zummars) >= 2 and {(z.country_code, z.admin1) for z in zummars} == {("IQ", "Ninawa")}
+    assert min(z.geo_precision for z in zummars) == 2 and all(z.reason for z in zummars)
+    targets = [p for (role, _name), ps in by_role.items() if role == "target" for p in ps]
+    names = {p.name.removeprefix("the ").removesuffix(" base") for p in targets}
+    assert {"Rumalyn", "Kharab al-Jir"} <= names
+    for place in targets:
+        if place.name.removeprefix("the ").removesuffix(" base") in ("Rumalyn", "Kharab al-Jir"):
+            assert (place.country_code, place.admin1, place.geo_precision) == ("SY", "Al-Hasakah", 3)
+            assert place.lat is not None and place.reason

@@ -65,7 +65,7 @@ def test_find_toponyms_skips_adjectival_and_context_regions(gazetteer: Gazetteer
 def test_roles_origin_target_mentioned(gazetteer: Gazetteer) -> None:
     text = (
         "Five rockets were launched from inside Iraq at a U.S. base inside northeastern Syria. "
-        "The rockets were fired from the town of Zummar toward the Kharab al-Jir base. "
+        "The rockets were fired from the town of Zummar in Iraq toward the Kharab al-Jir base. "
         "Officials in Baghdad condemned the attack."
     )
     spans = spans_of(text, "Iraq", "Syria", "Zummar", "Kharab al-Jir", "Baghdad")
