@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,8 +27,12 @@ from .errors import EventfuseError, InputError
 from .export import EXPORTERS, events_json
 from .geo.cli import gazetteer_app
 from .report import event_markdown, event_renderable, events_markdown, events_table
+from .sources.feeds import poll_feed
+from .sources.fetch import Fetcher, FetchPolicy
 from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_articles
 from .sources.meta import normalise_published
+from .sources.warc import WarcStats, is_warc, read_warc
+from .sources.web import is_url, read_urls
 from .store import EventFilter, Store, default_db_path
 
 app = typer.Typer(
@@ -56,6 +63,18 @@ MaxBytesOption = Annotated[
 LexiconOption = Annotated[
     list[Path] | None, typer.Option("--lexicon", help="An extra lexicon file (TOML; see the lexicon docs).")
 ]
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private", help="Fetch URLs on private, loopback and link-local addresses (refused by default)."
+    ),
+]
+NoRobotsOption = Annotated[bool, typer.Option("--no-robots", help="Fetch pages even where robots.txt disallows it.")]
+DelayOption = Annotated[
+    float, typer.Option("--delay", min=0, help="Seconds between two requests to the same web host.")
+]
+# Inputs handed to the pipeline at a time: a web archive of any size is ingested in constant memory.
+INGEST_CHUNK = 1000
 
 
 def _version(value: bool) -> None:
@@ -233,30 +252,160 @@ def _print_removed(store: Store, article_ids: list[str]) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories of reports.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files or directories of reports, page URLs (http, https), WARC archives (.warc, .warc.gz)."
+        ),
+    ],
     db: DbOption = None,
     published: PublishedOption = None,
     outlet: OutletOption = None,
     url: UrlOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    allow_private: AllowPrivateOption = False,
+    no_robots: NoRobotsOption = False,
+    delay: DelayOption = 1.0,
     quiet: QuietOption = False,
 ) -> None:
     """Store reports for later processing by `eventfuse run` (each article once).
 
-    Example: eventfuse ingest examples/ --db events.db
+    Files and directories are read as by `analyze`; a URL is fetched and its article extracted; a WARC
+    archive is streamed, its English news pages kept, and a rerun resumes after the last record read.
+
+    Example: eventfuse ingest examples/ https://example.org/news/story.html CC-NEWS.warc.gz --db events.db
     """
     defaults = _defaults(published, outlet, url)
     with _open_store(db) as store:
-        report = _ingest(store, paths, defaults, max_bytes, quiet)
+        if any(is_url(p) or is_warc(p) or "://" in p for p in paths):
+            policy = _fetch_policy(allow_private, no_robots, delay, max_bytes)
+            added, duplicates, rejected = _ingest_sources(store, paths, defaults, max_bytes, policy, quiet)
+        else:
+            report = _ingest(store, [Path(p) for p in paths], defaults, max_bytes, quiet)
+            added, duplicates, rejected = len(report.added), len(report.duplicates), len(report.errors)
     if not quiet:
-        err_console.print(
-            Text(
-                f"{len(report.added)} new articles, {len(report.duplicates)} already stored, "
-                f"{len(report.errors)} inputs rejected"
-            )
-        )
-    if report.errors:
+        err_console.print(Text(f"{added} new articles, {duplicates} already stored, {rejected} inputs rejected"))
+    if rejected:
         raise typer.Exit(1)
+
+
+def _fetch_policy(allow_private: bool, no_robots: bool, delay: float, max_bytes: int) -> FetchPolicy:
+    return FetchPolicy(
+        allow_private=allow_private, respect_robots=not no_robots, min_interval=delay, max_bytes=max_bytes
+    )
+
+
+def _ingest_sources(
+    store: Store, inputs: list[str], defaults: Defaults, max_bytes: int, policy: FetchPolicy, quiet: bool
+) -> tuple[int, int, int]:
+    """Ingest files, URLs and WARC archives in the order given; returns (added, already stored, rejected)."""
+    from .clean import load_rules
+
+    archives: list[WarcStats] = []
+
+    def items(fetcher: Fetcher) -> Iterator[Any]:
+        for arg in inputs:
+            if is_url(arg):
+                yield from read_urls([arg], fetcher, defaults)
+            elif "://" in arg:
+                yield InputError(arg, "unsupported URL scheme: only http and https URLs are fetched")
+            elif is_warc(arg):
+                archives.append(WarcStats(arg))
+                yield from read_warc(Path(arg), store, archives[-1], max_record_bytes=max_bytes)
+            else:
+                yield from read_articles([Path(arg)], defaults, max_bytes)
+
+    rules = load_rules()
+    counts = [0, 0, 0]
+    files = [Path(a) for a in inputs if "://" not in a and not is_warc(a)]
+    # An archive's size in articles is unknown until read: no progress bar then, a summary at the end.
+    total = 0 if any(is_warc(a) for a in inputs) else sum(map(is_url, inputs)) + len(list(expand_paths(files)))
+    with Fetcher(policy) as fetcher, _progress(total, "reading", quiet) as advance:
+        stream = items(fetcher)
+        while True:  # in chunks, so that the reports of a long archive do not grow in memory
+            report = pipeline.ingest(
+                store, islice(stream, INGEST_CHUNK), rules, on_error=_report_input_error, progress=advance
+            )
+            done = (len(report.added), len(report.duplicates), len(report.errors))
+            if not any(done):
+                break
+            counts = [a + b for a, b in zip(counts, done, strict=True)]
+    if not quiet:
+        for stats in archives:
+            err_console.print(Text(stats.summary()))
+    return counts[0], counts[1], counts[2]
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feed URLs.")],
+    every: Annotated[str, typer.Option("--every", help="Time between polls: 90s, 10m, 1h.")] = "10m",
+    once: Annotated[bool, typer.Option("--once", help="Poll every feed once, process the new items, exit.")] = False,
+    db: DbOption = None,
+    allow_private: AllowPrivateOption = False,
+    no_robots: NoRobotsOption = False,
+    delay: DelayOption = 1.0,
+    lexicon: LexiconOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Poll RSS/Atom feeds, ingest only their new items and process them as they come.
+
+    Each feed's state (ETag, Last-Modified, items seen) is kept in the store, so a restart goes on where the
+    last run stopped. Stop with Ctrl-C.
+
+    Example: eventfuse watch https://example.org/world/rss.xml --every 10m --db events.db
+    """
+    from .clean import load_rules
+
+    interval = _parse_interval(every)
+    rules = load_rules()
+    resources: pipeline.Resources | None = None
+    rejected = 0
+    with (
+        _open_store(db) as store,
+        Fetcher(_fetch_policy(allow_private, no_robots, delay, DEFAULT_MAX_BYTES)) as fetcher,
+    ):
+        try:
+            while True:
+                rejected = 0
+                for feed in feeds:
+                    poll = poll_feed(store, feed, fetcher)
+                    report = pipeline.ingest(store, poll.items(), rules, on_error=_report_input_error)
+                    rejected += len(report.errors)
+                    if not quiet:
+                        err_console.print(Text(_poll_summary(feed, poll.status, len(poll.new), report)))
+                if store.pending_article_ids():
+                    resources = resources or _load_resources(lexicon, quiet)
+                    touched = _run(store, resources, quiet).events_touched
+                    if touched and not quiet:
+                        console.print(events_table([e for e in (store.get_event(i) for i in touched) if e]))
+                if once:
+                    break
+                time.sleep(interval)
+        except KeyboardInterrupt:
+            err_console.print("stopped; the feeds' state is in the store, so the next `eventfuse watch` goes on")
+            raise typer.Exit(130) from None
+    if rejected:
+        raise typer.Exit(1)
+
+
+def _parse_interval(every: str) -> float:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", every.lower())
+    seconds = float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)] if match else 0
+    if seconds <= 0:
+        raise _fail(f"--every {every!r} is not a time between polls (use e.g. 90s, 10m, 1h)")
+    return seconds
+
+
+def _poll_summary(feed: str, status: str, new: int, report: pipeline.IngestReport) -> str:
+    if status == "not-modified":
+        return f"{feed}: not modified since the last poll"
+    if status == "failed":
+        return f"{feed}: poll failed"
+    return (
+        f"{feed}: {new} new items: {len(report.added)} articles stored, {len(report.duplicates)} already stored, "
+        f"{len(report.errors)} rejected"
+    )
 
 
 @app.command()

@@ -17,6 +17,7 @@ from ..errors import BenchDataError
 BENCHMARKS: dict[str, str] = {
     "time": "eventfuse.bench.time",
     "geo": "eventfuse.bench.geo",
+    "ingest": "eventfuse.bench.ingest",
     "case": "eventfuse.bench.case",
     "muc": "eventfuse.bench.muc",
 }
