@@ -7,9 +7,12 @@ A benchmark module exposes ``run(data_dir: Path, *, limit: int | None = None) ->
 from __future__ import annotations
 
 import importlib
+import json
 import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from ..errors import BenchDataError
 
@@ -45,3 +48,33 @@ def require_dir(data_dir: Path, pattern: str = "*.jsonl") -> list[Path]:
     if not files:
         raise BenchDataError(f"{data_dir}: no {pattern} files in the benchmark data directory")
     return files
+
+
+def read_jsonl(path: Path, required: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+    """The records of one JSON Lines file; a malformed line or a record missing a field is a BenchDataError
+    naming the file and the line."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BenchDataError(f"{path}:{number}: not JSON ({exc.msg}); fix or remove the line") from exc
+            missing = [key for key in required if not isinstance(record, dict) or key not in record]
+            if missing:
+                raise BenchDataError(
+                    f"{path}:{number}: missing {', '.join(missing)}; each line needs {tuple(required)}"
+                )
+            yield record
+
+
+def read_records(data_dir: Path, required: Sequence[str] = (), limit: int | None = None) -> list[dict[str, Any]]:
+    """The records of every ``*.jsonl`` in a benchmark's data directory, the first ``limit`` of them."""
+    records: list[dict[str, Any]] = []
+    for path in require_dir(data_dir):
+        for record in read_jsonl(path, required):
+            if limit is not None and len(records) >= limit:
+                return records
+            records.append(record)
+    return records

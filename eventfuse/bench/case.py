@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BenchDataError
-from . import require_dir
+from . import read_records
 
 if TYPE_CHECKING:
     from ..extract import Extractor
@@ -42,24 +42,7 @@ _REQUIRED = ("text", "label")
 
 def load_snippets(data_dir: Path, limit: int | None = None) -> tuple[list[dict[str, Any]], list[str]]:
     """The snippets of ``task2.jsonl`` (or every ``*.jsonl``) and the label list of ``labels.json`` when present."""
-    files = require_dir(data_dir)
-    snippets: list[dict[str, Any]] = []
-    for path in files:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise BenchDataError(f"{path}:{number}: not JSON ({exc.msg}); fix or remove the line") from exc
-                if not isinstance(record, dict) or any(key not in record for key in _REQUIRED):
-                    raise BenchDataError(f"{path}:{number}: each line needs {_REQUIRED}")
-                snippets.append(record)
-                if limit is not None and len(snippets) >= limit:
-                    break
-        if limit is not None and len(snippets) >= limit:
-            break
+    snippets = read_records(data_dir, _REQUIRED, limit)
     labels_path = data_dir / "labels.json"
     labels = (
         [entry["label"] for entry in json.loads(labels_path.read_text(encoding="utf-8"))]

@@ -11,7 +11,6 @@ compared as strings. The DCT timex of each document is not scored (it is not in 
 
 from __future__ import annotations
 
-import json
 import time as _time
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 from ..errors import BenchDataError
 from ..model import TimeValue
 from ..temporal import find_timexes
-from . import require_dir
+from . import read_records
 
 ANCHORS: dict[str, str] = {
     "HeidelTime (TempEval-3 test)": "value F1 77.61, strict F1 81.34, relaxed F1 90.30",
@@ -32,23 +31,7 @@ _REQUIRED = ("doc_id", "dct", "text", "timexes")
 
 def load_documents(data_dir: Path, limit: int | None = None) -> list[dict[str, Any]]:
     """Every document of every ``*.jsonl`` in ``data_dir``; a malformed line is a BenchDataError."""
-    documents: list[dict[str, Any]] = []
-    for path in require_dir(data_dir):
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise BenchDataError(f"{path}:{number}: not JSON ({exc.msg}); fix or remove the line") from exc
-                missing = [key for key in _REQUIRED if key not in record]
-                if missing:
-                    raise BenchDataError(f"{path}:{number}: missing {', '.join(missing)}; each line needs {_REQUIRED}")
-                documents.append(record)
-                if limit is not None and len(documents) >= limit:
-                    return documents
-    return documents
+    return read_records(data_dir, _REQUIRED, limit)
 
 
 class _Tally:
