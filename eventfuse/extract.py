@@ -31,6 +31,8 @@ TARGET_PREPOSITIONS = frozenset("at on against toward towards targeting into".sp
 CLOCK_ONLY = re.compile(r"^[\w\s.,:]*\d{1,2}[:.]\d{2}[\w\s.]*$|^[\w\s]*\d{1,2}\s*[ap]\.?m\.?[\w\s]*$", re.I)
 # Words that end a "number ... weapon" phrase: "on April 5, when two rockets" counts two rockets, not five.
 COUNT_BREAKERS = r"(?:when|and|or|of|the|were|was|which|that|had|have|at|in|on|to|from|by|with|as|after|before)"
+# Words that refer back to the reported event without saying what kind it was.
+EVENT_REFERENCE = re.compile(r"\bthe (attack|strike|bombing|assault|raid|incident|blast|explosion)\b", re.I)
 # A sentence about attacks: an armed group speaking in it makes a statement about the event.
 ATTACK_WORDS = re.compile(r"\b(attack|attacks|strike|strikes|rockets?|bombing|operation)\b", re.I)
 STATEMENT_NOUNS = frozenset("statement briefing conference interview post announcement communique".split())
@@ -186,6 +188,9 @@ class Extractor:
                 if trigger is not None:  # places, weapons and counts belong to the event only in its sentences
                     self._place_claims(article, state, sent_places)
                     self._weapon_claims(article, state)
+                elif EVENT_REFERENCE.search(s_text):
+                    # "The attack was launched toward the Kharab al-Jir base": where the event already named was
+                    self._place_claims(article, state, _with_origins(text, sent_places))
                 self._toll_claims(article, state)
                 self._responsibility_claims(article, state, actor_matches, speaker_spans)
                 state.claims.extend(outcomes)
