@@ -574,7 +574,9 @@ def demo(
 @app.command()
 def bench(
     name: Annotated[str, typer.Argument(help="Benchmark name.")],
-    data: Annotated[Path | None, typer.Option("--data", help="Data directory (default ../shared/bench/NAME).")] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Data directory (default ../shared/bench/NAME; for time: te3).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")] = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Use only the first N records.")] = None,
 ) -> None:
@@ -584,7 +586,7 @@ def bench(
     """
     try:
         module = load_benchmark(name)
-        result = module.run(data or default_data_dir(name), limit=limit)
+        result = module.run(data or default_data_dir(getattr(module, "DATA_DIR", name)), limit=limit)
     except EventfuseError as err:
         raise _fail(str(err)) from err
     if as_json:

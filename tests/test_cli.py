@@ -343,3 +343,23 @@ def test_publication_date_from_the_url_or_the_text_never_invented(tmp_path: Path
     assert articles["2"].published is None
     assert "2025-04-12" in events and "2025-04-14" in events  # Saturday before the 13th; Monday the 14th
     assert undated and not [c for c in undated if c.field in ("date", "statement_date")]  # "Monday" unresolved
+
+
+def test_bench_time_reads_te3_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "te3"
+    data.mkdir()
+    text = "The attack happened on Sunday."
+    record = {
+        "doc_id": "d1",
+        "dct": "2024-04-22",
+        "text": text,
+        "timexes": [{"start": 22, "end": 28, "text": "Sunday", "type": "DATE", "value": "2024-04-21"}],
+    }
+    (data / "train.jsonl").write_text(json.dumps(record) + "\n")
+    monkeypatch.setenv("EVENTFUSE_BENCH_DIR", str(tmp_path))
+    result = _invoke("bench", "time", "--json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert figures["n"] == 1 and figures["value_f1"] == 1.0
+    missing = runner.invoke(app, ["bench", "geo", "--data", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "not found" in missing.output

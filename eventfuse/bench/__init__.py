@@ -1,7 +1,8 @@
 """Benchmarks: each module reads public evaluation data, runs the real pipeline and returns its figures.
 
 A benchmark module exposes ``run(data_dir: Path, *, limit: int | None = None) -> dict`` (the figures that
-``eventfuse bench NAME --json`` prints) and ``ANCHORS: dict[str, str]`` (published figures to print beside ours).
+``eventfuse bench NAME --json`` prints), ``ANCHORS: dict[str, str]`` (published figures to print beside ours),
+and ``DATA_DIR`` when its data folder is not named like the benchmark (``time`` reads ``te3``).
 """
 
 from __future__ import annotations

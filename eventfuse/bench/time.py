@@ -21,6 +21,7 @@ from ..model import TimeValue
 from ..temporal import find_timexes
 from . import read_records
 
+DATA_DIR = "te3"  # ../shared/bench/te3
 ANCHORS: dict[str, str] = {
     "HeidelTime (TempEval-3 test)": "value F1 77.61, strict F1 81.34, relaxed F1 90.30",
     "SUTime (TempEval-3 test)": "value F1 67.38",
