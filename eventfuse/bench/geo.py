@@ -5,16 +5,15 @@ Hands on, per corpus, Acc@161km, mean and median error, the CamCoder AUC, end-to
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import statistics
 import time
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ..errors import BenchDataError
-from . import require_dir
+from . import read_jsonl, require_dir
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +37,7 @@ def auc(errors_km: list[float]) -> float:
 
 
 def _load(path: Path, limit: int | None) -> list[dict[str, Any]]:
-    docs = []
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                record["text"], record["toponyms"]  # noqa: B018 - both fields are required
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise BenchDataError(f"{path}:{number}: not a geo benchmark record ({exc})") from exc
-            docs.append(record)
-            if limit is not None and len(docs) >= limit:
-                break
-    return docs
+    return list(islice(read_jsonl(path, ("text", "toponyms")), limit))
 
 
 def evaluate_corpus(docs: list[dict[str, Any]], gazetteer: Any, nlp: Any | None) -> dict[str, float | int]:

@@ -35,7 +35,6 @@ are acronyms and stay in capitals) and sentence starts. Offsets are unchanged.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import unicodedata
@@ -47,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import BenchDataError
 from ..model import Article, Mention, article_id_for
-from . import require_dir
+from . import read_jsonl, require_dir
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -356,18 +355,10 @@ def load_messages(data_dir: Path, limit: int | None = None) -> dict[str, list[di
         for stem in stems:
             if stem not in files:
                 continue
-            with files[stem].open(encoding="utf-8") as handle:
-                for number, line in enumerate(handle, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                        record["text"], record["templates"]  # noqa: B018 - both fields are required
-                    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                        raise BenchDataError(f"{files[stem]}:{number}: not a MUC-4 record ({exc})") from exc
-                    messages = splits.setdefault(split, [])
-                    if limit is None or len(messages) < limit:
-                        messages.append(record)
+            messages = splits.setdefault(split, [])
+            for record in read_jsonl(files[stem], ("text", "templates")):
+                if limit is None or len(messages) < limit:
+                    messages.append(record)
     if not splits:
         raise BenchDataError(f"{data_dir}: no muc4-dev/-tst1/-tst2 .jsonl files (pass --data DIR)")
     return splits
