@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, str] = {
     "ingest": "eventfuse.bench.ingest",
     "case": "eventfuse.bench.case",
     "muc": "eventfuse.bench.muc",
+    "gv": "eventfuse.bench.gv",
 }
 
 
