@@ -6,11 +6,10 @@ Hands on the Article with ``text`` cleaned and every removed piece kept in ``rem
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
+from .datafiles import load_toml
 from .errors import LexiconError
 from .model import Article, RemovedLine
 
@@ -33,17 +32,8 @@ class Rules:
 
 def load_rules(path: Path | None = None) -> Rules:
     """The boilerplate rules: the bundled ``data/boilerplate.toml`` or a user's file of the same form."""
-    if path is None:
-        source = resources.files("eventfuse") / "data" / "boilerplate.toml"
-        name = "eventfuse/data/boilerplate.toml"
-        raw = source.read_text(encoding="utf-8")
-    else:
-        name = str(path)
-        raw = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as err:
-        raise LexiconError(f"{name}: not valid TOML: {err}") from err
+    name = str(path) if path else "eventfuse/data/boilerplate.toml"
+    data = load_toml("boilerplate.toml", path)
     rules = []
     for index, entry in enumerate(data.get("rule", [])):
         where = f"{name}: rule {index + 1}"

@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from . import __version__, pipeline
-from .bench import BENCHMARKS, default_data_dir, load_benchmark
+from .bench import default_data_dir, load_benchmark
 from .errors import EventfuseError, InputError
 from .export import EXPORTERS, events_json
 from .geo.cli import gazetteer_app
@@ -619,4 +619,4 @@ def _print_figures(name: str, result: dict[str, Any], anchors: dict[str, str]) -
 
 app.add_typer(gazetteer_app, name="gazetteer", help="The embedded gazetteer: import GeoNames dumps, look up names.")
 
-__all__ = ["app", "BENCHMARKS", "default_db_path"]
+__all__ = ["app"]

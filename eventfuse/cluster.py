@@ -8,17 +8,16 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .datafiles import load_toml
 from .model import Event, Mention
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
@@ -46,11 +45,7 @@ class ClusterConfig:
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClusterConfig:
-        if path is None:
-            raw = (resources.files("eventfuse") / "data" / "cluster.toml").read_text(encoding="utf-8")
-        else:
-            raw = path.read_text(encoding="utf-8")
-        data = tomllib.loads(raw)
+        data = load_toml("cluster.toml", path)
         return cls(
             join_threshold=float(data["join_threshold"]),
             window_days={int(k): int(v) for k, v in data["date"]["window_days"].items()},

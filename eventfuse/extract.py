@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from . import geo, temporal
+from .datafiles import load_toml
 from .model import Article, Claim, Mention, Place, Speaker, TimeValue
 
 if TYPE_CHECKING:
@@ -64,8 +63,7 @@ class Patterns:
 
     @classmethod
     def load(cls) -> Patterns:
-        raw = (resources.files("eventfuse") / "data" / "extraction.toml").read_text(encoding="utf-8")
-        data = tomllib.loads(raw)
+        data = load_toml("extraction.toml")
         toll, outcome = data["toll"], data["outcome"]
         return cls(
             background=tuple(re.compile(p, re.I) for p in data["background"]["patterns"]),
@@ -121,10 +119,6 @@ class Extractor:
         self._weapon_re = re.compile(
             rf"\b{self._quantity}\s+(?:(?!{COUNT_BREAKERS}\b)[\w-]+\s+){{0,2}}?(?P<weapon>{'|'.join(sorted(map(re.escape, weapons), key=len, reverse=True))})\b",
             re.I,
-        )
-        self._weapon_words = weapons
-        self._weapon_mention_re = re.compile(
-            r"\b(" + "|".join(sorted(map(re.escape, weapons), key=len, reverse=True)) + r")\b", re.I
         )
         people = "|".join(sorted(map(re.escape, self.patterns.people), key=len, reverse=True))
         party = rf"(?P<party>(?:[\w.'-]+\s+){{0,3}}?(?:{people}))"
@@ -538,8 +532,6 @@ class Extractor:
                     )
                 )
                 taken.append((match.start(), match.end()))
-                if kind == "injured" and verb == "casualties":
-                    continue
 
     def _party(self, phrase: str) -> tuple[str, str]:
         """The party key a toll is about (its head noun, unified) and its words as written."""

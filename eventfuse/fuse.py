@@ -6,12 +6,10 @@ Hands on an Event whose every value carries its claims; incompatible values beco
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +17,7 @@ import pytz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .cluster import haversine_km
+from .datafiles import load_toml
 from .model import Article, Claim, Discrepancy, Event, FusedField, Mention, Position, Source
 
 
@@ -35,7 +34,7 @@ class FusionSettings:
 
     @classmethod
     def load(cls) -> FusionSettings:
-        data = tomllib.loads((resources.files("eventfuse") / "data" / "fusion.toml").read_text(encoding="utf-8"))
+        data = load_toml("fusion.toml")
         independence = data["independence"]
         return cls(
             sentence_similarity=float(independence["sentence_similarity"]),
