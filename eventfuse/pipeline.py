@@ -188,9 +188,8 @@ def events_of_articles(store: Store, article_ids: Iterable[str]) -> list[Event]:
     """The events the given articles contribute to, in date order."""
     ids: dict[str, None] = {}
     for article_id in article_ids:
-        for mention in store.mentions_of_article(article_id):
-            event_id = store.event_ids_of_mentions([mention.id]).get(mention.id)
-            if event_id:
-                ids[event_id] = None
+        mention_ids = [m.id for m in store.mentions_of_article(article_id)]
+        for event_id in store.event_ids_of_mentions(mention_ids).values():
+            ids[event_id] = None
     events = [e for e in (store.get_event(i) for i in ids) if e]
     return sorted(events, key=lambda e: (e.date or "9999", e.id))

@@ -334,25 +334,10 @@ class Store:
         return self._mentions(rows)
 
     def _mentions(self, rows: Sequence[sqlite3.Row]) -> list[Mention]:
+        claims_of = self._claims_of([row["id"] for row in rows])
         mentions = []
         for row in rows:
-            claims = tuple(
-                Claim(
-                    article_id=c["article_id"],
-                    field=c["field"],
-                    value=json.loads(c["value_json"]),
-                    start=c["start"],
-                    end=c["end"],
-                    quote=c["quote"],
-                    attributed_to=from_json("Speaker", json.loads(c["attributed_to_json"]))
-                    if c["attributed_to_json"]
-                    else None,
-                    hedged=bool(c["hedged"]),
-                    negated=bool(c["negated"]),
-                    wording=c["wording"],
-                )
-                for c in self.db.execute("SELECT * FROM claims WHERE mention_id = ? ORDER BY id", (row["id"],))
-            )
+            claims = tuple(claims_of.get(row["id"], ()))
             time_value = from_json("TimeValue", json.loads(row["time_json"])) if row["time_json"] else None
             places = tuple(from_json("Place", p) for p in json.loads(row["places_json"]))
             mentions.append(
@@ -373,6 +358,30 @@ class Store:
                 )
             )
         return mentions
+
+    def _claims_of(self, mention_ids: list[str]) -> dict[str, list[Claim]]:
+        """The claims of many mentions in one query per 500 (not one per mention), in stored order."""
+        claims: dict[str, list[Claim]] = {}
+        for chunk in _chunks(mention_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for c in self.db.execute(f"SELECT * FROM claims WHERE mention_id IN ({marks}) ORDER BY id", chunk):
+                claims.setdefault(c["mention_id"], []).append(
+                    Claim(
+                        article_id=c["article_id"],
+                        field=c["field"],
+                        value=json.loads(c["value_json"]),
+                        start=c["start"],
+                        end=c["end"],
+                        quote=c["quote"],
+                        attributed_to=from_json("Speaker", json.loads(c["attributed_to_json"]))
+                        if c["attributed_to_json"]
+                        else None,
+                        hedged=bool(c["hedged"]),
+                        negated=bool(c["negated"]),
+                        wording=c["wording"],
+                    )
+                )
+        return claims
 
     # --- events ---------------------------------------------------------------------------------
 
