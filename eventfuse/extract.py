@@ -288,8 +288,10 @@ class Extractor:
         "said on Wednesday" date the statement, used for the event only when nothing else dates it.
         """
         usable, statements = [], []
+        sent_text = sent.text  # Doc.text would re-join the whole document for every expression
         for tv in times:
-            before = sent.doc.text[max(sent.start_char, tv.start - 40) : tv.start].casefold()
+            offset = tv.start - sent.start_char
+            before = sent_text[max(0, offset - 40) : offset].casefold()
             if any(before.rstrip().endswith(p) for p in self.patterns.non_event_time_prefixes):
                 continue
             span = sent.doc.char_span(tv.start, tv.end, alignment_mode="expand")
@@ -807,7 +809,9 @@ def _phrase_span(token: Token, drop: tuple[str, ...] = ("relcl", "acl", "appos",
 def _phrase(token: Token, drop: tuple[str, ...] = ("relcl", "acl", "appos", "punct")) -> str:
     """A token's phrase as written (see ``_phrase_span``)."""
     start, end = _phrase_span(token, drop)
-    return token.doc.text[start:end]
+    # Slice the tokens' own span: Doc.text re-joins every token of the document on each access.
+    span = token.doc.char_span(start, end)
+    return span.text if span is not None else token.text
 
 
 def _object_class(token: Token, objects: dict[str, str]) -> str | None:

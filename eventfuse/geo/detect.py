@@ -53,10 +53,10 @@ def _context_region_keys() -> frozenset[str]:
 def _trimmed(span: Span) -> tuple[int, int]:
     """Character offsets without a leading "the" (kept for buildings and sites) and trailing possessive or punctuation."""
     start, end = span.start_char, span.end_char
-    doc_text = span.doc.text
-    if doc_text[start:end].lower().startswith("the ") and span.label_ != "FAC":
+    piece = span.text  # not span.doc.text, which re-joins the whole document on each access
+    if piece.lower().startswith("the ") and span.label_ != "FAC":
         start += 4
-    piece = doc_text[start:end]
+        piece = piece[4:]
     for suffix in ("'s", "’s", ",", ";", ":"):
         if piece.endswith(suffix):
             end -= len(suffix)
