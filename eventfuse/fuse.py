@@ -31,6 +31,7 @@ class FusionSettings:
     credit_phrases: tuple[str, ...]
     same_place_km: float
     same_town_km: float
+    general_parties: frozenset[str]
 
     @classmethod
     def load(cls) -> FusionSettings:
@@ -43,6 +44,7 @@ class FusionSettings:
             credit_phrases=tuple(independence["credit_phrases"]),
             same_place_km=float(data["places"]["same_place_km"]),
             same_town_km=float(data["places"]["same_town_km"]),
+            general_parties=frozenset(data["tolls"]["general_parties"]),
         )
 
 
@@ -474,6 +476,33 @@ def _localise_time(fields: dict[str, FusedField]) -> None:
         value["utc_offset"] = moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
         value["datetime"] = moment.isoformat()
     fields["time"] = replace(time_field, value=value)
+
+
+def toll_total(fields: dict[str, FusedField], kind: str) -> dict[str, Any] | None:
+    """The total toll of one kind ("killed", "injured") over all parties, as a range; None when no source
+    gives one.
+
+    Parties overlap ("three people died, among them two children"): a count of people in general covers
+    the named kinds of people, so the total is the larger of the widest count and the sum of the others.
+    """
+    general, specific = [], []
+    for key, fused in fields.items():
+        base, _, party = key.partition(":")
+        if base != kind or not isinstance(fused.value, dict) or "min" not in fused.value:
+            continue
+        (general if party in SETTINGS.general_parties else specific).append(fused.value)
+    if not general and not specific:
+        return None
+    candidates = [{"min": v.get("min") or 0, "max": v.get("max")} for v in general]
+    if specific:
+        highs = [v.get("max") for v in specific]
+        candidates.append(
+            {
+                "min": sum(v.get("min") or 0 for v in specific),
+                "max": None if None in highs else sum(h for h in highs if h is not None),
+            }
+        )
+    return max(candidates, key=lambda r: (r["min"], r["max"] is None, r["max"] or 0))
 
 
 def _toll_discrepancy(fields: dict[str, FusedField], origin_of: Callable[[Claim], str]) -> Discrepancy | None:
