@@ -26,7 +26,7 @@ from .bench import default_data_dir, load_benchmark
 from .errors import EventfuseError, InputError
 from .export import EXPORTERS, events_json
 from .geo.cli import gazetteer_app
-from .report import event_markdown, event_renderable, events_markdown, events_table
+from .report import event_html, event_markdown, event_renderable, events_markdown, events_table
 from .sources.feeds import poll_feed
 from .sources.fetch import Fetcher, FetchPolicy
 from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_articles
@@ -459,10 +459,11 @@ def show(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the event as JSON.")] = False,
     markdown: Annotated[bool, typer.Option("--md", help="Print the event as a Markdown brief.")] = False,
+    html: Annotated[bool, typer.Option("--html", help="Print the event as a self-contained HTML brief.")] = False,
 ) -> None:
     """Show one event: every field with its status, credibility and the claims behind it.
 
-    Example: eventfuse show ev_1a2b3c
+    Example: eventfuse show ev_1a2b3c --html > brief.html
     """
     with _open_store(db) as store:
         event = store.get_event(event_id)
@@ -473,6 +474,8 @@ def show(
         sys.stdout.write(events_json([event], {event.id: history}))
     elif markdown:
         sys.stdout.write(event_markdown(event))
+    elif html:
+        sys.stdout.write(event_html(event))
     else:
         console.print(event_renderable(event, history))
 
@@ -485,7 +488,7 @@ def export(
 ) -> None:
     """Export all stored events.
 
-    Example: eventfuse export --format csv --out events.csv
+    Example: eventfuse export --format html --out briefs.html
     """
     exporter = EXPORTERS.get(fmt)
     if exporter is None:

@@ -1,4 +1,4 @@
-"""Writes events in formats other tools open: JSON (the public schema), CSV, ACLED's CSV, GeoJSON, Markdown.
+"""Writes events in formats other tools open: JSON (the public schema), CSV, ACLED's CSV, GeoJSON, Markdown, HTML.
 
 Exporters are registered by format name; each takes events and returns the file's text.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .model import SCHEMA_VERSION, Event, to_json
-from .report import display_value, events_markdown
+from .report import display_value, events_html, events_markdown
 
 Exporter = Callable[[Sequence[Event]], str]
 
@@ -266,4 +266,5 @@ EXPORTERS: dict[str, Exporter] = {
     "md": events_markdown,
     "acled": events_acled,
     "geojson": events_geojson,
+    "html": events_html,
 }

@@ -1,20 +1,24 @@
-"""Renders fused events for people: the terminal report (Rich) and the Markdown brief.
+"""Renders fused events for people: the terminal report (Rich), the Markdown brief and the HTML brief.
 
-Article text is untrusted: it reaches Rich only as Text (never markup) and Markdown only escaped.
+Article text is untrusted: it reaches Rich only as Text (never markup), Markdown only escaped, and HTML only
+through Jinja2's autoescaping, on a page that may run no script.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
+from importlib import resources
 from typing import Any
 
+import jinja2
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .fuse import format_range
+from .fuse import format_range, toll_total
 from .model import Claim, Event, FusedField, Source, Speaker
 
 # The order fields are shown in; others follow alphabetically.
@@ -114,6 +118,45 @@ def _quote(claim: Claim) -> str:
     return quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1] + "…"
 
 
+def _toll_words(event: Event) -> str:
+    """The event's tolls over all parties ("at least 2 killed, 5 injured"), or "" when no source gives one."""
+    parts = []
+    for kind in ("killed", "injured"):
+        total = toll_total(event.fields, kind)
+        if total is None:
+            continue
+        disputed = any(k.split(":", 1)[0] == kind and f.status == "disputed" for k, f in event.fields.items())
+        words = "no one" if total.get("min") == 0 and total.get("max") == 0 else format_range(total)
+        parts.append(f"{words} {kind}" + (" (disputed)" if disputed else ""))
+    return ", ".join(parts)
+
+
+def independence_words(event: Event) -> str:
+    """How many articles report the event and how many independent origins they come down to."""
+    articles = len(event.sources)
+    origins = len({s.origin or s.article_id for s in event.sources})
+    return (
+        f"{articles} article{'s' if articles != 1 else ''} from "
+        f"{origins} independent origin{'s' if origins != 1 else ''}"
+    )
+
+
+def headline_sentence(event: Event) -> str:
+    """The brief's first sentence: what happened where and when, its toll, who reports it, where they differ.
+
+    "Shelling/artillery/missile attack at Rumalyn (SY) on 2024-04-21, no one injured: 2 articles from
+    2 independent origins; sources disagree on outcome:launch vehicle."
+    """
+    sentence = event.title or event.id
+    tolls = _toll_words(event)
+    if tolls:
+        sentence += f", {tolls}"
+    sentence += f": {independence_words(event)}"
+    if event.discrepancies:
+        sentence += "; sources disagree on " + ", ".join(dict.fromkeys(d.field for d in event.discrepancies))
+    return sentence + "."
+
+
 # --- terminal ------------------------------------------------------------------------------------
 
 
@@ -201,7 +244,7 @@ def md_escape(text: str) -> str:
 
 def event_markdown(event: Event) -> str:
     """One event as a Markdown brief: headline, fields, disagreements, sources."""
-    lines = [f"## {md_escape(event.title)}", "", f"Event `{event.id}`", ""]
+    lines = [f"## {md_escape(event.title)}", "", md_escape(headline_sentence(event)), "", f"Event `{event.id}`", ""]
     lines += ["| field | value | status | credibility | sources |", "|---|---|---|---|---|"]
     for fused in ordered_fields(event):
         sources = "; ".join(
@@ -221,13 +264,15 @@ def event_markdown(event: Event) -> str:
             for position in discrepancy.positions:
                 outlets = ", ".join(sorted({md_escape(_outlet(event, c)) for c in position.claims}))
                 lines.append(f"  - {md_escape(display_value(position.value))}: {outlets}")
-    lines += ["", "### Sources", ""]
+    lines += ["", "### Sources", "", md_escape(independence_words(event)), ""]
     for source in event.sources:
         line = f"- {md_escape(source_label(source))}"
         if source.title:
             line += f": {md_escape(source.title)}"
         if source.derived_from:
             line += f" (rewrite of `{source.derived_from}`: {md_escape(source.derivation or '')})"
+        if source.cites:
+            line += f"; cites {md_escape(', '.join(source.cites))}"
         lines.append(line)
     return "\n".join(lines) + "\n"
 
@@ -235,3 +280,100 @@ def event_markdown(event: Event) -> str:
 def events_markdown(events: Sequence[Event]) -> str:
     head = f"# eventfuse report: {len(events)} event{'s' if len(events) != 1 else ''}\n\n"
     return head + "\n".join(event_markdown(e) for e in events)
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _brief_template() -> jinja2.Template:
+    """The HTML brief's template (data/brief.html), with every value escaped: article text is untrusted."""
+    source = resources.files("eventfuse").joinpath("data", "brief.html").read_text(encoding="utf-8")
+    environment = jinja2.Environment(
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return environment.from_string(source)
+
+
+def _safe_url(url: str | None) -> str | None:
+    """A source's URL when it is a web address, so a link never runs script (``javascript:``)."""
+    return url if url and re.match(r"^https?://[^\s\"'<>]+$", url, re.I) else None
+
+
+def _claim_view(event: Event, claim: Claim) -> dict[str, Any]:
+    return {
+        "outlet": _outlet(event, claim),
+        "speaker": speaker_words(claim.attributed_to),
+        "hedged": claim.hedged,
+        "wording": claim.wording or "",
+        "quote": _quote(claim),
+    }
+
+
+def _event_view(event: Event) -> dict[str, Any]:
+    """What the HTML brief shows of an event: the Markdown brief's content, as plain strings."""
+    labels = {s.article_id: source_label(s) for s in event.sources}
+    return {
+        "id": event.id,
+        "title": event.title or event.id,
+        "headline": headline_sentence(event),
+        "fields": [
+            {
+                "name": fused.field,
+                "value": display_value(fused.value),
+                "status": fused.status,
+                "credibility": fused.credibility,
+                "reason": fused.credibility_reason,
+                "independent_sources": fused.independent_sources,
+                "claims": [_claim_view(event, c) for c in fused.claims[:CLAIMS_SHOWN]],
+                "more": max(0, len(fused.claims) - CLAIMS_SHOWN),
+            }
+            for fused in ordered_fields(event)
+        ],
+        "discrepancies": [
+            {
+                "field": d.field,
+                "note": d.note,
+                "positions": [
+                    {
+                        "value": display_value(p.value),
+                        "outlets": ", ".join(sorted({_outlet(event, c) for c in p.claims})),
+                        "claims": [_claim_view(event, c) for c in p.claims[:CLAIMS_SHOWN]],
+                    }
+                    for p in d.positions
+                ],
+            }
+            for d in event.discrepancies
+        ],
+        "independence": independence_words(event),
+        "sources": [
+            {
+                "label": source_label(s),
+                "title": s.title or "",
+                "published": s.published or "",
+                "url": _safe_url(s.url),
+                "shown_url": s.url or "",
+                "derived_from": labels.get(s.derived_from or "", s.derived_from or ""),
+                "derivation": s.derivation or "",
+                "cites": ", ".join(s.cites),
+                "origin": labels.get(s.origin, s.origin),
+            }
+            for s in event.sources
+        ],
+        "related": list(event.related),
+    }
+
+
+def events_html(events: Sequence[Event]) -> str:
+    """One self-contained HTML page (inline style, no script, nothing fetched) with a brief per event."""
+    title = f"eventfuse report: {len(events)} event{'s' if len(events) != 1 else ''}"
+    return _brief_template().render(title=title, events=[_event_view(e) for e in events])
+
+
+def event_html(event: Event) -> str:
+    """One event's brief as a self-contained HTML page."""
+    return _brief_template().render(title=event.title or event.id, events=[_event_view(event)])
