@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from .geo import Gazetteer
     from .lexicon import Lexicon
-    from .lexicon.records import OtherEventType, SubEventType
+    from .lexicon.records import ActorCue, OtherEventType, SubEventType
 
 # Parts of an agent's phrase that say where or when, not who ("a drone near Dujail minutes after").
 AGENT_DROP = ("relcl", "acl", "appos", "punct", "prep", "npadvmod", "advmod")
@@ -35,11 +35,22 @@ EVENT_REFERENCE = re.compile(r"\bthe (attack|strike|bombing|assault|raid|inciden
 # A sentence about attacks: an armed group speaking in it makes a statement about the event.
 ATTACK_WORDS = re.compile(r"\b(attack|attacks|strike|strikes|rockets?|bombing|operation)\b", re.I)
 STATEMENT_NOUNS = frozenset("statement briefing conference interview post announcement communique".split())
-NEGATED_CUE = re.compile(r"\b(no|not|never|without|denied|deny|denies)\s+(\w+\s+)?$", re.I)
+NEGATED_CUE = re.compile(r"\b(no|not|never|without|denied|deny|denies)\s+(\w+\s+){0,2}$", re.I)
 # Ordinal words are not counts ("at first whether the rockets ...").
 ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
 # Below this cue score a sentence reports no event.
 MIN_TRIGGER_SCORE = 0.5
+# Weight of event cues after a text's first sentence (a report leads with its event; later sentences add
+# context, earlier events and reactions).
+LATER_SENTENCE_WEIGHT = 0.4
+# A sentence ends at ., ! or ? (a closing quote or bracket may follow) before a capital, a digit or a quote.
+SENTENCE_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)\]]?\s+(?=[\"\u201c\u2018(]?[A-Z0-9])")
+# The agent of a passive after a cue: "was captured by", "were seized on Sunday by".
+BY_AGENT = re.compile(r"\s+(?:[\w-]+\s+){0,3}?by\s+(?:the\s+)?", re.I)
+# "were killed", "have been attacked": the target of the cue that follows is named before it.
+PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$", re.I)
+# Words ending in a full stop that do not end a sentence.
+ABBREVIATIONS = frozenset("mr mrs ms dr st gen col lt sgt capt maj rev no jan feb aug sept oct nov dec vs".split())
 # Hedge cues at least this strong (0-1, lexicon hedges.toml) make a sentence's claims hedged.
 MIN_HEDGE_STRENGTH = 0.4
 
@@ -236,26 +247,81 @@ class Extractor:
         """The event class a text reports by summed cue weight: an ACLED sub-event type, or (unless
         ``acled_only``) one of the lexicon's non-ACLED classes (CASE's natural disaster, crime ...); None
         when no class reaches ``min_score``."""
-        ranked = self._ranked_cues(text, acled_only=acled_only)
+        best = self._best_cue(text, min_score=min_score, acled_only=acled_only)
+        return self._event_class(best[1]) if best is not None else None
+
+    def _best_cue(self, text: str, *, min_score: float, acled_only: bool) -> tuple[float, str, int, int] | None:
+        """The best-scoring event class with its strongest cue, after precedence: a class the lexicon says
+        ``overrides`` the best one wins when it is cued as an event too, counting its ``override_cues``
+        ("protesters threw stones" at a rally is a violent demonstration, mortar rounds carrying poison gas
+        a chemical weapon)."""
+        scores, extra, spans = self._cue_scores(text, acled_only=acled_only)
+        ranked = sorted(((score, label) for label, score in scores.items() if label in spans), reverse=True)
         if not ranked or ranked[0][0] < min_score:
             return None
-        return self._event_class(ranked[0][1])
+        score, best = ranked[0]
+        labels = set(spans) | set(extra)
+        for _ in range(len(labels)):  # precedence chains (violent > excessive force > intervention > peaceful)
+            contenders = [
+                (scores.get(label, 0.0) + extra.get(label, 0.0), label)
+                for label in labels
+                if best in self.lexicon.overrides(label)
+            ]
+            contenders = [c for c in contenders if c[0] >= MIN_TRIGGER_SCORE]
+            if not contenders:
+                break
+            score, best = max(contenders)
+        start, end = spans.get(best) or spans[ranked[0][1]]
+        return score, best, start, end
 
     def _ranked_cues(self, text: str, *, acled_only: bool) -> list[tuple[float, str, int, int]]:
         """Event classes by summed cue weight (negative cues subtract), best first, each with its strongest cue."""
+        scores, _, spans = self._cue_scores(text, acled_only=acled_only)
+        ranked = sorted(((score, label) for label, score in scores.items() if label in spans), reverse=True)
+        return [(score, label, *spans[label]) for score, label in ranked]
+
+    def _cue_scores(
+        self, text: str, *, acled_only: bool
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, tuple[int, int]]]:
+        """Per event class: summed cue weight (negative cues subtract), summed override-only cue weight, and
+        the span of its strongest cue. Cues after the first sentence count ``LATER_SENTENCE_WEIGHT``: a
+        report leads with its event."""
         scores: dict[str, float] = {}
+        extra: dict[str, float] = {}
         strongest: dict[str, tuple[float, int, int]] = {}
+        lead_end = _lead_end(text)
+        actors: list[tuple[int, int, str]] | None = None  # found only when an actor cue needs them
         for match in self.lexicon.find_event_cues(text):
-            if NEGATED_CUE.search(text[max(0, match.start - 16) : match.start]):
-                continue  # "There was no drone strike"
+            if NEGATED_CUE.search(text[max(0, match.start - 24) : match.start]):
+                continue  # "There was no drone strike", "No group immediately claimed responsibility"
+            scale = 1.0 if match.start < lead_end else LATER_SENTENCE_WEIGHT
             for cue in match.values:
                 if acled_only and not cue.acled:
                     continue
-                scores[cue.label] = scores.get(cue.label, 0.0) + (-cue.weight if cue.negative else cue.weight)
-                if not cue.negative and cue.weight > strongest.get(cue.label, (0.0, 0, 0))[0]:
-                    strongest[cue.label] = (cue.weight, match.start, match.end)
-        ranked = sorted(((score, label) for label, score in scores.items() if label in strongest), reverse=True)
-        return [(score, label, *strongest[label][1:]) for score, label in ranked]
+                weight = cue.weight * scale
+                label = cue.label
+                if cue.actor_cue is not None:
+                    if actors is None:
+                        actors = self._actors(text)
+                    label = _actor_cue_class(text, match.start, match.end, cue.actor_cue, actors)
+                    if not label:
+                        continue  # "the town was captured": by whom decides the class, and the text does not say
+                if cue.overriding:
+                    extra[label] = extra.get(label, 0.0) + weight
+                    continue
+                scores[label] = scores.get(label, 0.0) + (-weight if cue.negative else weight)
+                if not cue.negative and weight > strongest.get(label, (0.0, 0, 0))[0]:
+                    strongest[label] = (weight, match.start, match.end)
+        return scores, extra, {label: (start, end) for label, (_, start, end) in strongest.items()}
+
+    def _actors(self, text: str) -> list[tuple[int, int, str]]:
+        """Actors named in a text (lexicon names, then nouns: "troops", "villagers"), with their type, in order."""
+        found = [(m.start, m.end, m.actor.type) for m in self.lexicon.find_actors(text)]
+        taken = [(s, e) for s, e, _ in found]
+        for m in self.lexicon.find_actor_nouns(text):
+            if not any(s < m.end and m.start < e for s, e in taken):
+                found.append((m.start, m.end, m.values[0].type))
+        return sorted(found)
 
     def _event_class(self, label: str) -> SubEventType | OtherEventType | None:
         sub = self.lexicon.sub_event_type(label)
@@ -264,11 +330,11 @@ class Extractor:
         return next((o for o in self.lexicon.other_event_types if o.case_label == label), None)
 
     def _trigger(self, text: str) -> tuple[Any, int, int] | None:
-        """The best ACLED sub-event type by summed cue weight (negative cues subtract), with its strongest cue."""
-        ranked = self._ranked_cues(text, acled_only=True)
-        if not ranked or ranked[0][0] < MIN_TRIGGER_SCORE:
+        """The ACLED sub-event type a sentence reports (see ``_best_cue``), with its strongest cue."""
+        best = self._best_cue(text, min_score=MIN_TRIGGER_SCORE, acled_only=True)
+        if best is None:
             return None
-        score, label, start, end = ranked[0]
+        score, label, start, end = best
         sub = self.lexicon.sub_event_type(label)
         if sub is None:
             return None
@@ -692,6 +758,43 @@ class _GenericActor:
     name: str
     type: str
     country: str | None = None
+
+
+def _actor_cue_class(text: str, start: int, end: int, cue: ActorCue, actors: Sequence[tuple[int, int, str]]) -> str:
+    """The event class an actor cue gives: by the type of the doer or the target it speaks of, else its default.
+
+    The doer is the "by" agent of a passive ("was captured by rebels"), else the first actor of a listed
+    type before the cue in its sentence (news sentences name the doer first: "Syrian troops pushed into the
+    enclave, clashing with insurgents and capturing a village"). The target is the first such actor after
+    the cue in its sentence ("attacked a police post"), or before it in a passive ("soldiers were killed").
+    """
+    types = dict(cue.classes)
+    listed = [a for a in actors if a[2] in types]
+    sentence_start = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, start)), default=0)
+    next_break = SENTENCE_BREAK.search(text, end)
+    sentence_end = next_break.start() if next_break else len(text)
+    before = [a for a in listed if sentence_start <= a[0] and a[1] <= start]
+    after = [a for a in listed if end <= a[0] < sentence_end]
+    agent = BY_AGENT.match(text, end)
+    passive = PASSIVE_BEFORE.search(text, max(sentence_start, start - 24), start) is not None
+    if cue.role == "doer":
+        by_agent = agent is not None and next((a for a in after if agent.end() <= a[0] <= agent.end() + 4), None)
+        found = by_agent or (before[0] if before else None)
+    else:
+        found = (before[-1] if before else None) if passive else (after[0] if after else None)
+    return types[found[2]] if found is not None else cue.default
+
+
+def _lead_end(text: str) -> int:
+    """Where a text's first sentence ends (its length when it has one sentence); initials ("U.S.") and
+    abbreviations ("Gen.") do not end it."""
+    for match in SENTENCE_BREAK.finditer(text):
+        words = text[: match.start() + 1].split()
+        word = words[-1].rstrip(".!?").casefold() if words else ""
+        if "." in word or len(word) == 1 or word in ABBREVIATIONS:
+            continue
+        return match.end()
+    return len(text)
 
 
 def _is_stative(sent: Span) -> bool:

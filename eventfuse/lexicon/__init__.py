@@ -22,6 +22,7 @@ from eventfuse.lexicon.records import (
     ACTOR_TYPES,
     SPEAKER_KINDS,
     Actor,
+    ActorCue,
     ActorMatch,
     ActorNoun,
     Attribution,
@@ -60,6 +61,8 @@ class EventCue:
     weight: float
     negative: bool = False
     acled: bool = True  # False for the non-ACLED CASE labels
+    overriding: bool = False  # counts only towards taking precedence over a class the label overrides
+    actor_cue: ActorCue | None = None  # the class depends on an actor's type (``label`` is then unused)
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +74,7 @@ class Lexicon:
     actor_nouns: tuple[ActorNoun, ...]
     sub_event_types: tuple[SubEventType, ...]
     other_event_types: tuple[OtherEventType, ...]
+    actor_cues: tuple[ActorCue, ...]
     weapons: tuple[Weapon, ...]
     attribution: Attribution
     hedges: Hedges
@@ -82,6 +86,7 @@ class Lexicon:
     _normalised_keys: list[str] = field(init=False, repr=False)
     _noun_index: PhraseIndex[ActorNoun] = field(init=False, repr=False)
     _cue_index: PhraseIndex[EventCue] = field(init=False, repr=False)
+    _overrides: dict[str, frozenset[str]] = field(init=False, repr=False)
     _weapon_index: PhraseIndex[Weapon] = field(init=False, repr=False)
     _hedge_index: PhraseIndex[Hedge] = field(init=False, repr=False)
     _organisation_index: PhraseIndex[Organisation] = field(init=False, repr=False)
@@ -116,10 +121,19 @@ class Lexicon:
         for s in self.sub_event_types:
             cues += [(c.phrase, EventCue(s.name, c.weight)) for c in s.cues]
             cues += [(c.phrase, EventCue(s.name, c.weight, negative=True)) for c in s.negative_cues]
+            cues += [(c.phrase, EventCue(s.name, c.weight, overriding=True)) for c in s.override_cues]
         for o in self.other_event_types:
             cues += [(c.phrase, EventCue(o.case_label, c.weight, acled=False)) for c in o.cues]
             cues += [(c.phrase, EventCue(o.case_label, c.weight, negative=True, acled=False)) for c in o.negative_cues]
-        set_("_cue_index", PhraseIndex(cues))
+            cues += [
+                (c.phrase, EventCue(o.case_label, c.weight, acled=False, overriding=True)) for c in o.override_cues
+            ]
+        for a in self.actor_cues:
+            cues += [(c.phrase, EventCue(a.default, c.weight, actor_cue=a)) for c in a.cues]
+        set_("_cue_index", PhraseIndex(_with_plurals(cues)))
+        overrides = {s.name: frozenset(s.overrides) for s in self.sub_event_types}
+        overrides |= {o.case_label: frozenset(o.overrides) for o in self.other_event_types}
+        set_("_overrides", overrides)
         set_("_weapon_index", PhraseIndex((c, w) for w in self.weapons for c in w.cues))
         set_("_hedge_index", PhraseIndex((h.phrase, h) for h in self.hedges.hedges))
         orgs = self.attribution.organisations
@@ -137,6 +151,7 @@ class Lexicon:
                 self.actor_nouns,
                 self.sub_event_types,
                 self.other_event_types,
+                self.actor_cues,
                 self.weapons,
                 self.attribution,
                 self.hedges,
@@ -194,6 +209,10 @@ class Lexicon:
         """Event-type cue phrases in ``text``; each match carries every (sub-event or CASE label, weight) it cues."""
         return self._cue_index.find(text)
 
+    def overrides(self, label: str) -> frozenset[str]:
+        """The event classes (sub-event names, CASE labels) that ``label`` takes precedence over when both are cued."""
+        return self._overrides.get(label, frozenset())
+
     def find_weapons(self, text: str) -> list[PhraseMatch[Weapon]]:
         """Weapon words in ``text``."""
         return self._weapon_index.find(text)
@@ -213,6 +232,36 @@ class Lexicon:
     def speaker_kind(self, head: str) -> str | None:
         """The speaker kind a head noun or phrase signals ("spokesman" -> "government official"), or None."""
         return self._speaker_kinds.get(" ".join(head.lower().split()))
+
+
+# Last words that take no plural: function words, and forms that are already inflected.
+_NO_PLURAL = frozenset(
+    "a an the of on in at to for from by with into onto off out up down over back its their his her him them "
+    "it this that these those who which and or no not as than after before during near".split()
+)
+
+
+def _plural(phrase: str) -> str | None:
+    """The regular English plural of a cue phrase's last word ("mudslide" -> "mudslides", "observation point" ->
+    "observation points", "march" -> "marches"), or None when the word takes none or is already inflected."""
+    head, _, last = phrase.rpartition(" ")
+    if not last.isalpha() or len(last) < 3 or last in _NO_PLURAL or last.endswith(("s", "ed", "ing", "ly")):
+        return None
+    if last.endswith(("ch", "sh", "x", "z")):
+        plural = last + "es"
+    elif last.endswith("y") and last[-2] not in "aeiou":
+        plural = last[:-1] + "ies"
+    else:
+        plural = last + "s"
+    return f"{head} {plural}" if head else plural
+
+
+def _with_plurals(cues: list[tuple[str, EventCue]]) -> list[tuple[str, EventCue]]:
+    """Cue phrases plus the plural of each, with the same weight, unless the plural is itself a cue phrase
+    (then its own entries decide): a cue noun names the thing once or many times."""
+    phrases = {phrase for phrase, _ in cues}
+    extra = [(plural, cue) for phrase, cue in cues if (plural := _plural(phrase)) and plural not in phrases]
+    return cues + extra
 
 
 def _name_candidates(name: str) -> list[str]:
@@ -239,6 +288,7 @@ def _load(key: tuple[tuple[str, int, int], ...]) -> Lexicon:
         actor_nouns=records.actor_nouns,
         sub_event_types=records.sub_event_types,
         other_event_types=records.other_event_types,
+        actor_cues=records.actor_cues,
         weapons=records.weapons,
         attribution=records.attribution,
         hedges=records.hedges,
@@ -266,6 +316,7 @@ __all__ = [
     "ACTOR_TYPES",
     "SPEAKER_KINDS",
     "Actor",
+    "ActorCue",
     "ActorMatch",
     "ActorNoun",
     "Attribution",

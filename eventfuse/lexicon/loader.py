@@ -23,6 +23,7 @@ from eventfuse.lexicon.records import (
     PLOVER_EVENTS,
     SPEAKER_KINDS,
     Actor,
+    ActorCue,
     ActorNoun,
     Attribution,
     Cue,
@@ -109,6 +110,8 @@ _ARRAYS: dict[str, tuple[str, dict[str, _Field]]] = {
             "description": _Field("str", required=False),
             "cues": _Field("cues"),
             "negative_cues": _Field("cues", required=False),
+            "overrides": _Field("list[str]", required=False),
+            "override_cues": _Field("cues", required=False),
         },
     ),
     "other_event": (
@@ -122,6 +125,19 @@ _ARRAYS: dict[str, tuple[str, dict[str, _Field]]] = {
             "description": _Field("str", required=False),
             "cues": _Field("cues"),
             "negative_cues": _Field("cues", required=False),
+            "overrides": _Field("list[str]", required=False),
+            "override_cues": _Field("cues", required=False),
+        },
+    ),
+    "actor_cue": (
+        "name",
+        {
+            "name": _Field("str"),
+            "role": _Field("str", allowed=("doer", "target")),
+            "classes": _Field("table[str]"),
+            "default": _Field("str", required=False),
+            "description": _Field("str", required=False),
+            "cues": _Field("cues"),
         },
     ),
     "weapon": (
@@ -196,6 +212,10 @@ def _type_problem(value: Any, kind: str) -> str | None:
         ok = isinstance(value, bool)
     elif kind == "list[str]":
         ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+    elif kind == "table[str]":
+        ok = isinstance(value, dict) and all(isinstance(v, str) and v.strip() for v in value.values())
+        if not ok:
+            return "must be a table of name = string"
     elif kind == "cues":
         ok = isinstance(value, dict) and all(
             isinstance(w, (int, float)) and not isinstance(w, bool) and 0 <= w <= 1 for w in value.values()
@@ -344,6 +364,7 @@ class Records:
     actor_nouns: tuple[ActorNoun, ...]
     sub_event_types: tuple[SubEventType, ...]
     other_event_types: tuple[OtherEventType, ...]
+    actor_cues: tuple[ActorCue, ...]
     weapons: tuple[Weapon, ...]
     attribution: Attribution
     hedges: Hedges
@@ -381,10 +402,35 @@ def read_lexicon_files(paths: Sequence[Path]) -> Records:
             negative_cues=_cues(s.get("negative_cues")),
             plover_context=s.get("plover_context", ""),
             description=s.get("description", ""),
+            overrides=tuple(s.get("overrides", ())),
+            override_cues=_cues(s.get("override_cues")),
         )
         for s in e["sub_event"].values()
     )
     sub_names = {s.name for s in sub_events}
+    _check_overrides(data, sub_names | set(e["other_event"]))
+    actor_cues = []
+    for a in e["actor_cue"].values():
+        where = f"{data.origin.get(('actor_cue', a['name']), 'lexicon')}: [[actor_cue]] ({a['name']!r})"
+        for actor_type, name in a["classes"].items():
+            if actor_type not in ACTOR_TYPES:
+                raise LexiconError(f"{where}: classes key {actor_type!r} is not an ACLED actor type")
+            if name not in sub_names:
+                raise LexiconError(
+                    f"{where}: class {name!r} is not a known ACLED sub-event type; use a [[sub_event]] name"
+                )
+        if a.get("default") and a["default"] not in sub_names:
+            raise LexiconError(f"{where}: default {a['default']!r} is not a known ACLED sub-event type")
+        actor_cues.append(
+            ActorCue(
+                a["name"],
+                a["role"],
+                tuple(a["classes"].items()),
+                _cues(a["cues"]),
+                a.get("default", ""),
+                a.get("description", ""),
+            )
+        )
     weapons = []
     for w in e["weapon"].values():
         if w["sub_event_type"] not in sub_names:
@@ -421,9 +467,12 @@ def read_lexicon_files(paths: Sequence[Path]) -> Records:
                 plover_mode=o.get("plover_mode", ""),
                 plover_context=o.get("plover_context", ""),
                 description=o.get("description", ""),
+                overrides=tuple(o.get("overrides", ())),
+                override_cues=_cues(o.get("override_cues")),
             )
             for o in e["other_event"].values()
         ),
+        actor_cues=tuple(actor_cues),
         weapons=tuple(weapons),
         attribution=Attribution(
             reporting_verbs=tuple(lists.get(("reporting", "verbs"), ())),
@@ -459,6 +508,19 @@ def read_lexicon_files(paths: Sequence[Path]) -> Records:
             ),
         ),
     )
+
+
+def _check_overrides(data: LexiconData, classes: set[str]) -> None:
+    # An event class may only take precedence over classes that exist: a sub-event name or a CASE label.
+    for section in ("sub_event", "other_event"):
+        for key, entry in data.entries[section].items():
+            for name in entry.get("overrides", ()):
+                if name not in classes or name == key:
+                    where = data.origin.get((section, key), "lexicon")
+                    raise LexiconError(
+                        f"{where}: [[{section}]] ({key!r}): overrides {name!r} is not another event class; "
+                        f"name a [[sub_event]] name or an [[other_event]] case_label"
+                    )
 
 
 def _check_alias_collisions(data: LexiconData) -> None:

@@ -136,6 +136,8 @@ class SubEventType:
     negative_cues: tuple[Cue, ...] = ()
     plover_context: str = ""
     description: str = ""
+    overrides: tuple[str, ...] = ()  # classes this one replaces when both are cued (ACLED precedence)
+    override_cues: tuple[Cue, ...] = ()  # cues that count only towards replacing an overridden class
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,23 @@ class OtherEventType:
     plover_event: str = ""
     plover_mode: str = ""
     plover_context: str = ""
+    description: str = ""
+    overrides: tuple[str, ...] = ()
+    override_cues: tuple[Cue, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActorCue:
+    """Cue phrases whose event class depends on an actor's type: the doer's ("the army seized control of the
+    town" regains territory, "rebels seized control" overtakes it) or the target's ("killed soldiers" is a
+    clash, "killed villagers" an attack). ``classes`` maps actor types to event classes; ``default`` is the
+    class when no actor of those types is found ("" = the cue then counts for nothing)."""
+
+    name: str
+    role: str  # "doer" or "target"
+    classes: tuple[tuple[str, str], ...]  # (ACLED actor type, sub-event name)
+    cues: tuple[Cue, ...]
+    default: str = ""
     description: str = ""
 
 
