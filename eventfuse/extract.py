@@ -49,6 +49,8 @@ SENTENCE_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)\]]?\s+(?=[\"\u201c\u2018(]?
 BY_AGENT = re.compile(r"\s+(?:[\w-]+\s+){0,3}?by\s+(?:the\s+)?", re.I)
 # "were killed", "have been attacked": the target of the cue that follows is named before it.
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$", re.I)
+# A first "sentence" shorter than this is a kicker or dateline ("News India."), and the lead goes on.
+MIN_LEAD_WORDS = 5
 # Words ending in a full stop that do not end a sentence.
 ABBREVIATIONS = frozenset("mr mrs ms dr st gen col lt sgt capt maj rev no jan feb aug sept oct nov dec vs".split())
 # Hedge cues at least this strong (0-1, lexicon hedges.toml) make a sentence's claims hedged.
@@ -791,8 +793,8 @@ def _lead_end(text: str) -> int:
     for match in SENTENCE_BREAK.finditer(text):
         words = text[: match.start() + 1].split()
         word = words[-1].rstrip(".!?").casefold() if words else ""
-        if "." in word or len(word) == 1 or word in ABBREVIATIONS:
-            continue
+        if "." in word or len(word) == 1 or word in ABBREVIATIONS or len(words) < MIN_LEAD_WORDS:
+            continue  # "U.S.", "Gen.", or a kicker before the lead ("News India.")
         return match.end()
     return len(text)
 

@@ -129,3 +129,65 @@ def test_every_claim_span_is_its_wording(extract: Any) -> None:
         if claim.wording:
             assert text[claim.start : claim.end] == claim.wording
         assert claim.quote in text
+
+
+@pytest.fixture(scope="module")
+def extractor(gazetteer_path: Path) -> Extractor:
+    return Extractor(load_lexicon(), Gazetteer.open(gazetteer_path))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thousands of protesters marched peacefully through the capital on Sunday.", "Peaceful protest"),
+        ("Police fired tear gas to disperse protesters in the capital.", "Protest with intervention"),
+        # arrests at a protest are the protest's intervention, not an Arrests event
+        ("Police arrested dozens of protesters at the rally on Sunday.", "Protest with intervention"),
+        ("Security forces shot dead three protesters at the rally.", "Excessive force against protesters"),
+        # demonstrators' violence decides, whatever the police did
+        ("Protesters threw stones at police, who fired tear gas.", "Violent demonstration"),
+        # a chemical weapon whatever carried it
+        ("Mortar rounds carrying chlorine gas hit the town.", "Chemical weapon"),
+    ],
+)
+def test_acled_precedence_between_types(extractor: Extractor, text: str, expected: str) -> None:
+    found = extractor.classify(text)
+    assert found is not None and found.name == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Government troops seized control of the town on Sunday.", "Government regains territory"),
+        ("Rebels seized control of the town on Sunday.", "Non-state actor overtakes territory"),
+        ("The town was captured by militants after heavy fighting.", "Non-state actor overtakes territory"),
+        ("Militants attacked an army post overnight.", "Armed clash"),
+        ("Militants attacked villagers overnight.", "Attack"),
+        ("Five soldiers were killed in the north.", "Armed clash"),
+        ("Five civilians were killed in the north.", "Attack"),
+    ],
+)
+def test_who_acts_or_is_hit_decides_the_type(extractor: Extractor, text: str, expected: str) -> None:
+    found = extractor.classify(text, min_score=1e-9)  # "killed" alone is weak evidence of an event
+    assert found is not None and found.name == expected
+
+
+def test_taking_a_place_by_no_one_named_is_no_territory_change(extractor: Extractor) -> None:
+    found = extractor.classify("The town was captured on Sunday.", min_score=1e-9)
+    assert found is None or "territory" not in found.name
+
+
+def test_the_lead_sentence_outweighs_what_follows(extractor: Extractor) -> None:
+    text = "A car bomb exploded in the market on Sunday. Residents later held a vigil and a protest march."
+    found = extractor.classify(text)
+    assert found is not None and found.name == "Remote explosive/landmine/IED"
+    # the same sentences the other way round lead with the protest
+    second = extractor.classify("Residents held a vigil and a protest march on Sunday. A car bomb exploded there.")
+    assert second is not None and second.name == "Peaceful protest"
+
+
+def test_an_absent_claim_is_not_an_attribution(extractor: Extractor) -> None:
+    claimed = extractor.classify("The Islamic State group claimed responsibility for the car bombing.")
+    assert claimed is not None and claimed.case_label == "ATTRIB"
+    unclaimed = extractor.classify("A car bomb killed five people. No group immediately claimed responsibility.")
+    assert unclaimed is not None and unclaimed.case_label == "REM_EXPLOS"

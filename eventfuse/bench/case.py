@@ -37,6 +37,7 @@ ANCHORS: dict[str, str] = {
     "target": "weighted F1 >= 0.80 on all 30 classes without ACLED training data",
 }
 FALLBACK_LABEL = "ARMED_CLASH"
+CONFUSIONS_SHOWN = 10
 _REQUIRED = ("text", "label")
 
 
@@ -104,7 +105,37 @@ def run(data_dir: Path, *, limit: int | None = None, extractor: Extractor | None
     figures = f1_scores(gold, predicted, labels)
     figures["fallback"] = sum(extractor.classify(str(s["text"]), min_score=1e-9) is None for s in snippets)
     figures["ms_per_snippet"] = round(1000 * elapsed / len(snippets), 3)
+    figures["halves"] = _halves(snippets, gold, predicted, labels)
+    figures["confused"] = confusions(gold, predicted)
     return figures
+
+
+def confusions(gold: list[str], predicted: list[str], top: int = CONFUSIONS_SHOWN) -> dict[str, int]:
+    """The most frequent mistakes, "GOLD -> PREDICTED": count, most frequent first."""
+    mistakes = Counter(f"{g} -> {p}" for g, p in zip(gold, predicted, strict=True) if g != p)
+    return dict(mistakes.most_common(top))
+
+
+def _halves(
+    snippets: list[dict[str, Any]], gold: list[str], predicted: list[str], labels: list[str]
+) -> dict[str, dict[str, float]]:
+    """Weighted and macro F1 on the snippets with even ids (the half whose mistakes were read while the cue
+    lexicon was written) and on those with odd ids (never read): the second is the honest figure for new text."""
+    halves: dict[str, dict[str, float]] = {}
+    for name, parity in (("even_ids_read", 0), ("odd_ids_unread", 1)):
+        chosen = [i for i, s in enumerate(snippets) if _parity(s.get("id")) == parity]
+        if not chosen:
+            continue
+        part = f1_scores([gold[i] for i in chosen], [predicted[i] for i in chosen], labels)
+        halves[name] = {"weighted": part["weighted_f1"], "macro": part["macro_f1"], "n": part["n"]}
+    return halves
+
+
+def _parity(snippet_id: Any) -> int | None:
+    try:
+        return int(snippet_id) % 2
+    except (TypeError, ValueError):
+        return None
 
 
 def _extractor() -> Extractor:

@@ -130,11 +130,11 @@ class Lexicon:
             ]
         for a in self.actor_cues:
             cues += [(c.phrase, EventCue(a.default, c.weight, actor_cue=a)) for c in a.cues]
-        set_("_cue_index", PhraseIndex(_with_plurals(cues)))
+        set_("_cue_index", PhraseIndex(_with_inflections(cues), ignore_case=True))
         overrides = {s.name: frozenset(s.overrides) for s in self.sub_event_types}
         overrides |= {o.case_label: frozenset(o.overrides) for o in self.other_event_types}
         set_("_overrides", overrides)
-        set_("_weapon_index", PhraseIndex((c, w) for w in self.weapons for c in w.cues))
+        set_("_weapon_index", PhraseIndex(((c, w) for w in self.weapons for c in w.cues), ignore_case=True))
         set_("_hedge_index", PhraseIndex((h.phrase, h) for h in self.hedges.hedges))
         orgs = self.attribution.organisations
         set_("_organisation_index", PhraseIndex((a, o) for o in orgs for a in (o.name, *o.aliases)))
@@ -256,11 +256,31 @@ def _plural(phrase: str) -> str | None:
     return f"{head} {plural}" if head else plural
 
 
-def _with_plurals(cues: list[tuple[str, EventCue]]) -> list[tuple[str, EventCue]]:
-    """Cue phrases plus the plural of each, with the same weight, unless the plural is itself a cue phrase
-    (then its own entries decide): a cue noun names the thing once or many times."""
+def _present_participle(phrase: str) -> str | None:
+    """The -ing form of a phrase that starts with a regular past tense ("abducted" -> "abducting", "fired
+    rockets" -> "firing rockets", "freed" -> "freeing", "rallied" -> "rallying"), or None."""
+    first, sep, rest = phrase.partition(" ")
+    if len(first) < 5 or not first.isalpha() or not first.endswith("ed"):
+        return None
+    if first.endswith("eed"):
+        stem = first[:-1]
+    elif first.endswith("ied"):
+        stem = first[:-3] + "y"
+    else:
+        stem = first[:-2]
+    return f"{stem}ing{sep}{rest}"
+
+
+def _with_inflections(cues: list[tuple[str, EventCue]]) -> list[tuple[str, EventCue]]:
+    """Cue phrases plus the plural of each and the -ing form of those that start with a past tense, with the
+    same weight, unless the form is itself a cue phrase (then its own entries decide): a cue noun names the
+    thing once or many times, and "abducting" reports what "abducted" does."""
     phrases = {phrase for phrase, _ in cues}
-    extra = [(plural, cue) for phrase, cue in cues if (plural := _plural(phrase)) and plural not in phrases]
+    extra: list[tuple[str, EventCue]] = []
+    for phrase, cue in cues:
+        for form in (_plural(phrase), _present_participle(phrase)):
+            if form and form not in phrases:
+                extra.append((form, cue))
     return cues + extra
 
 

@@ -85,9 +85,13 @@ class PhraseIndex(Generic[V]):
     Word-bounded; case-insensitive except for short acronyms (see ``is_case_sensitive``); typographic apostrophes are
     optional and hyphen/space variants are equivalent; diacritics are folded; at each position the longest
     phrase wins and matches never overlap. ``exclude_prefixes`` skips matches right after e.g. "pro-".
+    ``ignore_case`` matches every phrase in any case: for word lists written in lower case (event cues, weapons),
+    where "ied" must match "IED" and "mob" "Mob".
     """
 
-    def __init__(self, entries: Iterable[tuple[str, V]], exclude_prefixes: Iterable[str] = ()) -> None:
+    def __init__(
+        self, entries: Iterable[tuple[str, V]], exclude_prefixes: Iterable[str] = (), *, ignore_case: bool = False
+    ) -> None:
         self._ci: dict[str, list[V]] = {}
         self._cs: dict[str, list[V]] = {}
         ci_phrases: list[str] = []
@@ -95,12 +99,13 @@ class PhraseIndex(Generic[V]):
         for phrase, value in entries:
             if not phrase.strip():
                 continue
-            short = is_case_sensitive(phrase)
+            short = not ignore_case and is_case_sensitive(phrase)
             index, phrases = (self._cs, cs_phrases) if short else (self._ci, ci_phrases)
             values = index.setdefault(match_key(phrase, casefold=not short), [])
             if value not in values:
                 values.append(value)
             phrases.append(phrase)
+        self._ignore_case = ignore_case
         self._prefixes = tuple(exclude_prefixes)
         self._sources = {
             "ci": self._compose(_trie_regex(_build_trie(ci_phrases, casefold=True)), casefold=True),
@@ -132,7 +137,7 @@ class PhraseIndex(Generic[V]):
 
     def lookup(self, surface: str) -> tuple[V, ...]:
         """The entries a surface form stands for (exact up to case, apostrophes and separators)."""
-        if is_case_sensitive(surface):
+        if not self._ignore_case and is_case_sensitive(surface):
             return tuple(self._cs.get(match_key(surface, casefold=False), ()))
         return tuple(self._ci.get(match_key(surface, casefold=True), ()))
 

@@ -239,6 +239,7 @@ class LexiconData:
     files: list[str] = field(default_factory=list)
     entries: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {s: {} for s in _ARRAYS})
     origin: dict[tuple[str, str], str] = field(default_factory=dict)  # (section, key) -> file
+    last_file: dict[tuple[str, str], str] = field(default_factory=dict)  # (section, key) -> file that last set it
     nouns: list[dict[str, Any]] = field(default_factory=list)
     speaker_nouns: list[dict[str, Any]] = field(default_factory=list)
     lists: dict[tuple[str, str], list[str]] = field(default_factory=dict)
@@ -312,6 +313,7 @@ class LexiconData:
             if key in in_this_file:
                 raise LexiconError(f"{label}: duplicate {key_field} {key!r} (also entry {in_this_file[key]})")
             in_this_file[key] = i
+            self.last_file[(section, key)] = file
             if extending:
                 merged = existing[key]
                 for fname, fvalue in entry.items():
@@ -411,7 +413,7 @@ def read_lexicon_files(paths: Sequence[Path]) -> Records:
     _check_overrides(data, sub_names | set(e["other_event"]))
     actor_cues = []
     for a in e["actor_cue"].values():
-        where = f"{data.origin.get(('actor_cue', a['name']), 'lexicon')}: [[actor_cue]] ({a['name']!r})"
+        where = f"{data.last_file.get(('actor_cue', a['name']), 'lexicon')}: [[actor_cue]] ({a['name']!r})"
         for actor_type, name in a["classes"].items():
             if actor_type not in ACTOR_TYPES:
                 raise LexiconError(f"{where}: classes key {actor_type!r} is not an ACLED actor type")
@@ -516,7 +518,7 @@ def _check_overrides(data: LexiconData, classes: set[str]) -> None:
         for key, entry in data.entries[section].items():
             for name in entry.get("overrides", ()):
                 if name not in classes or name == key:
-                    where = data.origin.get((section, key), "lexicon")
+                    where = data.last_file.get((section, key), "lexicon")
                     raise LexiconError(
                         f"{where}: [[{section}]] ({key!r}): overrides {name!r} is not another event class; "
                         f"name a [[sub_event]] name or an [[other_event]] case_label"

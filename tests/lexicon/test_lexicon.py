@@ -241,6 +241,22 @@ def test_user_file_adds_an_actor(tmp_path: Path) -> None:
             "Throwing",
         ),
         ("[gadgets]\nx = 1\n", "unknown section 'gadgets'"),
+        ('[[sub_event]]\nname = "Grenade"\noverrides = ["Stone throwing"]\n', "overrides 'Stone throwing'"),
+        (
+            '[[actor_cue]]\nname = "x"\nrole = "doer"\ncues = {"took" = 0.5}\n'
+            '[actor_cue.classes]\n"Army" = "Armed clash"\n',
+            "'Army' is not an ACLED actor type",
+        ),
+        (
+            '[[actor_cue]]\nname = "x"\nrole = "doer"\ncues = {"took" = 0.5}\n'
+            '[actor_cue.classes]\n"State forces" = "Taking"\n',
+            "class 'Taking' is not a known ACLED sub-event type",
+        ),
+        (
+            '[[actor_cue]]\nname = "x"\nrole = "victim"\ncues = {"took" = 0.5}\n'
+            '[actor_cue.classes]\n"State forces" = "Armed clash"\n',
+            "'role' 'victim' is not one of",
+        ),
     ],
 )
 def test_malformed_user_file_names_the_file_and_entry(tmp_path: Path, text: str, expected: str) -> None:
@@ -276,6 +292,32 @@ def test_alias_clash_within_a_file_is_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(LexiconError, match="already an alias of 'A Front'"):
         load_lexicon([path])
+
+
+def test_event_cues_match_plurals_participles_and_any_case(lexicon: Lexicon) -> None:
+    # the lexicon lists "mudslide", "abducted", "ied" and "mob"; their other forms and cases match too
+    found = {
+        m.surface: m.values[0].label for m in lexicon.find_event_cues("Mudslides. IED. Mob. Gunmen were abducting")
+    }
+    assert found["Mudslides"] == "NATURAL_DISASTER"
+    assert found["IED"] == "Remote explosive/landmine/IED"
+    assert found["Mob"] == "Mob violence"
+    assert found["abducting"] == "Abduction/forced disappearance"
+    assert [m.surface for m in lexicon.find_weapons("An IED and two RPGs")] == ["IED", "RPGs"]
+
+
+def test_precedence_and_actor_cues_are_data(lexicon: Lexicon) -> None:
+    assert "Peaceful protest" in lexicon.overrides("Violent demonstration")
+    assert "Violent demonstration" not in lexicon.overrides("Peaceful protest")
+    territory = next(a for a in lexicon.actor_cues if a.name == "taking territory")
+    assert dict(territory.classes)["State forces"] == "Government regains territory"
+    assert dict(territory.classes)["Rebel group"] == "Non-state actor overtakes territory"
+
+
+def test_user_file_extends_an_actor_cue(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[actor_cue]]\nname = "taking territory"\ncues = {"wrested" = 0.8}\n')
+    territory = next(a for a in load_lexicon([path]).actor_cues if a.name == "taking territory")
+    assert {c.phrase for c in territory.cues} >= {"wrested", "seized control"}
 
 
 def test_normalise_name_examples() -> None:
