@@ -60,6 +60,15 @@ UrlOption = Annotated[str | None, typer.Option("--url", help="URL for inputs tha
 MaxBytesOption = Annotated[
     int, typer.Option("--max-bytes", min=1, help="Reject input files larger than this many bytes.")
 ]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Processes that run the language model and extraction (default: the number of cores; "
+        "batches of fewer than 100 articles use one).",
+    ),
+]
 LexiconOption = Annotated[
     list[Path] | None, typer.Option("--lexicon", help="An extra lexicon file (TOML; see the lexicon docs).")
 ]
@@ -166,11 +175,13 @@ def _ingest(store: Store, paths: list[Path], defaults: Defaults, max_bytes: int,
         )
 
 
-def _run(store: Store, resources: pipeline.Resources, quiet: bool) -> pipeline.RunReport:
+def _run(store: Store, resources: pipeline.Resources, quiet: bool, workers: int | None = None) -> pipeline.RunReport:
+    from .parallel import default_workers
+
     pending = len(store.pending_article_ids())
     try:
         with _progress(pending, "analysing", quiet) as advance:
-            return pipeline.run(store, resources, progress=advance)
+            return pipeline.run(store, resources, progress=advance, workers=workers or default_workers())
     except KeyboardInterrupt:
         left = len(store.pending_article_ids())
         err_console.print(
@@ -202,6 +213,7 @@ def analyze(
     url: UrlOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     lexicon: LexiconOption = None,
+    workers: WorkersOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Read reports, group those about the same event, and print one fused report per event.
@@ -212,7 +224,7 @@ def analyze(
     with _open_store(db) as store:
         ingested = _ingest(store, paths, defaults, max_bytes, quiet)
         resources = _load_resources(lexicon, quiet)
-        _run(store, resources, quiet)
+        _run(store, resources, quiet, workers)
         events = pipeline.events_of_articles(store, ingested.article_ids)
         if explain:
             _print_removed(store, ingested.article_ids)
@@ -412,6 +424,7 @@ def _poll_summary(feed: str, status: str, new: int, report: pipeline.IngestRepor
 def run(
     db: DbOption = None,
     lexicon: LexiconOption = None,
+    workers: WorkersOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Process the pending articles: extract, group into events, fuse.
@@ -424,7 +437,7 @@ def run(
                 err_console.print("no pending articles")
             return
         resources = _load_resources(lexicon, quiet)
-        report = _run(store, resources, quiet)
+        report = _run(store, resources, quiet, workers)
     if not quiet:
         err_console.print(Text(f"{report.processed} articles processed, {len(report.events_touched)} events updated"))
 

@@ -6,17 +6,20 @@ The only module that knows the order. Incremental: each new article updates only
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cluster, temporal
+from . import cluster, parallel, temporal
 from .clean import Rules, clean, load_rules
 from .errors import InputError
 from .extract import Extractor
 from .fuse import fuse
-from .model import Article, Event
+from .model import Article, Event, Mention
 from .nlp import load_model
 from .store import Store
 
@@ -26,7 +29,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
-BATCH_SIZE = 32
+BATCH_SIZE = 32  # articles per nlp.pipe call (and per task handed to a worker process)
+# Below this many pending articles one process finishes first: a worker spends seconds loading the model.
+PARALLEL_MIN_ARTICLES = 100
 
 
 @dataclass(frozen=True)
@@ -37,17 +42,20 @@ class Resources:
     extractor: Extractor
     rules: Rules
     cluster_config: cluster.ClusterConfig
+    worker_spec: parallel.WorkerSpec = parallel.WorkerSpec()  # how a worker process loads the same
 
     @classmethod
     def load(cls, lexicon_files: Sequence[Path] = (), gazetteer_path: Path | None = None) -> Resources:
         from .geo import Gazetteer
         from .lexicon import load_lexicon
 
+        gazetteer = Gazetteer.open(gazetteer_path)
         return cls(
             nlp=load_model(),
-            extractor=Extractor(load_lexicon(tuple(lexicon_files)), Gazetteer.open(gazetteer_path)),
+            extractor=Extractor(load_lexicon(tuple(lexicon_files)), gazetteer),
             rules=load_rules(),
             cluster_config=cluster.ClusterConfig.load(),
+            worker_spec=parallel.WorkerSpec(tuple(lexicon_files), gazetteer.path),
         )
 
 
@@ -66,6 +74,27 @@ class IngestReport:
 class RunReport:
     processed: int = 0
     events_touched: list[str] = field(default_factory=list)
+    workers: int = 1  # processes that ran the language model and extraction
+    # Seconds per stage: nlp and extract summed over the worker processes, the others in the main process.
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+class Stopwatch:
+    """Seconds spent per pipeline stage, added up over articles."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] += seconds
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - started
 
 
 def ingest(
@@ -107,33 +136,70 @@ def _dated(article: Article) -> Article:
     return article
 
 
-def run(store: Store, resources: Resources, progress: Progress | None = None, limit: int | None = None) -> RunReport:
-    """Process pending articles: extract, group, fuse; one transaction per article, so a rerun resumes."""
+def run(
+    store: Store,
+    resources: Resources,
+    progress: Progress | None = None,
+    limit: int | None = None,
+    workers: int = 1,
+    parallel_min: int = PARALLEL_MIN_ARTICLES,
+) -> RunReport:
+    """Process pending articles: extract, group, fuse; one transaction per article, so a rerun resumes.
+
+    With ``workers`` > 1 and at least ``parallel_min`` pending articles, the language model and extraction run
+    in that many processes; grouping, fusion and storing stay here, in article order, so the result is the same.
+    """
     report = RunReport()
     pending = store.pending_article_ids()
     if limit is not None:
         pending = pending[:limit]
+    watch = Stopwatch()
+    batches = _pending_batches(store, pending, watch)
+    if workers > 1 and len(pending) >= parallel_min:
+        report.workers = workers
+        extracted = parallel.extract_in_workers(batches, resources.worker_spec, workers)
+    else:
+        extracted = (x for b in batches for x in parallel.extract_batch(b, resources.nlp, resources.extractor))
     touched: dict[str, None] = {}
-    for start in range(0, len(pending), BATCH_SIZE):
-        batch = [a for a in (store.get_article(aid) for aid in pending[start : start + BATCH_SIZE]) if a]
-        docs = resources.nlp.pipe(a.text for a in batch)
-        for article, doc in zip(batch, docs, strict=True):
-            for event_id in process_article(store, resources, article, doc):
-                touched[event_id] = None
-            report.processed += 1
-            if progress:
-                progress(1)
+    for item in extracted:
+        watch.add("nlp", item.nlp_seconds)
+        watch.add("extract", item.extract_seconds)
+        for event_id in group_article(store, resources, item.article, item.mentions, watch):
+            touched[event_id] = None
+        report.processed += 1
+        if progress:
+            progress(1)
     report.events_touched = list(touched)
+    report.stages = dict(watch.seconds)
     return report
+
+
+def _pending_batches(store: Store, pending: Sequence[str], watch: Stopwatch) -> Iterator[list[Article]]:
+    for start in range(0, len(pending), BATCH_SIZE):
+        with watch("store"):
+            batch = [a for a in (store.get_article(aid) for aid in pending[start : start + BATCH_SIZE]) if a]
+        yield batch
 
 
 def process_article(store: Store, resources: Resources, article: Article, doc: object) -> list[str]:
     """Extract one article's mentions, group them into events and re-fuse those events, in one transaction."""
-    mentions = resources.extractor.extract(article, doc)
+    return group_article(store, resources, article, resources.extractor.extract(article, doc))
+
+
+def group_article(
+    store: Store, resources: Resources, article: Article, mentions: Sequence[Mention], watch: Stopwatch | None = None
+) -> list[str]:
+    """Store one article's mentions, group them into events and re-fuse those events, in one transaction.
+
+    ``watch`` adds the seconds spent in grouping, fusion and the store (the rest) to its stages."""
+    watch = watch or Stopwatch()
+    started = time.perf_counter()
+    before = watch.seconds["grouping"] + watch.seconds["fusion"]
     config = resources.cluster_config
     touched: list[str] = []
     with store.transaction():
         store.save_mentions(article.id, mentions)
+        grouping_started = time.perf_counter()
         for frame in cluster.frames_of_article(article.id, mentions, config):
             window = cluster.date_window(frame.profile, config)
             candidates = [
@@ -151,9 +217,13 @@ def process_article(store: Store, resources: Resources, article: Article, doc: o
                 {"mentions": list(frame.mention_ids), "score": decision.score, "reasons": list(decision.reasons)},
             )
             touched.append(decision.event_id)
-        for event_id in touched:
-            refuse_event(store, resources, event_id, article.id)
+        watch.add("grouping", time.perf_counter() - grouping_started)
+        with watch("fusion"):
+            for event_id in touched:
+                refuse_event(store, resources, event_id, article.id)
         store.mark_processed(article.id)
+    spent = watch.seconds["grouping"] + watch.seconds["fusion"] - before
+    watch.add("store", time.perf_counter() - started - spent)
     return touched
 
 

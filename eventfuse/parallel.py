@@ -1,0 +1,119 @@
+"""Runs the per-article stages that need no store (the language model and extraction) in worker processes.
+
+Hands back each article's mentions in input order, so grouping, fusion and the one SQLite writer stay in the
+main process and a parallel run stores exactly what a single-process run stores.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.pool
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .model import Article, Mention
+
+if TYPE_CHECKING:
+    from .extract import Extractor
+
+# Batches each worker is handed ahead of the main process: enough to keep the workers busy while the main
+# process groups and stores, few enough that memory stays bounded on a large backlog.
+BATCHES_AHEAD_PER_WORKER = 2
+
+
+def default_workers() -> int:
+    """The cores this process may run on (the machine's, or fewer under a CPU affinity mask)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker process loads once: the model by name, the lexicon files, the gazetteer path."""
+
+    lexicon_files: tuple[Path, ...] = ()
+    gazetteer_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One article's mentions, with the seconds its worker spent in the language model and in extraction."""
+
+    article: Article
+    mentions: list[Mention]
+    nlp_seconds: float
+    extract_seconds: float
+
+
+class _Worker:
+    """The model and extractor of one worker process (built by the pool initializer, once per process)."""
+
+    def __init__(self, spec: WorkerSpec) -> None:
+        from .extract import Extractor
+        from .geo import Gazetteer
+        from .lexicon import load_lexicon
+        from .nlp import load_model
+
+        self.nlp = load_model()
+        self.extractor = Extractor(load_lexicon(spec.lexicon_files), Gazetteer.open(spec.gazetteer_path))
+
+
+# The pool initializer can only hand state to the task function through the worker's module globals;
+# each worker process has its own copy, set once and never shared.
+_worker: _Worker | None = None
+
+
+def _init_worker(spec: WorkerSpec) -> None:
+    global _worker
+    # Ctrl-C reaches the whole process group: the main process stops the pool, workers must not die mid-task.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker = _Worker(spec)
+
+
+def _extract_batch(articles: Sequence[Article]) -> list[Extracted]:
+    assert _worker is not None, "worker used before its initializer ran"
+    return extract_batch(articles, _worker.nlp, _worker.extractor)
+
+
+def extract_batch(articles: Sequence[Article], nlp: object, extractor: Extractor) -> list[Extracted]:
+    """The language model over a batch (one ``nlp.pipe`` call), then extraction article by article."""
+    started = time.perf_counter()
+    docs = list(nlp.pipe(a.text for a in articles))  # type: ignore[attr-defined]
+    nlp_each = (time.perf_counter() - started) / max(1, len(articles))
+    results = []
+    for article, doc in zip(articles, docs, strict=True):
+        started = time.perf_counter()
+        mentions = extractor.extract(article, doc)
+        results.append(Extracted(article, mentions, nlp_each, time.perf_counter() - started))
+    return results
+
+
+def extract_in_workers(batches: Iterable[Sequence[Article]], spec: WorkerSpec, workers: int) -> Iterator[Extracted]:
+    """Extract batches in ``workers`` processes, yielding results in input order.
+
+    ``batches`` is consumed in the calling thread only (it may read from SQLite), a few batches ahead.
+    """
+    context = multiprocessing.get_context("spawn")  # fork would copy open SQLite handles into the workers
+    ahead = max(1, workers * BATCHES_AHEAD_PER_WORKER)
+    with context.Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
+        pending: deque[multiprocessing.pool.AsyncResult[list[Extracted]]] = deque()
+        source = iter(batches)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < ahead:
+                batch = next(source, None)
+                if batch is None:
+                    exhausted = True
+                elif batch:
+                    pending.append(pool.apply_async(_extract_batch, (list(batch),)))
+            if not pending:
+                return
+            yield from pending.popleft().get()
