@@ -41,6 +41,8 @@ class ClusterConfig:
     weight_actors: float
     weight_text: float
     max_terms: int
+    zipf_ceiling: float
+    story_join_threshold: float
     weight_co_reported: float
 
     @classmethod
@@ -61,6 +63,8 @@ class ClusterConfig:
             weight_actors=float(data["actors"]["weight"]),
             weight_text=float(data["text"]["weight"]),
             max_terms=int(data["text"]["max_terms"]),
+            zipf_ceiling=float(data["text"]["zipf_ceiling"]),
+            story_join_threshold=float(data["story"]["join_threshold"]),
             weight_co_reported=float(data["co_reported"]["weight"]),
         )
 
@@ -202,7 +206,7 @@ def profile_of(mentions: Sequence[Mention], config: ClusterConfig, event: Event 
         for c in m.claims
         if c.field in ("actor1", "actor2", "assoc_actor", "claimant")
     )
-    terms = _terms(" ".join(m.text for m in mentions), config.max_terms)
+    terms = _terms(" ".join(m.text for m in mentions), config)
     if event is not None:
         return Profile(
             date=event.date,
@@ -260,12 +264,27 @@ def _country_of(mentions: Sequence[Mention]) -> str | None:
     return countries.most_common(1)[0][0] if countries else None
 
 
-def _terms(text: str, limit: int) -> dict[str, float]:
-    words = [w.casefold() for w in _WORD.findall(text)]
-    counts = Counter(w for w in words if w not in STOP_WORDS)
-    top = counts.most_common(limit)
-    norm = math.sqrt(sum(c * c for _, c in top)) or 1.0
-    return {w: round(c / norm, 4) for w, c in top}
+def profile_of_text(text: str, config: ClusterConfig) -> Profile:
+    """The story profile of a whole text that reports no event of a known kind: its content words only (no date,
+    place or type to compare), so it joins on text similarity alone (``story_join_threshold``)."""
+    return Profile(terms=_terms(text, config))
+
+
+def _terms(text: str, config: ClusterConfig) -> dict[str, float]:
+    """Content words weighted TF-IDF style, unit length: (1 + log count) times the word's rarity in English.
+
+    Rarity is ``zipf_ceiling`` minus the word's Zipf frequency from wordfreq (a fixed table from large general
+    corpora, so a frame is weighted the same whatever else is stored): "police" (5.3) weighs far less than a
+    town or a name, and a word wordfreq does not know weighs most."""
+    from wordfreq import zipf_frequency
+
+    counts = Counter(w for w in (w.casefold() for w in _WORD.findall(text)) if w not in STOP_WORDS)
+    weights = {
+        w: (1 + math.log(c)) * max(0.0, config.zipf_ceiling - zipf_frequency(w, "en")) for w, c in counts.items()
+    }
+    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[: config.max_terms]
+    norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+    return {w: round(v / norm, 4) for w, v in top if v > 0}
 
 
 # --- decisions ---------------------------------------------------------------------------------
@@ -309,7 +328,8 @@ def decide(
 
 def new_event_id(frame: Frame) -> str:
     """A stable id: the same first mention always names the same event."""
-    return "ev_" + hashlib.sha256(frame.mention_ids[0].encode()).hexdigest()[:12]
+    first = frame.mention_ids[0] if frame.mentions else frame.article_id  # a story frame has no mentions
+    return "ev_" + hashlib.sha256(first.encode()).hexdigest()[:12]
 
 
 def score(a: Profile, b: Profile, config: ClusterConfig) -> tuple[float, tuple[str, ...]] | None:

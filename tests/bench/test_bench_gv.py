@@ -1,4 +1,4 @@
-"""bench gv: B-cubed and pairwise scoring by hand, and a run of the real pipeline on a tiny corpus."""
+"""bench gv: B-cubed and pairwise scoring by hand (bench.grouping), and a run of the real pipeline on a tiny corpus."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eventfuse.bench import gv
+from eventfuse.bench import grouping, gv
 from eventfuse.errors import BenchDataError
 
 
@@ -16,11 +16,11 @@ def test_bcubed_and_pairwise_by_hand() -> None:
     predicted = ["x", "x", "x", "y"]
     # precision: items 0,1,2 in x (2/3, 2/3, 1/3), item 3 alone (1) -> 8/3 / 4 = 2/3
     # recall: items 0,1 (2/2, 2/2), item 2 (1/2), item 3 (1/2) -> 3 / 4 = 3/4
-    p, r, f1 = gv.bcubed(gold, predicted)
+    p, r, f1 = grouping.bcubed(gold, predicted)
     assert (round(p, 4), round(r, 4)) == (0.6667, 0.75)
     assert f1 == pytest.approx(2 * (2 / 3) * 0.75 / (2 / 3 + 0.75))
     # pairs: gold {01, 23}; predicted {01, 02, 12}; one hit -> P 1/3, R 1/2, F1 0.4
-    assert gv.pairwise_f1(gold, predicted) == pytest.approx(0.4)
+    assert grouping.pairwise_f1(gold, predicted) == pytest.approx(0.4)
 
 
 def test_run_on_a_tiny_corpus(tmp_path: Path) -> None:
@@ -58,3 +58,16 @@ def test_run_on_a_tiny_corpus(tmp_path: Path) -> None:
         assert 0.0 <= figures[key] <= 1.0
     with pytest.raises(BenchDataError):
         gv.run(tmp_path / "missing")
+
+
+def test_the_baseline_is_tuned_to_its_best_threshold() -> None:
+    texts = [
+        "River floods Dhaka as monsoon rains rise",
+        "Monsoon rains: river floods rise in Dhaka",
+        "Hugh Jackman named Oscar host by the Academy",
+        "The Academy names Hugh Jackman Oscar host",
+    ]
+    gold = ["flood", "flood", "oscar", "oscar"]
+    labels, threshold = grouping.tuned_baseline(gold, texts)
+    assert threshold in grouping.BASELINE_THRESHOLDS
+    assert grouping.bcubed(gold, labels)[2] == 1.0
