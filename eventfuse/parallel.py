@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from threadpoolctl import threadpool_limits
+
 from .model import Article, Mention
 
 if TYPE_CHECKING:
@@ -75,6 +77,8 @@ def _init_worker(spec: WorkerSpec) -> None:
     global _worker
     # Ctrl-C reaches the whole process group: the main process stops the pool, workers must not die mid-task.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # One BLAS thread per worker: the workers already use every core, more threads would only contend.
+    threadpool_limits(1)
     _worker = _Worker(spec)
 
 
