@@ -23,7 +23,7 @@ def _write_gv(directory: Path, articles: int) -> Path:
     with (directory / "articles.jsonl").open("w", encoding="utf-8") as handle:
         for number in range(articles):
             text = " ".join(f"{s} (report {number}, paragraph {p}.)" for p in range(6) for s in _SENTENCES)
-            record = {"id": f"a{number}", "incident_id": str(number), "published": "2017-03-0%d" % (1 + number % 9)}
+            record = {"id": f"a{number}", "incident_id": str(number), "published": f"2017-03-0{1 + number % 9}"}
             handle.write(json.dumps({**record, "text": text}) + "\n")
     return directory
 
@@ -44,6 +44,7 @@ def test_the_benchmark_prints_both_speeds_their_ratio_memory_and_stages(tmp_path
         assert result[key] > 0
     assert result["ratio"] == pytest.approx(result["eventfuse_articles_per_s"] / result["spacy_articles_per_s"], 0.01)
     assert result["peak_rss_mb"] > 100  # the language model alone takes more
+    assert result["extract_over_nlp"] == pytest.approx(result["stages"]["extract"] / result["stages"]["nlp"], abs=0.01)
     assert {"ingest", "nlp", "extract", "extract.places", "extract.time", "grouping", "fusion", "store"} <= set(
         result["stages"]
     )
