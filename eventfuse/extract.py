@@ -66,6 +66,7 @@ class Patterns:
     non_event_time_prefixes: tuple[str, ...]
     killed_words: tuple[str, ...]
     injured_words: tuple[str, ...]
+    shot_words: tuple[str, ...]
     people: tuple[str, ...]
     demonyms: dict[str, str]
     party_synonyms: dict[str, str]
@@ -84,6 +85,7 @@ class Patterns:
             non_event_time_prefixes=tuple(data["background"]["non_event_time_prefixes"]),
             killed_words=tuple(toll["killed"]),
             injured_words=tuple(toll["injured"]),
+            shot_words=tuple(toll["shot"]),
             people=tuple(toll["people"]),
             demonyms=dict(data["demonyms"]),
             party_synonyms=dict(toll["party_synonyms"]),
@@ -133,21 +135,7 @@ class Extractor:
             rf"\b{self._quantity}\s+(?:(?!{COUNT_BREAKERS}\b)[\w-]+\s+){{0,2}}?(?P<weapon>{'|'.join(sorted(map(re.escape, weapons), key=len, reverse=True))})\b",
             re.I,
         )
-        people = "|".join(sorted(map(re.escape, self.patterns.people), key=len, reverse=True))
-        party = rf"(?P<party>(?:[\w.'-]+\s+){{0,3}}?(?:{people}))"
-        killed = "|".join(sorted(map(re.escape, self.patterns.killed_words), key=len, reverse=True))
-        injured = "|".join(sorted(map(re.escape, self.patterns.injured_words), key=len, reverse=True))
-        verb = rf"(?P<verb>{killed}|{injured})"
-        be = r"(?:were|was|have been|has been|had been|are|is)\s+(?:\w+\s+)?"
-        quantity = self._person_quantity
-        self._toll_res = (
-            re.compile(rf"\b(?P<neg>no|none of the|not a single)\s+{party}\s+{be}{verb}\b", re.I),
-            re.compile(rf"\b{quantity}\s+(?:of\s+the\s+)?{party}\s+(?:{be})?{verb}\b", re.I),
-            re.compile(rf"\b{verb}\s+{quantity}\s+{party}\b", re.I),
-            re.compile(rf"\b(?P<verb>claimed the lives? of|claiming the lives? of)\s+{quantity}\s+{party}", re.I),
-            re.compile(rf"\b(?P<neg>no one|nobody)\s+{be}{verb}\b", re.I),
-            re.compile(rf"\b{self._quantity}\s+{be}{verb}\b", re.I),
-        )
+        self._toll_res = self._toll_patterns(number, qualifier)
 
     # --- the entry point ------------------------------------------------------------------------
 
@@ -568,25 +556,105 @@ class Extractor:
 
     # --- tolls ----------------------------------------------------------------------------------
 
+    def _toll_patterns(self, number: str, qualifier: str) -> tuple[re.Pattern[str], ...]:
+        """The toll patterns, tried in this order; a later one never takes words an earlier one took."""
+        people = "|".join(sorted(map(re.escape, self.patterns.people), key=len, reverse=True))
+        killed = "|".join(sorted(map(re.escape, self.patterns.killed_words), key=len, reverse=True))
+        injured = "|".join(sorted(map(re.escape, self.patterns.injured_words), key=len, reverse=True))
+        # "shot" as a toll is people hit ("five people were shot"), not shots fired at them ("shot at a car")
+        shot = "|".join(sorted(map(re.escape, self.patterns.shot_words), key=len, reverse=True))
+        # Words between a number and the people it counts ("three [Iraqi security] fighters") are never a
+        # toll word, a conjunction or another number: "two dead and multiple others injured" counts two dead.
+        toll_words = (*self.patterns.killed_words, *self.patterns.injured_words, *self.patterns.shot_words)
+        single = [w for w in toll_words if " " not in w]
+        ages = ["year-old", "years-old", "month-old", "week-old", "day-old", "year", "years", "month", "months"]
+        stops = "|".join(
+            sorted(map(re.escape, [*single, *ages, "and", "or", "but", *self._numbers]), key=len, reverse=True)
+        )
+        age = r"\d{1,3}[- ](?:year|month|week|day)s?[- ]old\s+"  # "a 12 year-old girl" is one girl
+        filler = rf"(?:{age}|(?!(?:{stops}|\d[\d,]*)\s)[\w.'-]+\s+)"
+        party = rf"(?P<party>{filler}{{0,3}}?(?:{people}))"
+        verb = rf"(?P<verb>{killed}|{injured}|(?:{shot})(?!\s+(?:at|back|up|down|out|through|into)\b))"
+        # "were [later] killed", but "was fatally wounded" is a death, not an injury
+        be = r"(?:were|was|have been|has been|had been|are|is)\s+(?:(?!fatally\b)\w+\s+)?"
+        quantity = self._person_quantity
+        died = r"died|dies|succumbed|lost (?:his|her) life"
+        name = r"\b[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}(?:,\s*\d{1,3})?"
+        person_number = r"(?:an|a|" + number[3:]
+        second = rf"(?P<qual2>(?:{qualifier})\s+)?(?P<num2>{person_number})\s+(?P<party2>{filler}{{0,3}}?(?:{people}))"
+        # A number that ends a clause ("killed one and injured three"), not one that counts something else.
+        clause_end = r"(?=\s*(?:[,.;:)]|and\b|or\b|$))"
+        return (
+            re.compile(rf"\b(?P<neg>no|none of the|not a single)\s+{party}\s+{be}{verb}\b", re.I),
+            re.compile(rf"\b{quantity}\s+{party},?\s+and\s+{second}\s+(?:{be})?{verb}\b", re.I),
+            re.compile(rf"\b{quantity}\s+(?:of\s+the\s+)?{party}\s+(?:{be})?{verb}\b", re.I),
+            re.compile(rf"\b{verb}\s+{quantity}\s+{party},?\s+and\s+{second}\b", re.I),
+            re.compile(rf"\b{verb}\s+{quantity}\s+{party}\b", re.I),
+            re.compile(rf"\b(?P<verb>claimed the lives? of|claiming the lives? of)\s+{quantity}\s+{party}", re.I),
+            re.compile(rf"\b(?P<neg>no one|nobody)\s+{be}{verb}\b", re.I),
+            re.compile(rf"\b{self._quantity}\s+(?:{be})?{verb}\b", re.I),
+            re.compile(rf"\b{verb}\s+{self._quantity}{clause_end}", re.I),
+            # one person, named or "he"/"she", who was killed or died (not who killed): at least one, as the
+            # article may name others
+            re.compile(rf"\b(?P<one>he|she)\s+(?:{be}{verb}|(?P<verb_i>{died}))\b", re.I),
+            # "Izaak Bridges, 21, and Tanishia Graham, 32, were shot to death": each person named
+            re.compile(
+                rf"(?P<name>{name}(?:(?:,\s*|,?\s+and\s+){name})*)(?:,\s*\d{{1,3}},)?\s+(?:{be}{verb}|(?P<verb_i>{died}))\b"
+            ),
+        )
+
     def _toll_claims(self, article: Article, state: _Sentence) -> None:
         taken: list[tuple[int, int]] = []
         last_party: str | None = None
+        persons = [
+            (e.start_char - state.start, e.end_char - state.start) for e in state.span.ents if e.label_ == "PERSON"
+        ]
         for pattern in self._toll_res:
             for match in pattern.finditer(state.text):
                 if any(s < match.end() and match.start() < e for s, e in taken):
                     continue
                 groups = match.groupdict()
-                verb = groups["verb"].casefold()
-                kind = "killed" if _is_kill(verb, self.patterns.killed_words) else "injured"
+                verb = (groups["verb"] or groups.get("verb_i") or "").casefold()
+                if _is_kill(verb, self.patterns.killed_words):
+                    kind = "killed"
+                elif verb in self.patterns.shot_words:
+                    kind = "shot"
+                    if FIRED_BEFORE.search(state.text, 0, match.start()):
+                        continue  # "the officer fired one shot": a shot fired, not a person hit
+                else:
+                    kind = "injured"
+                if groups.get("party") and not state.text[match.end("party") : match.start("verb")].strip():
+                    if ACTIVE_OBJECT.match(state.text, match.end()):
+                        continue  # "a man killed his wife", "a student shot five people": who did it, not the toll
+                named = 0
+                if groups.get("name") is not None:
+                    named = sum(1 for s, e in persons if match.start("name") <= s and e <= match.end("name"))
+                    if not any(s <= match.start("name") < e for s, e in persons):
+                        continue  # "Police were killed" names no one
+                party_phrase = groups.get("party") or ""
                 if groups.get("neg"):
                     low, high = 0, 0
+                elif groups.get("one") is not None or groups.get("name") is not None:
+                    low, high, party_phrase = max(1, named), None, "person"
                 else:
                     low, high, _ = self._range(groups.get("qual"), groups.get("num") or "")
-                    if low is None:
-                        continue
-                party_phrase = groups.get("party") or ""
+                    if low is None or (groups.get("num") or "").casefold() in ("a", "an") and _plural(party_phrase):
+                        continue  # "a lot of people": "a" counts one person, not a crowd
+                    if DAY_OF_MONTH.search(state.text, 0, match.start("num")):
+                        continue  # "the May 3 killing", "his Jan. 19 death": a date, not a toll
+                    if re.match(r"of\s+the\s", state.text[match.end("num") :].lstrip(), re.I):
+                        high = None  # "two of the victims were wounded": at least two
+                    if groups.get("num2"):
+                        low2, high2, _ = self._range(groups.get("qual2"), groups["num2"])
+                        if low2 is None:
+                            continue
+                        low, high = low + low2, None if high is None or high2 is None else high + high2
+                        key, key2 = self._party(party_phrase)[0], self._party(groups["party2"])[0]
+                        party_phrase = party_phrase if key == key2 else "people"
                 party, party_words = self._party(party_phrase) if party_phrase else (last_party or "people", "")
                 last_party = party
+                if groups.get("num2"):
+                    party_words = state.text[match.start() : match.start("verb")].strip()
                 value = {"min": low, "max": high, "party": party_words or party}
                 wording = state.text[match.start() : match.end()]
                 state.claims.append(
@@ -885,6 +953,23 @@ def _parse_number(number: str, words: dict[str, tuple[int, int | None]]) -> tupl
         n = int(cleaned)
         return n, n
     return words.get(cleaned)
+
+
+# Words after "killed"/"shot" that make it active ("a man killed his wife"): an object follows.
+ACTIVE_OBJECT = re.compile(
+    r"\s+(?:a|an|the|his|her|their|its|him|them|himself|herself|themselves|one|two|three|four|five|six|seven|eight"
+    r"|nine|ten|\d+)\b"
+)
+# "fired one shot": the shot is a round, not a person hit.
+FIRED_BEFORE = re.compile(r"\b(?:fired|fire|fires|firing|heard|rang out)\s+$", re.I)
+# A month name just before a number makes it a day ("the May 3 killing").
+DAY_OF_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", re.I)
+
+
+def _plural(phrase: str) -> bool:
+    """Whether a phrase's head noun names several people ("a lot of people", not "a police officer")."""
+    head = phrase.casefold().split()[-1] if phrase.split() else ""
+    return head in ("people", "men", "women", "children", "police") or (head.endswith("s") and not head.endswith("ss"))
 
 
 def _is_kill(verb: str, killed_words: Sequence[str]) -> bool:
