@@ -74,6 +74,7 @@ def fuse(
                 cited[claim.article_id].append(outlet)
     sources = sources_of(sorted({m.article_id for m in mentions}), articles, cited)
     origin_by_article = {s.article_id: s.origin for s in sources}
+    published = {s.article_id: s.published or "" for s in sources}
 
     def origin_of(claim: Claim) -> str:
         cited = _cited_outlet(claim)
@@ -86,7 +87,7 @@ def fuse(
     fields: dict[str, FusedField] = {}
     discrepancies: list[Discrepancy] = []
     for key in sorted(by_field):
-        fused, discrepancy = _fuse_field(key, by_field[key], origin_of)
+        fused, discrepancy = _fuse_field(key, by_field[key], origin_of, published)
         fields[key] = fused
         if discrepancy:
             discrepancies.append(discrepancy)
@@ -142,19 +143,33 @@ def _cited_outlet_name(claim: Claim) -> str | None:
 
 
 def _fuse_field(
-    key: str, claims: list[Claim], origin_of: Callable[[Claim], str]
+    key: str, claims: list[Claim], origin_of: Callable[[Claim], str], published: dict[str, str] | None = None
 ) -> tuple[FusedField, Discrepancy | None]:
     kind = key.split(":", 1)[0]
     unify = _UNIFIERS.get(kind, _unify_equal)
     if kind == "event_type":
         claims = _event_type_per_origin(claims, origin_of)
+    other_figures: list[Claim] = []
+    if kind in _RANGE_KINDS:
+        claims, other_figures = _own_figures(claims)
     groups = unify(claims)
     merged, conflict_note = _merge(kind, groups)
     wordings = tuple(dict.fromkeys(_span_text(c) for c in claims))
     origins = {origin_of(c) for c in claims}
     hedged = all(c.hedged for c in claims)
     if merged is None:
-        ranked = sorted(groups, key=lambda g: (-len(g.origins(origin_of)), -len(g.claims)))
+        # Tolls and counts are updated as news comes in (a victim dies in hospital): on a tie the latest
+        # report's figure leads.
+        dates = published if kind in _RANGE_KINDS and published else {}
+        ranked = sorted(
+            groups,
+            key=lambda g: (
+                len(g.origins(origin_of)),
+                len(g.claims),
+                max(dates.get(c.article_id, "") for c in g.claims),
+            ),
+            reverse=True,
+        )
         if kind == "outcome":  # an account that names no agent takes no side on who did it
             ranked = [g for g in ranked if g.value.get("agent_class")] or ranked
         value = ranked[0].value
@@ -181,6 +196,7 @@ def _fuse_field(
         wordings=wordings,
         independent_sources=len(origins),
         hedged=hedged,
+        other_figures=tuple(other_figures),
     )
     return fused, discrepancy
 
@@ -251,6 +267,37 @@ def _merge_ranges(groups: list[_Group]) -> tuple[Any | None, str]:
     if loose_low <= high:
         return {"min": min(g.value.get("min") or 0 for g in groups), "max": None}, ""
     return None, " vs ".join(format_range(g.value) for g in groups)
+
+
+# Fields whose values are counts (ranges).
+_RANGE_KINDS = frozenset(("count", "killed", "injured", "shot"))
+
+
+def _own_figures(claims: list[Claim]) -> tuple[list[Claim], list[Claim]]:
+    """Each source's own figure, and the figures it also gives that do not fit it.
+
+    An article that gives two figures for one count seldom contradicts itself: "two men dead" and "one person
+    was pronounced dead on the scene" are the toll and a part of it; "five people were killed across the
+    city" is a roundup around the incident. Its own figure is the one most of its statements give (its
+    first on a tie, as news leads with the toll); statements that do not fit it are set aside, shown with the
+    field, and not weighed against other sources. A claim credited to another outlet ("Reuters reported")
+    is that outlet's figure, not the article's.
+    """
+    by_source: dict[tuple[str, str | None], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_source[(claim.article_id, _cited_outlet(claim))].append(claim)
+    kept: list[Claim] = []
+    other: list[Claim] = []
+    for source_claims in by_source.values():
+        groups = _unify_ranges(source_claims)
+        if len(groups) == 1 or _merge_ranges(groups)[0] is not None:
+            kept.extend(source_claims)
+            continue
+        main = max(groups, key=lambda g: (len(g.claims), -source_claims.index(g.claims[0])))
+        for claim in source_claims:
+            fits = claim in main.claims or _merge_ranges([main, *_unify_ranges([claim])])[0] is not None
+            (kept if fits else other).append(claim)
+    return kept, other
 
 
 def _unify_ranges(claims: list[Claim]) -> list[_Group]:
@@ -431,6 +478,7 @@ _UNIFIERS: dict[str, Callable[[list[Claim]], list[_Group]]] = {
     "count": _unify_ranges,
     "killed": _unify_ranges,
     "injured": _unify_ranges,
+    "shot": _unify_ranges,
     "date": _unify_dates,
     "time": _unify_dates,
     "location": _unify_places,
@@ -441,6 +489,7 @@ _MERGERS: dict[str, Callable[[list[_Group]], tuple[Any | None, str]]] = {
     "count": _merge_ranges,
     "killed": _merge_ranges,
     "injured": _merge_ranges,
+    "shot": _merge_ranges,
     "date": _merge_dates,
     "time": _merge_dates,
     "location": _merge_places,
@@ -479,12 +528,32 @@ def _localise_time(fields: dict[str, FusedField]) -> None:
 
 
 def toll_total(fields: dict[str, FusedField], kind: str) -> dict[str, Any] | None:
-    """The total toll of one kind ("killed", "injured") over all parties, as a range; None when no source
-    gives one.
+    """The total toll of one kind ("killed", "injured", "shot") over all parties, as a range; None when no
+    source gives one.
 
     Parties overlap ("three people died, among them two children"): a count of people in general covers
     the named kinds of people, so the total is the larger of the widest count and the sum of the others.
+    People shot and not killed are injured: "five people were shot" and "one died" make at least 4 injured,
+    unless the sources state more injured than that.
     """
+    total = stated_total(fields, kind)
+    if kind != "injured":
+        return total
+    shot = stated_total(fields, "shot")
+    if shot is None:
+        return total
+    killed = stated_total(fields, "killed") or {"min": 0, "max": 0}
+    low = max(0, shot["min"] - (killed["max"] if killed["max"] is not None else shot["min"]))
+    high = None if shot["max"] is None else max(0, shot["max"] - killed["min"])
+    survivors = {"min": low, "max": high}
+    if total is None or (survivors["min"], survivors["max"] is None) > (total["min"], total["max"] is None):
+        return survivors
+    return total
+
+
+def stated_total(fields: dict[str, FusedField], kind: str) -> dict[str, Any] | None:
+    """The toll of one kind the sources state, over all parties (see ``toll_total``), without counting the
+    people shot and not killed as injured."""
     general, specific = [], []
     for key, fused in fields.items():
         base, _, party = key.partition(":")

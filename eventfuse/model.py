@@ -152,6 +152,9 @@ class FusedField:
     wordings: tuple[str, ...] = ()
     independent_sources: int = 0
     hedged: bool = False
+    # A source's own figures that differ from the figure it mostly gives (a partial count, another incident it
+    # recalls): kept and shown, not weighed against other sources.
+    other_figures: tuple[Claim, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,7 +243,7 @@ _NESTED: dict[str, dict[str, tuple[str, str]]] = {
     "Speaker": {"via": ("one", "Speaker")},
     "Claim": {"attributed_to": ("one", "Speaker")},
     "Mention": {"time": ("one", "TimeValue"), "places": ("tuple", "Place"), "claims": ("tuple", "Claim")},
-    "FusedField": {"claims": ("tuple", "Claim"), "wordings": ("tuple", "")},
+    "FusedField": {"claims": ("tuple", "Claim"), "wordings": ("tuple", ""), "other_figures": ("tuple", "Claim")},
     "Position": {"claims": ("tuple", "Claim")},
     "Discrepancy": {"positions": ("tuple", "Position")},
     "Source": {"cites": ("tuple", "")},

@@ -155,3 +155,58 @@ def test_a_claim_through_a_cited_wire_counts_as_that_wire() -> None:
         _mention("b", _claim("b", "weapon", "rocket", "rockets", speaker=Speaker("Reuters", "media outlet"))),
     ]
     assert fuse("ev", mentions, ARTICLES).fields["weapon"].independent_sources == 1
+
+
+def _toll(aid: str, field: str, low: int, high: int | None, wording: str, speaker: Speaker | None = None) -> Mention:
+    return _mention(aid, _claim(aid, field, {"min": low, "max": high}, wording, speaker=speaker))
+
+
+def test_a_sources_partial_figure_is_set_aside_not_disputed() -> None:
+    """Two men dead and one person pronounced dead on the scene, in one article, are the toll and a part
+    of it; another article that says two people were killed agrees with the toll."""
+    mentions = [
+        _toll("a", "killed:people", 2, 2, "two men dead"),
+        _toll("a", "killed:people", 1, 1, "one person was pronounced dead on the scene"),
+        _toll("c", "killed:people", 2, 2, "killed two people"),
+    ]
+    killed = fuse("ev", mentions, ARTICLES).fields["killed:people"]
+    assert killed.status == "compatible" and killed.value == {"min": 2, "max": 2}
+    assert [c.wording for c in killed.other_figures] == ["one person was pronounced dead on the scene"]
+    assert killed.independent_sources == 2
+    # the figure most of a source's statements give is its own, even when it is not the first
+    mentions.append(_toll("a", "killed:people", 1, 1, "one person died"))
+    killed = fuse("ev", mentions, ARTICLES).fields["killed:people"]
+    assert killed.status == "disputed"
+    assert {c.wording for c in killed.other_figures} == {"two men dead"}
+
+
+def test_two_sources_that_differ_still_disagree() -> None:
+    mentions = [_toll("a", "injured:people", 4, 4, "four wounded"), _toll("c", "injured:people", 5, 5, "five hurt")]
+    event = fuse("ev", mentions, ARTICLES)
+    assert event.fields["injured:people"].status == "disputed"
+    assert [d.field for d in event.discrepancies] == ["injured:people"]
+    # a figure credited to another outlet inside an article is that outlet's, not the article's own
+    wire = Speaker("Reuters", "media outlet")
+    cited = [_toll("a", "injured:people", 4, 4, "four wounded"), _toll("a", "injured:people", 5, 5, "five", wire)]
+    assert fuse("ev", cited, ARTICLES).fields["injured:people"].status == "disputed"
+
+
+def test_toll_total_over_parties_and_people_shot() -> None:
+    from eventfuse.fuse import stated_total, toll_total
+
+    def fields(*mentions: Mention) -> Any:
+        return fuse("ev", list(mentions), ARTICLES).fields
+
+    # people in general cover the named kinds of people; named kinds add up
+    overlapping = fields(_toll("a", "killed:people", 3, 3, "three people"), _toll("a", "killed:children", 2, 2, "two"))
+    assert toll_total(overlapping, "killed") == {"min": 3, "max": 3}
+    parties = fields(_toll("a", "killed:police", 1, 1, "an officer"), _toll("a", "killed:fighters", 2, 2, "two"))
+    assert toll_total(parties, "killed") == {"min": 3, "max": 3}
+    assert toll_total(parties, "injured") is None
+    # five shot, one of them killed: four injured, though no source says "injured"
+    shot = fields(_toll("a", "shot:people", 5, 5, "five people were shot"), _toll("a", "killed:people", 1, 1, "one"))
+    assert toll_total(shot, "injured") == {"min": 4, "max": 4}
+    assert stated_total(shot, "injured") is None
+    # a stated injury count larger than the survivors of those shot stands
+    more = fields(_toll("a", "shot:people", 2, 2, "two shot"), _toll("c", "injured:people", 3, 3, "three hurt"))
+    assert toll_total(more, "injured") == {"min": 3, "max": 3}
