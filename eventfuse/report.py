@@ -27,6 +27,8 @@ QUOTE_CHARS = 160
 WORDING_CHARS = 60
 # Claims shown per field in the terminal; the JSON and `eventfuse show` list them all.
 CLAIMS_SHOWN = 3
+# How a source's other figure for a count is introduced (FusedField.other_figures).
+OTHER_FIGURE = "set aside, another figure the same source gives:"
 
 
 def display_value(value: Any) -> str:
@@ -180,6 +182,9 @@ def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> Re
             table.append(f': "{_wording(claim)}"', style="dim")
         if len(fused.claims) > CLAIMS_SHOWN:
             table.append(f"\n    +{len(fused.claims) - CLAIMS_SHOWN} more claims", style="dim")
+        for claim in fused.other_figures[:CLAIMS_SHOWN]:
+            table.append(f"\n    {OTHER_FIGURE} {_outlet(event, claim)}: ", style="dim")
+            table.append(f'"{_wording(claim)}" ({display_value(claim.value)})', style="dim")
     parts: list[RenderableType] = [table]
     if event.discrepancies:
         parts.append(Text("\nWhere sources disagree", style="bold red"))
@@ -253,6 +258,11 @@ def event_markdown(event: Event) -> str:
             + f'): "{md_escape(_quote(c))}"'
             for c in fused.claims[:3]
         )
+        for claim in fused.other_figures[:CLAIMS_SHOWN]:
+            sources += (
+                f"; {OTHER_FIGURE} {md_escape(_outlet(event, claim))}: "
+                f'"{md_escape(_wording(claim))}" ({md_escape(display_value(claim.value))})'
+            )
         lines.append(
             f"| {md_escape(fused.field)} | {md_escape(display_value(fused.value))} | {fused.status} | "
             f"{fused.credibility}: {md_escape(fused.credibility_reason)} | {sources} |"
@@ -331,6 +341,10 @@ def _event_view(event: Event) -> dict[str, Any]:
                 "independent_sources": fused.independent_sources,
                 "claims": [_claim_view(event, c) for c in fused.claims[:CLAIMS_SHOWN]],
                 "more": max(0, len(fused.claims) - CLAIMS_SHOWN),
+                "other_figures": [
+                    dict(_claim_view(event, c), value=display_value(c.value))
+                    for c in fused.other_figures[:CLAIMS_SHOWN]
+                ],
             }
             for fused in ordered_fields(event)
         ],
@@ -371,9 +385,11 @@ def _event_view(event: Event) -> dict[str, Any]:
 def events_html(events: Sequence[Event]) -> str:
     """One self-contained HTML page (inline style, no script, nothing fetched) with a brief per event."""
     title = f"eventfuse report: {len(events)} event{'s' if len(events) != 1 else ''}"
-    return _brief_template().render(title=title, events=[_event_view(e) for e in events])
+    return _brief_template().render(title=title, events=[_event_view(e) for e in events], other_figure=OTHER_FIGURE)
 
 
 def event_html(event: Event) -> str:
     """One event's brief as a self-contained HTML page."""
-    return _brief_template().render(title=event.title or event.id, events=[_event_view(event)])
+    return _brief_template().render(
+        title=event.title or event.id, events=[_event_view(event)], other_figure=OTHER_FIGURE
+    )

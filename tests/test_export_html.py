@@ -44,7 +44,9 @@ def _claim(aid: str, field: str, value: Any, quote: str, wording: str, speaker: 
 def _event() -> Any:
     """Two independent reports that agree on the rockets and disagree on the toll, and a rewrite of one."""
     wire = "Five rockets hit the base on Sunday and two soldiers were killed, officials said."
-    other = "The ministry denied any deaths: Five rockets struck the garrison late that night and no soldiers were killed."
+    other = (
+        "The ministry denied any deaths: Five rockets struck the garrison late that night and no soldiers were killed."
+    )
     rewrite = wire + " This story draws on reporting by Wire Agency."
     articles = {
         "a": Article("a", wire, wire, outlet="Wire Agency", published="2024-04-21", url="https://wire.example/1"),
@@ -128,3 +130,17 @@ def test_export_and_show_write_html_from_the_store(tmp_path: Path) -> None:
     assert shown.exit_code == 0
     assert shown.output.startswith("<!DOCTYPE html>") and "&lt;script&gt;" in shown.output
     assert "2 killed" in shown.output
+
+
+def test_a_sources_other_figure_is_shown_beside_the_field() -> None:
+    text = "Two men were found dead on Sunday. One person was pronounced dead on the scene, police said."
+    article = Article("a", text, text, outlet="Daily", published="2015-01-01")
+    claims = (
+        _claim("a", "killed:people", {"min": 2, "max": 2}, text, "Two men were found dead"),
+        _claim("a", "killed:people", {"min": 1, "max": 1}, text, "One person was pronounced dead"),
+    )
+    event = fuse("ev_1", [Mention("a:0", "a", 0, len(text), text, claims=claims)], {"a": article})
+    assert event.fields["killed:people"].status == "single-source"
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", event_html(event)))
+    assert "2 killed" in page and "Where sources disagree" not in page
+    assert "set aside, another figure the same source gives: Daily : 1" in page
