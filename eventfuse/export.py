@@ -10,8 +10,10 @@ import io
 import json
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
+from .fuse import stated_total
 from .model import SCHEMA_VERSION, Event, to_json
 from .report import display_value, events_html, events_markdown
 
@@ -129,8 +131,8 @@ ACLED_COLUMNS = (
 def events_acled(events: Sequence[Event]) -> str:
     """ACLED-style rows: one per event, with ACLED's columns and codes where eventfuse has them.
 
-    ``fatalities`` is the lowest reported number of deaths summed over parties (ACLED's conservative
-    rule); ``tags`` names the disputed fields; ``notes`` is the headline with the sources' disagreements.
+    ``fatalities`` is the lowest reported number of deaths over parties (ACLED's conservative rule;
+    see ``_fatalities``); ``tags`` names the disputed fields; ``notes`` is the headline with the sources' disagreements.
     """
     from .lexicon import load_lexicon
 
@@ -239,12 +241,15 @@ def _inter(actors: list[dict[str, Any]]) -> int | None:
 
 
 def _fatalities(event: Event) -> int:
-    total = 0
+    """The lowest reported deaths, over parties as ``fuse.stated_total`` counts them (a count of people covers
+    the named kinds of people it includes, so "three people, two of them children" is 3, not 5)."""
+    lowest = {}
     for key, fused in event.fields.items():
-        if key.startswith("killed:"):
-            lows = [c.value.get("min") or 0 for c in fused.claims if isinstance(c.value, dict)]
-            total += min(lows) if lows else 0
-    return total
+        lows = [c.value.get("min") or 0 for c in fused.claims if isinstance(c.value, dict)]
+        if key.startswith("killed:") and lows:
+            lowest[key] = replace(fused, value={"min": min(lows), "max": min(lows)})
+    total = stated_total(lowest, "killed")
+    return total["min"] if total else 0
 
 
 def _notes(event: Event) -> str:
