@@ -642,6 +642,10 @@ class Extractor:
                         continue  # "a lot of people": "a" counts one person, not a crowd
                     if DAY_OF_MONTH.search(state.text, 0, match.start("num")):
                         continue  # "the May 3 killing", "his Jan. 19 death": a date, not a toll
+                    number = groups["num"]
+                    if number.isdigit() and 1900 <= int(number) <= 2099 and not groups.get("qual"):
+                        if not party_phrase or "\n" in state.text[match.end("num") : match.end()]:
+                            continue  # "his 2015 death", "August 25, 2015\n\nThe child shot": a year
                     if re.match(r"of\s+the\s", state.text[match.end("num") :].lstrip(), re.I):
                         high = None  # "two of the victims were wounded": at least two
                     if groups.get("num2"):

@@ -63,6 +63,7 @@ def test_people_shot_are_a_toll_of_their_own_and_shots_fired_are_not(tolls: Any)
 def test_ages_dates_and_crowds_are_not_counts(tolls: Any) -> None:
     assert tolls("A 12 year-old girl was killed in a hunting accident on Saturday.") == [("killed:people", 1, 1)]
     assert tolls("Witnesses of the May 3 killing spoke to police about the shooting.") == []
+    assert tolls("He was sentenced on Wednesday for the boy's 2015 death in a shooting.") == []
     assert tolls("Police said a lot of people were hurt in the shooting on Sunday.") == []
     # "two dead and multiple others injured": two dead, not two injured
     assert ("killed:people", 2, 2) in tolls("The shooting left two dead and multiple others injured on Sunday.")
