@@ -142,7 +142,7 @@ def test_interrupted_batch_then_rerun_finishes_with_no_duplicates(
     examples_run: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "crash.db"
-    real = pipeline.process_article
+    real = pipeline.group_article
     calls = {"n": 0}
 
     def crash_on_fourth(*args: Any, **kwargs: Any) -> Any:
@@ -151,14 +151,14 @@ def test_interrupted_batch_then_rerun_finishes_with_no_duplicates(
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "process_article", crash_on_fourth)
+    monkeypatch.setattr(pipeline, "group_article", crash_on_fourth)
     result = runner.invoke(app, ["analyze", str(EXAMPLES), "--db", str(db), "--quiet"], catch_exceptions=False)
     assert result.exit_code == 130
     assert "interrupted: 3 of 13 articles processed" in result.output
     with Store(db) as store:
         assert store.count_articles() == 13
         assert store.count_articles("processed") == 3
-    monkeypatch.setattr(pipeline, "process_article", real)
+    monkeypatch.setattr(pipeline, "group_article", real)
     assert _invoke("run", "--db", str(db), "--quiet").exit_code == 0
     assert _counts(db) == _counts(examples_run["db"])
     with Store(db) as store, Store(examples_run["db"]) as clean:
