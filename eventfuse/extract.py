@@ -47,6 +47,8 @@ LATER_SENTENCE_WEIGHT = 0.4
 SENTENCE_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)\]]?\s+(?=[\"\u201c\u2018(]?[A-Z0-9])")
 # The agent of a passive after a cue: "was captured by", "were seized on Sunday by".
 BY_AGENT = re.compile(r"\s+(?:[\w-]+\s+){0,3}?by\s+(?:the\s+)?", re.I)
+# What ends a clause between a cue and its target.
+CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:according|said|says|while|when|after|before|as)\b", re.I)
 # "were killed", "have been attacked": the target of the cue that follows is named before it.
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$", re.I)
 # A first "sentence" shorter than this is a kicker or dateline ("News India."), and the lead goes on.
@@ -854,8 +856,10 @@ def _actor_cue_class(text: str, start: int, end: int, cue: ActorCue, actors: Seq
     if cue.role == "doer":
         by_agent = agent is not None and next((a for a in after if agent.end() <= a[0] <= agent.end() + 4), None)
         found = by_agent or (before[0] if before else None)
-    else:
-        found = (before[-1] if before else None) if passive else (after[0] if after else None)
+    elif passive:  # the target is the subject, in the cue's clause
+        found = before[-1] if before and not CLAUSE_BREAK.search(text, before[-1][1], start) else None
+    else:  # the target is the object, in the cue's clause ("attacked villages, according to vigilantes")
+        found = after[0] if after and not CLAUSE_BREAK.search(text, end, after[0][0]) else None
     return types[found[2]] if found is not None else cue.default
 
 

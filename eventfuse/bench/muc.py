@@ -4,15 +4,23 @@ Hands ``eventfuse bench muc`` per-slot precision, recall and F1 on the test sets
 
 What is filled from what (``Extractor.extract`` on the message, after case restoration):
 
-- ``incident_type``: the sub-event type of each event mention (not background) through ``INCIDENT_TYPES``;
-  "Looting/property destruction" is ARSON when its cue speaks of fire, ROBBERY when of theft; ACLED types
-  with no MUC counterpart (arrests, agreements, protests ...) fill nothing.
+- relevance: MUC-4 keys terrorist incidents only. A message none of whose (non-background) event sentences
+  has a MUC incident type fills no slot at all; sentences whose type has none (an armed clash between the
+  army and guerrillas, arrests, protests, agreements ...) add nothing, while sentences with no event type
+  (a toll, a claim of responsibility) do.
+- ``incident_type``: the sub-event type of each event sentence through ``INCIDENT_TYPES``;
+  "Looting/property destruction" is ARSON when its cue speaks of fire, ROBBERY when of theft, and otherwise
+  ("destroyed", "blew up") damage done by the incident, which adds no type of its own.
 - ``perp_org``: the named (lexicon) actor1 of event sentences and the actor of claimed or attributed
-  responsibility; generic nouns ("gunmen") are not organisations.
-- ``instrument``: weapon words of event sentences.
+  responsibility; generic nouns ("gunmen") are not organisations. A value matches as written, without its
+  members' noun ("ELN guerrillas" -> "ELN") or under its lexicon name.
+- ``instrument``: weapon words of the incident's sentences.
 - ``deaths`` / ``injuries``: the party of killed / injured tolls, against the human targets whose MUC
   EFFECT OF INCIDENT is DEATH / INJURY (the fill's cross-referenced target).
-- ``date``: the event dates; ``location``: the event places.
+- ``date``: the event dates; an incident the text does not date gets the message's dateline date, as the
+  keys date it ("- 09 JAN 90": on or before the report).
+- ``location``: the event places; an incident the text does not place gets the country of the dateline
+  place ("SAN SALVADOR, 3 JAN 90" -> El Salvador), as the keys place it.
 
 Scoring (document level, as in the role-filler evaluations of MUC-4 template papers, e.g. Patwardhan &
 Riloff 2009, Du et al. 2021): per message and slot, the gold fills of all its templates are merged into a
@@ -27,7 +35,8 @@ system values are false positives, also in messages with no template. P = matche
 R = matched / gold entities (minus unmatched optional ones); ``f1`` overall is the micro average over slots.
 
 The texts are upper case; spaCy tags and parses upper-case text poorly, so ``restore_case`` lower-cases the
-text, then writes lexicon actor names as the lexicon does ("FMLN", "Shining Path"), capitalises the names
+text, then writes lexicon actor names as the lexicon does ("FMLN", "Shining Path"; not aliases that are
+also common words: "is" stays the verb, not "IS"), capitalises the names
 of countries, regions and towns of 20,000 or more people in the gazetteer (longest match first, stop words
 excepted), capitalises words unknown to spaCy's vocabulary (mostly names: "Cerezo"; short ones with no vowel
 are acronyms and stay in capitals) and sentence starts. Offsets are unchanged.
@@ -59,7 +68,6 @@ SLOTS = ("incident_type", "perp_org", "instrument", "deaths", "injuries", "date"
 # ACLED sub-event type -> MUC-4 incident type.
 INCIDENT_TYPES = {
     "Attack": "ATTACK",
-    "Armed clash": "ATTACK",
     "Air/drone strike": "ATTACK",
     "Shelling/artillery/missile attack": "ATTACK",
     "Mob violence": "ATTACK",
@@ -74,8 +82,36 @@ FIRE_WORDS = re.compile(r"burn|fire|blaze|torch|arson|incendiar|flame", re.I)
 THEFT_WORDS = re.compile(r"rob|steal|stole|loot|theft|ransack|plunder|hold.?up|heist", re.I)
 STOPPAGE_WORDS = re.compile(r"\b(armed|transport|general|national) (strike|stoppage)|work stoppage|paro armado", re.I)
 MONTHS = {m: i for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), 1)}
+DATELINE_PLACE = re.compile(r"\s*([A-Z][A-Z .'-]*?),\s*\d{1,2} [A-Z]{3}")
 DATE_RE = re.compile(r"\b(\d{1,2}) (JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]* (\d{2}|\d{4})\b")
 ARTICLES = {"THE", "A", "AN", "ITS", "THEIR", "HIS", "HER"}
+# Weapon cues that name the act, not the instrument (MUC's INSTRUMENT ID is the thing used).
+ACT_WORDS = frozenset(
+    (
+        "shot",
+        "shooting",
+        "shootings",
+        "opened fire",
+        "gunfire",
+        "sniper fire",
+        "stabbed",
+        "stabbing",
+        "hacked",
+        "set on fire",
+        "set ablaze",
+        "torched",
+        "arson",
+        "burned down",
+        "burnt down",
+    )
+)
+# Words for an organisation's members after its name ("FMLN guerrillas", "ELN rebels").
+MEMBER_NOUNS = frozenset(
+    "guerrillas guerrilla rebels rebel terrorists terrorist militants militant members member fighters fighter "
+    "commandos commando urban units unit troops forces men gunmen".split()
+)
+# The incident type of a sentence that only reports damage: it speaks of the incident without typing it.
+DAMAGE = ""
 SPLITS = {"dev": ("muc4-dev",), "test": ("muc4-tst1", "muc4-tst2")}
 
 
@@ -100,11 +136,12 @@ class CaseRestorer:
         )
         stop = nlp.Defaults.stop_words
         places = frozenset(key for (key,) in rows if key and key not in stop and not key.isdigit())
+        # An alias that is also a common word ("IS", "US") stays lower case: "is" is far more often the verb.
         names = {
             alias.casefold(): alias
             for actor in lexicon.actors
             for alias in (actor.name, *actor.aliases)
-            if any(c.isupper() for c in alias)
+            if any(c.isupper() for c in alias) and alias.casefold() not in stop
         }
         return cls(known, places, names)
 
@@ -227,44 +264,78 @@ def gold_entities(templates: list[dict[str, Any]]) -> dict[str, list[Entity]]:
     return {slot: [Entity(alts, optional) for alts, optional in values.items()] for slot, values in found.items()}
 
 
-def system_values(mentions: list[Mention]) -> dict[str, list[Any]]:
-    """Per slot, the distinct values the extractor's claims give (see the module docstring)."""
+def system_values(
+    mentions: list[Mention], published: str | None = None, country: str | None = None
+) -> dict[str, list[Any]]:
+    """Per slot, the distinct values the extractor's claims give (see the module docstring). An incident the
+    text does not date gets the message date ``published``, as the MUC keys date it ("- 09 JAN 90"); one it
+    does not place gets the ``country`` of the dateline, as the keys place it ("EL SALVADOR")."""
     values: dict[str, list[Any]] = {slot: [] for slot in SLOTS}
 
     def add(slot: str, value: Any) -> None:
+        if isinstance(value, tuple) and any(isinstance(v, tuple) and v[-1] == value[-1] for v in values[slot]):
+            return  # the same organisation under another wording
+        if slot == "instrument" and any(_norm(v) == _norm(value) or _head(v) == _head(value) for v in values[slot]):
+            return  # "bomb" and "bombs", "dynamite" and "dynamite charge": one instrument named twice
         if value and value not in values[slot]:
             values[slot].append(value)
 
-    for mention in mentions:
-        if mention.background:
-            continue
-        if mention.sub_event_type:
-            wording = next((c.wording or "" for c in mention.claims if c.field == "event_type"), "")
-            add("incident_type", incident_type(mention.sub_event_type, wording, mention.text))
+    reported = [m for m in mentions if not m.background]
+    types = {id(m): _mention_type(m) for m in reported if m.sub_event_type}
+    if not any(types.values()):
+        return values  # no terrorist incident reported: MUC keys no template for the message
+    for mention in reported:
+        incident = types.get(id(mention))
+        if mention.sub_event_type and incident is None:
+            continue  # a sentence about a clash, an arrest, a protest: not the incident's
+        add("incident_type", incident)
+        typed = incident is not None  # an incident's sentence (or one about its damage), not a bare toll
         for claim in mention.claims:
             value = claim.value
             if claim.field == "actor1" and not value.get("generic"):
-                add("perp_org", claim.wording or value["name"])
+                add("perp_org", _organisation(claim.wording or value["name"], value["name"]))
             elif (
-                claim.field == "responsibility" and value.get("actor") and value["status"] in ("claimed", "attributed")
+                claim.field == "responsibility"
+                and value.get("actor")
+                and value["status"] in ("claimed", "attributed")
+                and not value["actor"].startswith("Unidentified")  # "gunmen" claimed: no organisation named
             ):
-                add("perp_org", value["actor"])
-            elif claim.field == "weapon" and mention.sub_event_type:
+                add("perp_org", _organisation(value["actor"], value["actor"]))
+            elif claim.field == "weapon" and typed and (claim.wording or "").casefold() not in ACT_WORDS:
                 add("instrument", claim.wording or str(value))
             elif claim.field.startswith(("killed:", "injured:")) and not claim.negated and (value.get("max") or 1) > 0:
                 add("deaths" if claim.field.startswith("killed:") else "injuries", value.get("party") or "people")
-            elif claim.field == "date" and mention.sub_event_type:
+            elif claim.field == "date" and typed:
                 add("date", value["value"])
-            elif claim.field == "location" and mention.sub_event_type:
+            elif claim.field == "location" and typed:
                 add("location", value.get("as_written") or value["name"])
-                if value.get("name") and value["name"] != value.get("as_written"):
-                    pass  # the resolved name is checked in matching through the written one only
+    if not values["date"] and published:
+        add("date", published)
+    if not values["location"] and country:
+        add("location", country)
     return values
+
+
+def _organisation(wording: str, name: str) -> tuple[str, ...]:
+    """An organisation as its acceptable strings: as written, without the members' noun ("ELN guerrillas" ->
+    "ELN"), and its lexicon name."""
+    words = wording.split()
+    while len(words) > 1 and words[-1].casefold() in MEMBER_NOUNS:
+        words.pop()
+    return tuple(dict.fromkeys((wording, " ".join(words), name)))
+
+
+def _mention_type(mention: Mention) -> str | None:
+    wording = next((c.wording or "" for c in mention.claims if c.field == "event_type"), "")
+    return incident_type(mention.sub_event_type or "", wording, mention.text)
 
 
 def incident_type(sub_event_type: str, wording: str, sentence: str) -> str | None:
     if sub_event_type == "Looting/property destruction":
-        return "ROBBERY" if THEFT_WORDS.search(wording) and not FIRE_WORDS.search(wording) else "ARSON"
+        # damage alone ("destroyed", "blew up") is what an incident did, not an incident of its own
+        if FIRE_WORDS.search(wording):
+            return "ARSON"
+        return "ROBBERY" if THEFT_WORDS.search(wording) else DAMAGE
     if STOPPAGE_WORDS.search(sentence) and sub_event_type in ("Peaceful protest", "Protest with intervention"):
         return "FORCED WORK STOPPAGE"
     return INCIDENT_TYPES.get(sub_event_type)
@@ -334,8 +405,9 @@ def score_slot(tally: Tally, slot: str, system: list[Any], gold: list[Entity]) -
     used: set[int] = set()
     tp = 0
     for value in system:
+        forms = value if isinstance(value, tuple) else (value,)  # a value may have several acceptable strings
         for index, entity in enumerate(gold):
-            if index not in used and any(matcher(str(value), alt) for alt in entity.alts):
+            if index not in used and any(matcher(str(form), alt) for form in forms for alt in entity.alts):
                 used.add(index)
                 tp += 1
                 break
@@ -362,6 +434,17 @@ def load_messages(data_dir: Path, limit: int | None = None) -> dict[str, list[di
     if not splits:
         raise BenchDataError(f"{data_dir}: no muc4-dev/-tst1/-tst2 .jsonl files (pass --data DIR)")
     return splits
+
+
+def dateline_country(text: str, gazetteer: Any) -> str | None:
+    """The country of the place a message is filed from ("SAN SALVADOR, 4 FEB 90 ..." -> "El Salvador")."""
+    match = DATELINE_PLACE.match(text)
+    if not match:
+        return None
+    candidates = gazetteer.lookup(match.group(1).title())
+    best = max(candidates, key=lambda c: c.score, default=None)
+    country = gazetteer.country(best.country_code) if best is not None and best.country_code else None
+    return country.name if country is not None else None
 
 
 def dateline(text: str) -> str | None:
@@ -400,7 +483,7 @@ def run(data_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
             mentions = extractor.extract(article, doc)
             timing["extract_seconds"] += time.perf_counter() - started
             timing["chars"] += len(text)
-            system = system_values(mentions)
+            system = system_values(mentions, article.published, dateline_country(message["text"], gazetteer))
             gold = gold_entities(message["templates"])
             for slot in SLOTS:
                 score_slot(score.slots[slot], slot, system[slot], gold[slot])

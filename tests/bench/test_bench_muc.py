@@ -20,8 +20,10 @@ from eventfuse.bench.muc import (
     run,
     score_slot,
     string_match,
+    system_values,
 )
 from eventfuse.errors import BenchDataError
+from eventfuse.model import Claim, Mention
 
 
 def _fill(*alts: str, optional: bool = False, ref: list[str] | None = None) -> dict:
@@ -89,6 +91,53 @@ def test_gold_entities_merge_templates_and_mark_optional_ones() -> None:
     assert [e.alts for e in gold["deaths"]] == [("PEASANTS",)]
 
 
+def _mention(sub_event_type: str | None, *claims: tuple[str, object, str]) -> Mention:
+    text = "A sentence."
+    return Mention(
+        id="a:0",
+        article_id="a",
+        start=0,
+        end=len(text),
+        text=text,
+        sub_event_type=sub_event_type,
+        claims=tuple(Claim("a", field, value, 0, 1, text, wording=wording) for field, value, wording in claims),
+    )
+
+
+def test_a_message_with_only_a_clash_fills_no_template() -> None:
+    # MUC-4 keys terrorist incidents only: army-guerrilla combat and its toll fill nothing
+    clash = _mention(
+        "Armed clash",
+        ("event_type", {}, "clashed"),
+        ("killed:troops", {"min": 3, "max": 3, "party": "troops"}, "killing three troops"),
+    )
+    assert not any(system_values([clash], "1990-01-08", "El Salvador").values())
+
+
+def test_undated_unplaced_incident_takes_the_dateline_and_its_country() -> None:
+    bombing = _mention("Remote explosive/landmine/IED", ("event_type", {}, "bomb"))
+    values = system_values([bombing], "1990-01-03", "El Salvador")
+    assert values["incident_type"] == ["BOMBING"]
+    assert values["date"] == ["1990-01-03"]
+    assert values["location"] == ["El Salvador"]
+    dated = _mention("Attack", ("event_type", {}, "murdered"), ("date", {"value": "1990-01-01"}, "on 1 January"))
+    assert system_values([dated], "1990-01-03", None)["date"] == ["1990-01-01"]
+
+
+def test_damage_is_no_incident_type_and_a_group_matches_without_its_members_noun() -> None:
+    damage = _mention("Looting/property destruction", ("event_type", {}, "destroyed"))
+    bombing = _mention(
+        "Remote explosive/landmine/IED",
+        ("event_type", {}, "bomb"),
+        ("actor1", {"name": "National Liberation Army (Colombia)"}, "ELN guerrillas"),
+    )
+    values = system_values([bombing, damage])
+    assert values["incident_type"] == ["BOMBING"]
+    tally = Tally()
+    score_slot(tally, "perp_org", values["perp_org"], [Entity(("ARMY OF NATIONAL LIBERATION", "ELN"), False)])
+    assert tally.tp == 1
+
+
 def _write(tmp_path: Path) -> Path:
     lines = [json.dumps(m | {"set": "tst1"}) for m in MESSAGES]
     (tmp_path / "muc4-tst1.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -125,3 +174,18 @@ def test_missing_directory_is_a_bench_data_error(tmp_path: Path) -> None:
         run(tmp_path / "nowhere")
     with pytest.raises(BenchDataError):
         run(tmp_path)  # a directory with no data files
+
+
+def test_case_restoration_keeps_common_words_that_are_also_acronyms(gazetteer_path: Path) -> None:
+    from eventfuse.bench.muc import CaseRestorer, restore_case
+    from eventfuse.geo import Gazetteer
+    from eventfuse.lexicon import load_lexicon
+    from eventfuse.nlp import load_model
+
+    # "IS" is an alias of the Islamic State in the lexicon, and "is" the verb in nearly every message
+    restorer = CaseRestorer.build(load_model(), Gazetteer.open(gazetteer_path), load_lexicon())
+    text = "LIMA, 3 JAN 90 -- THE FMLN SAID IT IS TIME. THE SHINING PATH CLAIMED THE ATTACK."
+    restored = restore_case(text, restorer)
+    assert " it is " in restored
+    assert "FMLN" in restored and "Shining Path" in restored and restored.startswith("Lima")
+    assert len(restored) == len(text)
