@@ -9,16 +9,22 @@ frame (the event it reports first, as ``cluster.frames_of_article`` splits it) i
 incident's articles are fused as one event by ``fuse.fuse``. Grouping the articles is not measured here (bench gv
 does that): the incident's articles are fused together whatever the grouping would decide.
 
-Definitions (docs/cli.md, eventfuse bench tolls):
+Definitions:
 
 - A count is a range; its number is its lower bound ("at least 3" is 3), or its upper bound when only that is
   stated ("as many as five" is 5); no count stated is 0 (the record's 0 means nobody was).
-- The event's toll of one kind is ``fuse.toll_total`` over all parties; an article's own toll is the same total of
-  the article fused alone; the baseline is the own toll of the first article by publication date.
-- The articles of an incident truly disagree on a kind when two of them state own tolls of that kind that are
-  incompatible as ranges (no number fits both). This is a statement about the articles as eventfuse reads them
-  one by one, so it tests the fusion (parties, ranges, rewrites), not the extraction.
+- The event's toll of one kind is ``fuse.toll_total`` over all parties (people shot and not killed count as
+  injured); an article's own toll is the same total of the article fused alone; the baseline is the own toll of
+  the first article by publication date.
+- The articles of an incident truly disagree on a kind when two of them state tolls of that kind
+  (``fuse.stated_total`` of each article fused alone: what it says in so many words, not injuries counted from
+  people shot) that are incompatible as ranges (no number fits both).
 - eventfuse flags a disagreement on a kind when a fused field of that kind is disputed.
+
+The disagreements are between the articles as eventfuse reads them one by one, so recall and precision test the
+fusion (parties, ranges, a source's own figure, rewrites), not the extraction: a roundup of a weekend's
+shootings or a partial count read as an article's toll is a disagreement here though the texts do not
+contradict each other.
 """
 
 from __future__ import annotations
@@ -52,13 +58,14 @@ PROGRESS_EVERY = 25
 
 @dataclass(frozen=True)
 class IncidentReading:
-    """One incident as eventfuse reads it: the fused totals, the articles' own totals (in publication order)
-    and which kinds the fusion flags as disputed."""
+    """One incident as eventfuse reads it: the fused totals, the articles' own totals and the totals they state
+    (in publication order), and which kinds the fusion flags as disputed."""
 
     incident_id: str
     gold: dict[str, int]
     fused: dict[str, dict[str, Any] | None]
     own: tuple[dict[str, dict[str, Any] | None], ...]
+    stated: tuple[dict[str, dict[str, Any] | None], ...]
     flagged: dict[str, bool]
 
 
@@ -111,6 +118,7 @@ def disagree(own: Sequence[dict[str, Any] | None]) -> bool:
 
 
 def flagged_kinds(event: Event) -> dict[str, bool]:
+    """Per kind, whether a fused field of that kind is disputed."""
     return {
         kind: any(key.split(":", 1)[0] == kind and f.status == "disputed" for key, f in event.fields.items())
         for kind in KINDS
@@ -125,7 +133,7 @@ def read_incidents(
     """Each incident read by the real stages (see the module docstring)."""
     from .. import cluster
     from ..clean import clean
-    from ..fuse import fuse, toll_total
+    from ..fuse import fuse, stated_total, toll_total
 
     readings = []
     for done, (incident, records) in enumerate(incidents, 1):
@@ -151,16 +159,18 @@ def read_incidents(
             frames = cluster.frames_of_article(article.id, mentions, resources.cluster_config)
             leads.append(list(frames[0].mentions) if frames else [])
         event = fuse(incident["incident_id"], [m for lead in leads for m in lead], by_id)
-        own = []
+        own, stated = [], []
         for article, lead in zip(articles, leads, strict=True):
             alone = fuse(article.id, lead, {article.id: article})
             own.append({kind: toll_total(alone.fields, kind) for kind in KINDS})
+            stated.append({kind: stated_total(alone.fields, kind) for kind in KINDS})
         readings.append(
             IncidentReading(
                 incident_id=incident["incident_id"],
                 gold={kind: incident[kind] for kind in KINDS},
                 fused={kind: toll_total(event.fields, kind) for kind in KINDS},
                 own=tuple(own),
+                stated=tuple(stated),
                 flagged=flagged_kinds(event),
             )
         )
@@ -180,7 +190,7 @@ def score(readings: Sequence[IncidentReading]) -> dict[str, Any]:
     real = flagged = hits = 0
     for reading in readings:
         for kind in KINDS:
-            truth = disagree([own[kind] for own in reading.own])
+            truth = disagree([stated[kind] for stated in reading.stated])
             real += truth
             flagged += reading.flagged[kind]
             hits += truth and reading.flagged[kind]
