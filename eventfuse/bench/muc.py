@@ -105,6 +105,8 @@ ACT_WORDS = frozenset(
         "burnt down",
     )
 )
+# A person's name at the start of a toll's wording ("Hector Oqueli Colindres was killed").
+PERSON_NAME = re.compile(r"(?!(?:He|She)\b)[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}")
 # Words for an organisation's members after its name ("FMLN guerrillas", "ELN rebels").
 MEMBER_NOUNS = frozenset(
     "guerrillas guerrilla rebels rebel terrorists terrorist militants militant members member fighters fighter "
@@ -304,7 +306,7 @@ def system_values(
             elif claim.field == "weapon" and typed and (claim.wording or "").casefold() not in ACT_WORDS:
                 add("instrument", claim.wording or str(value))
             elif claim.field.startswith(("killed:", "injured:")) and not claim.negated and (value.get("max") or 1) > 0:
-                add("deaths" if claim.field.startswith("killed:") else "injuries", value.get("party") or "people")
+                add("deaths" if claim.field.startswith("killed:") else "injuries", _victim(value, claim.wording))
             elif claim.field == "date" and typed:
                 add("date", value["value"])
             elif claim.field == "location" and typed:
@@ -314,6 +316,16 @@ def system_values(
     if not values["location"] and country:
         add("location", country)
     return values
+
+
+def _victim(value: dict[str, Any], wording: str | None) -> str:
+    """Who a toll is about: its party, or for one named person ("Hector Oqueli was killed") the name."""
+    party = str(value.get("party") or "people")
+    if party == "person" and wording:
+        name = PERSON_NAME.match(wording)
+        if name is not None:
+            return name.group(0).strip()
+    return party
 
 
 def _organisation(wording: str, name: str) -> tuple[str, ...]:

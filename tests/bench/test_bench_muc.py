@@ -189,3 +189,13 @@ def test_case_restoration_keeps_common_words_that_are_also_acronyms(gazetteer_pa
     assert " it is " in restored
     assert "FMLN" in restored and "Shining Path" in restored and restored.startswith("Lima")
     assert len(restored) == len(text)
+
+
+def test_a_named_victim_is_scored_by_name() -> None:
+    murder = _mention(
+        "Attack",
+        ("event_type", {}, "murdered"),
+        ("killed:person", {"min": 1, "max": None, "party": "person"}, "Hector Oqueli Colindres was murdered"),
+        ("killed:person", {"min": 1, "max": None, "party": "person"}, "He was killed"),
+    )
+    assert system_values([murder])["deaths"] == ["Hector Oqueli Colindres", "person"]
