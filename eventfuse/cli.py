@@ -480,6 +480,10 @@ def show(
     """
     with _open_store(db) as store:
         event = store.get_event(event_id)
+        merged_into = store.merged_into(event_id) if event is None else None
+        if merged_into:  # a later report showed it is the same event as another: show that one
+            err_console.print(Text(f"{event_id} was merged into {merged_into} (see its history)"), soft_wrap=True)
+            event = store.get_event(merged_into)
         if event is None:
             raise _fail(f"no event {event_id!r} in {store.path}", 1)
         history = store.history(event.id)

@@ -8,16 +8,19 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import zlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .datafiles import load_toml
+from .errors import LexiconError
 from .model import Event, Mention
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
@@ -44,6 +47,7 @@ class ClusterConfig:
     zipf_ceiling: float
     story_join_threshold: float
     weight_co_reported: float
+    index: IndexConfig
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClusterConfig:
@@ -66,7 +70,53 @@ class ClusterConfig:
             zipf_ceiling=float(data["text"]["zipf_ceiling"]),
             story_join_threshold=float(data["story"]["join_threshold"]),
             weight_co_reported=float(data["co_reported"]["weight"]),
+            index=IndexConfig.from_table(data.get("index"), path),
         )
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """How candidates are found in the store: MinHash-LSH bands and caps (``[index]`` in ``data/cluster.toml``)."""
+
+    lsh_terms: int
+    lsh_bands: int
+    lsh_rows: int
+    lsh_seed: int
+    bucket_limit: int
+    max_candidates: int
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any] | None, path: Path | None = None) -> IndexConfig:
+        names = ("lsh_terms", "lsh_bands", "lsh_rows", "lsh_seed", "bucket_limit", "max_candidates")
+        values = {name: _setting(table, name, "index", path) for name in names}
+        for name, value in values.items():
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise LexiconError(
+                    f"{path or 'eventfuse/data/cluster.toml'}: [index] {name} must be a whole number >= 1, not {value!r}"
+                )
+        return cls(**values)
+
+    @property
+    def signature(self) -> str:
+        """What stored band keys depend on: a store indexed under another signature is indexed again."""
+        return (
+            f"minhash-lsh (crc32) of the {self.lsh_terms} heaviest profile terms: "
+            f"bands={self.lsh_bands} rows={self.lsh_rows} seed={self.lsh_seed}"
+        )
+
+    @cached_property
+    def permutations(self) -> Any:
+        """The MinHash permutations, drawn once (datasketch draws them on every MinHash otherwise)."""
+        from datasketch import MinHash  # imports scipy: only when grouping runs
+
+        return MinHash(num_perm=self.lsh_bands * self.lsh_rows, seed=self.lsh_seed).permutations
+
+
+def _setting(table: dict[str, Any] | None, name: str, section: str, path: Path | None) -> Any:
+    if not isinstance(table, dict) or name not in table:
+        source = path or "eventfuse/data/cluster.toml"
+        raise LexiconError(f"{source}: [{section}] needs {name} (the bundled cluster.toml documents it)")
+    return table[name]
 
 
 @dataclass(frozen=True)
@@ -290,15 +340,6 @@ def _terms(text: str, config: ClusterConfig) -> dict[str, float]:
 # --- decisions ---------------------------------------------------------------------------------
 
 
-def date_window(profile: Profile, config: ClusterConfig) -> tuple[str, str] | None:
-    """The date range in which stored events can be the same event as this frame (for the store query)."""
-    day = _parse_day(profile.date)
-    if day is None:
-        return None
-    span = max(config.window_days.values())
-    return (day - timedelta(days=span)).isoformat(), (day + timedelta(days=span)).isoformat()
-
-
 def decide(
     frame: Frame, candidates: Sequence[Profile], config: ClusterConfig, co_reported: frozenset[str] = frozenset()
 ) -> Decision:
@@ -400,10 +441,9 @@ def _date_gap(a: Profile, b: Profile) -> int | None:
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if not a or not b:
         return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(weight * b.get(term, 0.0) for term, weight in a.items())
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    # over the shared terms only, and norms by math.hypot: a frame meets hundreds of candidates
+    dot = sum(a[term] * b[term] for term in a.keys() & b.keys())
+    norm = math.hypot(*a.values()) * math.hypot(*b.values())
     return dot / norm if norm else 0.0
 
 
@@ -412,3 +452,261 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
     h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# --- candidate index ---------------------------------------------------------------------------
+# A frame is scored against the stored events in its date block and those sharing an LSH band with it
+# (docs/grouping.md); the store keeps each event's date block and band keys and looks them up by index.
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the store keeps so frames find an event: its date block (precision, day), its place when precise
+    enough to veto others (lat, lon), and its LSH band keys."""
+
+    date_block: tuple[int, str] | None
+    place: tuple[float, float] | None
+    band_keys: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CandidateQuery:
+    """What the store looks up for a frame: (precision, first day, last day) per date block, band keys, the box
+    (south, north, west, east) outside which a precisely placed event is vetoed, and the frame's day (dated
+    candidates nearest to it come first)."""
+
+    date_blocks: tuple[tuple[int, str, str], ...]
+    band_keys: tuple[int, ...]
+    box: tuple[float, float, float, float] | None
+    day: str | None
+
+
+def index_entry(profile: Profile, config: ClusterConfig) -> IndexEntry:
+    """The index entry of a stored event's profile."""
+    return IndexEntry(_date_block(profile, config), _veto_place(profile), band_keys(profile.terms, config.index))
+
+
+def keep_candidates(profile: Profile, found: Sequence[dict[str, Any]], config: ClusterConfig) -> list[str]:
+    """The ids of the candidates the store found (``Store.candidate_events``) that no date or place veto rules out,
+    those sharing most bands first, then the dated ones nearest in date; at most ``max_candidates``."""
+    kept = []
+    for row in found:
+        lat, lon = row.get("lat"), row.get("lon")
+        block = Profile(date=row.get("day"), precision=row.get("precision"), lat=lat, lon=lon)
+        if lat is not None:
+            block = replace(block, geo_precision=1)
+        if veto_reason(profile, block, config) is None:
+            kept.append(row)
+    kept.sort(key=lambda r: (-r["bands"], r["dated_rank"] is None, r["dated_rank"] or 0, r["event_id"]))
+    return [row["event_id"] for row in kept[: config.index.max_candidates]]
+
+
+def candidate_query(profile: Profile, config: ClusterConfig) -> CandidateQuery:
+    """The date blocks a frame's stored matches can be in, by the date window of each precision, and its bands.
+
+    A stored event of precision q is compatible with a frame of precision p within window_days[max(p, q)]; a
+    month ("2024-04") is compatible with every day in it. Frames and events dated otherwise (a week, a year,
+    no date) have no date block: they meet through their bands.
+    """
+    keys = band_keys(profile.terms, config.index)
+    windows = config.window_days
+    widest = _widest_precision(config)
+    day = _parse_day(profile.date)
+    if day is not None:
+        own = profile.precision or 1
+        blocks = []
+        for precision in sorted(windows):
+            allowed = windows.get(max(own, precision), windows[widest])
+            first, last = (day - timedelta(days=allowed)).isoformat(), (day + timedelta(days=allowed)).isoformat()
+            if precision == widest:
+                first = min(first, day.isoformat()[:7])  # the day's own month, stored as "YYYY-MM"
+            blocks.append((precision, first, last))
+        return CandidateQuery(tuple(blocks), keys, _veto_box(profile, config), day.isoformat())
+    if profile.date and _MONTH.fullmatch(profile.date):
+        blocks = tuple((p, profile.date, profile.date + "-31") for p in sorted(windows))
+        return CandidateQuery(blocks, keys, _veto_box(profile, config), None)
+    return CandidateQuery((), keys, _veto_box(profile, config), None)
+
+
+def band_keys(terms: dict[str, float], index: IndexConfig) -> tuple[int, ...]:
+    """The MinHash-LSH band keys of the ``lsh_terms`` heaviest terms of a profile (the rarest words: names,
+    places, what set the incident apart): a signed 64-bit integer per band, none for no terms."""
+    if not terms:
+        return ()
+    heaviest = sorted(terms.items(), key=lambda item: (-item[1], item[0]))[: index.lsh_terms]
+    from datasketch import MinHash
+
+    minhash = MinHash(
+        num_perm=index.lsh_bands * index.lsh_rows,
+        seed=index.lsh_seed,
+        hashfunc=zlib.crc32,  # stable across processes, and a third of the cost of datasketch's SHA-1
+        permutations=index.permutations,
+        scheme="affine32",
+    )
+    minhash.update_batch([term.encode("utf-8") for term, _ in heaviest])
+    values = minhash.hashvalues
+    keys = []
+    for band in range(index.lsh_bands):
+        chunk = values[band * index.lsh_rows : (band + 1) * index.lsh_rows].tobytes()
+        digest = hashlib.blake2b(band.to_bytes(2, "big") + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return tuple(keys)
+
+
+_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def _date_block(profile: Profile, config: ClusterConfig) -> tuple[int, str] | None:
+    day = _parse_day(profile.date)
+    if day is not None:
+        precision = profile.precision or 1
+        return (precision if precision in config.window_days else _widest_precision(config)), day.isoformat()
+    if profile.date and _MONTH.fullmatch(profile.date):
+        return _widest_precision(config), profile.date
+    return None
+
+
+def _veto_place(profile: Profile) -> tuple[float, float] | None:
+    """The place a profile vetoes others with (see ``score``): coordinates known to the town or near it."""
+    if profile.lat is None or profile.lon is None or (profile.geo_precision or 3) > 2:
+        return None
+    return profile.lat, profile.lon
+
+
+def _veto_box(profile: Profile, config: ClusterConfig) -> tuple[float, float, float, float] | None:
+    """A latitude/longitude box holding every point within ``veto_km`` of the profile's place (None: no box, near
+    a pole or across the antimeridian, where a box would not be simple)."""
+    place = _veto_place(profile)
+    if place is None:
+        return None
+    lat, lon = place
+    margin = 1.01  # a box a little larger than the circle: never leave out a place the veto would keep
+    dlat = margin * math.degrees(config.veto_km / _EARTH_RADIUS_KM)
+    widest = abs(lat) + dlat
+    if widest >= 89.0:
+        return None
+    dlon = margin * math.degrees(config.veto_km / (_EARTH_RADIUS_KM * math.cos(math.radians(widest))))
+    if lon - dlon < -180.0 or lon + dlon > 180.0:
+        return None
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+_EARTH_RADIUS_KM = 6371.0088
+
+
+def _widest_precision(config: ClusterConfig) -> int:
+    return max(config.window_days, key=lambda p: (config.window_days[p], p))
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A stored event that a frame joins as well as the one it chose, and that is one event with it."""
+
+    event_id: str
+    frame_score: float  # the frame's score with this event, and why
+    frame_reasons: tuple[str, ...]
+    score: float  # the two events' score with each other, and why
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Split:
+    """Mentions of an event that cannot be the same event as the mentions around its first one."""
+
+    mention_ids: tuple[str, ...]
+    reason: str
+
+
+def merges(
+    frame: Frame,
+    chosen: Profile,
+    candidates: Sequence[Profile],
+    config: ClusterConfig,
+    apart: frozenset[str] = frozenset(),
+    co_reported: frozenset[str] = frozenset(),
+) -> list[Merge]:
+    """The other candidates the frame also scores ``join_threshold`` with and that can be one event with the chosen
+    one: no date or place veto between them (nor with another merged one), and not in ``apart`` (events an article
+    reports beside the chosen one are different events). The frame is the evidence that joins them: the two need
+    not score ``join_threshold`` with each other (docs/grouping.md has the figures)."""
+    found: list[tuple[Merge, Profile]] = []
+    for candidate in candidates:
+        if not candidate.event_id or candidate.event_id == chosen.event_id or candidate.event_id in apart:
+            continue
+        scored = score(frame.profile, candidate, config)
+        if scored is None:
+            continue
+        value, frame_reasons = scored
+        if candidate.event_id in co_reported:
+            value += config.weight_co_reported
+            frame_reasons += ("also reported beside an event this article reports",)
+        if value < config.join_threshold:
+            continue
+        pair = score(chosen, candidate, config)
+        if pair is None:
+            continue
+        if any(veto_reason(candidate, other, config) for _, other in found):
+            continue
+        merge = Merge(candidate.event_id, round(value, 4), frame_reasons, round(pair[0], 4), pair[1])
+        found.append((merge, candidate))
+    return [merge for merge, _ in found]
+
+
+def split_groups(event_id: str, units: Sequence[Sequence[Mention]], config: ClusterConfig) -> list[Split]:
+    """The mentions that must leave an event: the groups incompatible with the group of its first mention.
+
+    ``units`` are the event's mentions of each article, in the order they joined. The unit holding the mention
+    the event's id is made from goes first; every unit then goes to the first group it has no date or place
+    veto with (``veto_reason``), so undated and unplaced units stay. Each group after the first leaves.
+    """
+
+    def holds_first(unit: Sequence[Mention]) -> bool:
+        return any(new_event_id(Frame(m.article_id, (m,), Profile())) == event_id for m in unit)
+
+    groups: list[list[Profile]] = []
+    members: list[list[str]] = []
+    reasons: list[str] = []
+    for unit in sorted(units, key=lambda unit: not holds_first(unit)):
+        profile = _when_and_where(unit)
+        for group, ids in zip(groups, members, strict=True):
+            if not any(veto_reason(profile, other, config) for other in group):
+                group.append(profile)
+                ids.extend(m.id for m in unit)
+                break
+        else:
+            vetoes = (veto_reason(profile, other, config) for other in (groups[0] if groups else ()))
+            reasons.append(next((v for v in vetoes if v), ""))
+            groups.append([profile])
+            members.append([m.id for m in unit])
+    return [Split(tuple(ids), reason) for ids, reason in zip(members[1:], reasons[1:], strict=True)]
+
+
+def _when_and_where(mentions: Sequence[Mention]) -> Profile:
+    """The date and place ``profile_of`` finds in some mentions: all a veto looks at (words cost more)."""
+    date_value, precision = None, None
+    for mention in mentions:
+        if mention.time and mention.time.value and mention.time.precision:
+            if precision is None or mention.time.precision < precision:
+                date_value, precision = _date_part(mention.time.value), mention.time.precision
+    place = _best_place(mentions)
+    if place is None:
+        return Profile(date=date_value, precision=precision)
+    return Profile(date=date_value, precision=precision, lat=place[0], lon=place[1], geo_precision=place[2])
+
+
+def veto_reason(a: Profile, b: Profile, config: ClusterConfig) -> str | None:
+    """Why two profiles cannot be one event (the date and place vetoes of ``score``), in words; None when none."""
+    gap = _date_gap(a, b)
+    if gap is not None:
+        precision = max(a.precision or 1, b.precision or 1)
+        allowed = config.window_days.get(precision, max(config.window_days.values()))
+        if gap > allowed:
+            return f"dates {a.date} and {b.date} are {gap} days apart (more than {allowed})"
+    if None not in (a.lat, a.lon, b.lat, b.lon) and (a.geo_precision or 3) <= 2 and (b.geo_precision or 3) <= 2:
+        km = haversine_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+        if km > config.veto_km:
+            return f"places {km:.0f} km apart (more than {config.veto_km:.0f})"
+    return None

@@ -200,42 +200,156 @@ def group_article(
     with store.transaction():
         store.save_mentions(article.id, mentions)
         grouping_started = time.perf_counter()
-        for frame in cluster.frames_of_article(article.id, mentions, config):
-            window = cluster.date_window(frame.profile, config)
-            candidates = [
-                cluster.Profile.from_json(p)
-                for p in store.candidate_profiles(*(window or (None, None)))
-                if p.get("event_id") not in touched  # one article's two events never merge with each other
-            ]
-            co_reported = frozenset(r for t in touched for r in store.related_event_ids(t))
-            decision = cluster.decide(frame, candidates, config, co_reported)
-            store.link_mentions(decision.event_id, frame.mention_ids)
-            store.add_history(
-                decision.event_id,
-                "joined" if decision.joined else "created",
-                article.id,
-                {"mentions": list(frame.mention_ids), "score": decision.score, "reasons": list(decision.reasons)},
-            )
-            touched.append(decision.event_id)
+        touched.extend(group_mentions(store, config, article.id, mentions))
         watch.add("grouping", time.perf_counter() - grouping_started)
         with watch("fusion"):
-            for event_id in touched:
-                refuse_event(store, resources, event_id, article.id)
+            touched = refuse_events(store, config, touched, article.id)
         store.mark_processed(article.id)
     spent = watch.seconds["grouping"] + watch.seconds["fusion"] - before
     watch.add("store", time.perf_counter() - started - spent)
     return touched
 
 
+def group_mentions(
+    store: Store, config: cluster.ClusterConfig, article_id: str, mentions: Sequence[Mention]
+) -> list[str]:
+    """Group one article's stored mentions into events, inside the caller's transaction: each frame joins the best
+    event the candidate index finds, or starts one, and merges the other events it shows to be the same one.
+    Returns the events touched, in order (not yet re-fused: see ``refuse_events``)."""
+    ensure_index(store, config)
+    touched: list[str] = []
+    for frame in cluster.frames_of_article(article_id, mentions, config):
+        # one article's two events never join or merge with each other
+        candidates = [p for p in candidate_profiles(store, frame.profile, config) if p.event_id not in touched]
+        co_reported = frozenset(r for t in touched for r in store.related_event_ids(t))
+        decision = cluster.decide(frame, candidates, config, co_reported)
+        event_id, value, reasons = decision.event_id, decision.score, decision.reasons
+        if decision.joined:
+            chosen = next(c for c in candidates if c.event_id == event_id)
+            apart = frozenset(store.related_event_ids(event_id))
+            found = cluster.merges(frame, chosen, candidates, config, apart, co_reported)
+            if found:
+                event_id = _merge(store, decision, found, article_id)
+                for merge in found:
+                    if merge.event_id == event_id:  # an older event the frame also joins kept its id
+                        value, reasons = merge.frame_score, merge.frame_reasons
+        store.link_mentions(event_id, frame.mention_ids)
+        store.add_history(
+            event_id,
+            "joined" if decision.joined else "created",
+            article_id,
+            {"mentions": list(frame.mention_ids), "score": value, "reasons": list(reasons)},
+        )
+        touched.append(event_id)
+    return touched
+
+
+def candidate_profiles(store: Store, profile: cluster.Profile, config: cluster.ClusterConfig) -> list[cluster.Profile]:
+    """The stored events a frame is scored against: found through the candidate index (date block, LSH bands)."""
+    query = cluster.candidate_query(profile, config)
+    found = store.candidate_events(
+        query.date_blocks,
+        query.band_keys,
+        box=query.box,
+        near_day=query.day,
+        bucket_limit=config.index.bucket_limit,
+        limit=config.index.max_candidates,
+    )
+    kept = cluster.keep_candidates(profile, found, config)
+    return [cluster.Profile.from_json(p) for p in store.event_profiles_json(kept)]
+
+
+def ensure_index(store: Store, config: cluster.ClusterConfig) -> None:
+    """Index every stored event again when the index was made with other settings (or by an older eventfuse)."""
+    signature = f"{config.index.signature}; date precisions {sorted(config.window_days)}"
+    if store.setting("band_index") == signature:
+        return
+    log.info("indexing the stored events for grouping (%s)", signature)
+    store.clear_index()
+    for event_id, profile in store.event_profiles():
+        entry = cluster.index_entry(cluster.Profile.from_json(profile), config)
+        store.index_event(event_id, entry.date_block, entry.place, entry.band_keys)
+    store.save_setting("band_index", signature)
+
+
+def _merge(store: Store, decision: cluster.Decision, found: Sequence[cluster.Merge], article_id: str) -> str:
+    """Merge the events a frame joins into the oldest of them, which keeps its id; returns that id."""
+    frame_scores = {decision.event_id: decision.score, **{m.event_id: m.frame_score for m in found}}
+    created = store.created_at(frame_scores)
+    keeper = min(frame_scores, key=lambda e: (created.get(e, float("inf")), e))
+    pairs = {m.event_id: m for m in found}
+    for event_id in frame_scores:
+        if event_id == keeper:
+            continue
+        pair = pairs.get(event_id) or pairs[keeper]  # every merge pairs an event with the one the frame chose
+        moved = store.merge_events(keeper, event_id, article_id)
+        detail = {
+            "mentions": moved,
+            "frame_scores": {keeper: frame_scores[keeper], event_id: frame_scores[event_id]},
+            "score": pair.score,
+            "reasons": list(pair.reasons),
+        }
+        store.add_history(keeper, "merged", article_id, {"absorbed": event_id, **detail})
+        store.add_history(event_id, "merged", article_id, {"into": keeper, **detail})
+        log.info("merged %s into %s (article %s)", event_id, keeper, article_id)
+    return keeper
+
+
+def refuse_events(
+    store: Store, config: cluster.ClusterConfig, event_ids: Sequence[str], article_id: str | None = None
+) -> list[str]:
+    """Split off the mentions that can no longer be one event with the rest, then re-fuse every event touched;
+    returns the events touched (those given, then the ones split off)."""
+    touched = list(dict.fromkeys(event_ids))
+    for event_id in list(touched):
+        touched += split_event(store, config, event_id, article_id)
+    for event_id in touched:
+        fuse_event(store, config, event_id, article_id)
+    return touched
+
+
+def split_event(store: Store, config: cluster.ClusterConfig, event_id: str, article_id: str | None = None) -> list[str]:
+    """Move each group of an event's mentions that has a date or place veto with the group of its first mention
+    to a new event (inside the caller's transaction); returns the new events' ids."""
+    mentions = {m.id: m for m in store.mentions_of_event(event_id)}
+    units: dict[str, list[Mention]] = {}
+    for mention_id in store.mention_ids_of_event(event_id):
+        if mention_id in mentions:
+            units.setdefault(mentions[mention_id].article_id, []).append(mentions[mention_id])
+    if len(units) < 2:
+        return []
+    created: list[str] = []
+    for split in cluster.split_groups(event_id, list(units.values()), config):
+        leaving = tuple(mentions[m] for m in split.mention_ids)
+        new_id = cluster.new_event_id(cluster.Frame(leaving[0].article_id, leaving, cluster.Profile()))
+        if new_id == event_id or store.has_event(new_id) or new_id in created:
+            continue  # the id is taken by a live event: the mentions stay rather than join an unrelated one
+        store.forget_redirect(new_id)  # a group merged in earlier leaves under the id it had
+        store.link_mentions(new_id, split.mention_ids)
+        detail = {"mentions": list(split.mention_ids), "reason": split.reason}
+        store.add_history(event_id, "split", article_id, {"to": new_id, **detail})
+        store.add_history(new_id, "split", article_id, {"from": event_id, **detail})
+        log.info("split %s off %s: %s", new_id, event_id, split.reason)
+        created.append(new_id)
+    return created
+
+
 def refuse_event(store: Store, resources: Resources, event_id: str, article_id: str | None = None) -> Event:
-    """Re-fuse one event from all its mentions, store it with its grouping profile, and record in its history
-    every field whose value or status the new article changed."""
+    """Re-fuse one event from all its mentions (see ``fuse_event``)."""
+    return fuse_event(store, resources.cluster_config, event_id, article_id)
+
+
+def fuse_event(store: Store, config: cluster.ClusterConfig, event_id: str, article_id: str | None = None) -> Event:
+    """Re-fuse one event from all its mentions, store it with its grouping profile and index entry, and record in
+    its history every field whose value or status the new article changed."""
     previous = store.get_event(event_id)
     mentions = store.mentions_of_event(event_id)
     articles = store.get_articles(m.article_id for m in mentions)
     event = fuse(event_id, mentions, articles, related=store.related_event_ids(event_id))
-    profile = cluster.profile_of(mentions, resources.cluster_config, event)
+    profile = cluster.profile_of(mentions, config, event)
     store.save_event(event, profile.to_json())
+    entry = cluster.index_entry(profile, config)
+    store.index_event(event_id, entry.date_block, entry.place, entry.band_keys)
     for name, fused in event.fields.items():
         before = previous.fields.get(name) if previous else None
         if before is None or before.value != fused.value or before.status != fused.status:

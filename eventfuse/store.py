@@ -103,6 +103,34 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at REAL NOT NULL
     );
     """,
+    # 3: the grouping index (each event's date block and MinHash-LSH band keys, so a new article's frames find
+    # their candidates by index lookups, not by a scan), where merged events went, and store settings
+    """
+    CREATE TABLE event_blocks (
+        event_id TEXT PRIMARY KEY,
+        precision INTEGER,           -- the date block: the event's ACLED time_precision (1 day, 2 week, 3 month)
+        day TEXT,                    -- YYYY-MM-DD, or YYYY-MM for an event dated to a month, NULL when undated
+        lat REAL, lon REAL           -- where it happened, when known precisely enough to keep other places apart
+    ) WITHOUT ROWID;
+    CREATE INDEX event_blocks_day ON event_blocks(precision, day, lat, lon);
+    CREATE TABLE event_bands (
+        band_key INTEGER NOT NULL,   -- one band of the event's MinHash signature, hashed to 64 bits
+        seq INTEGER NOT NULL,        -- when the event was indexed (ns): a big bucket is read newest first
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (band_key, seq, event_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_bands_event ON event_bands(event_id);
+    CREATE TABLE event_redirects (
+        event_id TEXT PRIMARY KEY,   -- an event merged into another
+        into_id TEXT NOT NULL,       -- the event that absorbed it
+        article_id TEXT,             -- the article whose report showed they are one
+        at REAL NOT NULL
+    );
+    CREATE TABLE settings (
+        name TEXT PRIMARY KEY,       -- e.g. band_index: the parameters the stored band keys were made with
+        value TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -385,16 +413,154 @@ class Store:
 
     # --- events ---------------------------------------------------------------------------------
 
-    def candidate_profiles(self, date_from: str | None, date_to: str | None) -> list[dict[str, Any]]:
-        """Profiles of the events whose date falls in the window, plus the undated ones (for grouping)."""
-        if date_from and date_to:
+    # --- the grouping index ---------------------------------------------------------------------
+
+    def candidate_events(
+        self,
+        date_blocks: Sequence[tuple[int, str, str]] = (),
+        band_keys: Sequence[int] = (),
+        *,
+        box: tuple[float, float, float, float] | None = None,
+        near_day: str | None = None,
+        bucket_limit: int = 50,
+        limit: int = 500,
+    ) -> list[dict[str, Any]]:
+        """Grouping candidates by index lookups, never a scan: the events of each date block (precision, first day,
+        last day) inside ``box`` (south, north, west, east; events placed nowhere precise pass), nearest to
+        ``near_day`` first and at most ``limit`` per block, and the ``bucket_limit`` most recently indexed events
+        of each band key. Each: ``event_id``, ``precision``, ``day``, ``lat``, ``lon``, ``bands`` (band keys
+        shared) and ``dated_rank`` (its place in the date blocks, None when found by its bands only)."""
+        found: dict[str, dict[str, Any]] = {}
+        place = ""
+        if box is not None:
+            place = " AND (lat IS NULL OR (lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?))"
+        for precision, first, last in date_blocks:
             rows = self.db.execute(
-                "SELECT profile_json FROM events WHERE date IS NULL OR (date >= ? AND date <= ?)",
-                (date_from, date_to + "\uffff"),
+                f"""SELECT event_id, precision, day, lat, lon FROM event_blocks
+                    WHERE precision = ? AND day >= ? AND day <= ?{place}
+                    ORDER BY abs(julianday(substr(day || '-15', 1, 10)) - julianday(?)), event_id LIMIT ?""",
+                (precision, first, last, *(box or ()), near_day or first, limit),
             )
-        else:
-            rows = self.db.execute("SELECT profile_json FROM events")
-        return [json.loads(row["profile_json"]) for row in rows]
+            for row in rows:
+                found.setdefault(row["event_id"], {**dict(row), "bands": 0, "dated_rank": len(found)})
+        shared: dict[str, int] = {}
+        for key in dict.fromkeys(band_keys):
+            rows = self.db.execute(
+                "SELECT event_id FROM event_bands WHERE band_key = ? ORDER BY seq DESC LIMIT ?", (key, bucket_limit)
+            )
+            for row in rows:
+                shared[row["event_id"]] = shared.get(row["event_id"], 0) + 1
+        for event_id, count in shared.items():
+            if event_id in found:
+                found[event_id]["bands"] = count
+        banded_only = [e for e in shared if e not in found]
+        for chunk in _chunks(banded_only, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT event_id, precision, day, lat, lon FROM event_blocks WHERE event_id IN ({marks})", chunk
+            ):
+                found[row["event_id"]] = {**dict(row), "bands": shared[row["event_id"]], "dated_rank": None}
+        return list(found.values())
+
+    def event_profiles_json(self, event_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The grouping profiles of some events, in the order given (those not stored are left out)."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(event_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT id, profile_json FROM events WHERE id IN ({marks})", chunk):
+                found[row["id"]] = row["profile_json"]
+        return [json.loads(found[event_id]) for event_id in event_ids if event_id in found]
+
+    def index_event(
+        self,
+        event_id: str,
+        date_block: tuple[int, str] | None,
+        place: tuple[float, float] | None,
+        band_keys: Sequence[int],
+    ) -> None:
+        """Replace an event's entries in the grouping index (inside the caller's transaction)."""
+        self._unindex(event_id)
+        precision, day = date_block or (None, None)
+        lat, lon = place or (None, None)
+        self.db.execute(
+            "INSERT INTO event_blocks (event_id, precision, day, lat, lon) VALUES (?, ?, ?, ?, ?)",
+            (event_id, precision, day, lat, lon),
+        )
+        seq = time.time_ns()
+        self.db.executemany(
+            "INSERT OR IGNORE INTO event_bands (band_key, seq, event_id) VALUES (?, ?, ?)",
+            [(key, seq, event_id) for key in dict.fromkeys(band_keys)],
+        )
+
+    def _unindex(self, event_id: str) -> None:
+        self.db.execute("DELETE FROM event_blocks WHERE event_id = ?", (event_id,))
+        self.db.execute("DELETE FROM event_bands WHERE event_id = ?", (event_id,))
+
+    def event_profiles(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every stored event's id and grouping profile (to build the index again)."""
+        for row in self.db.execute("SELECT id, profile_json FROM events ORDER BY created_at, id").fetchall():
+            yield row["id"], json.loads(row["profile_json"])
+
+    def clear_index(self) -> None:
+        self.db.execute("DELETE FROM event_blocks")
+        self.db.execute("DELETE FROM event_bands")
+
+    def setting(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return row["value"] if row else None
+
+    def save_setting(self, name: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    # --- corrections: merges and splits ---------------------------------------------------------
+
+    def merge_events(self, into_id: str, event_id: str, article_id: str | None) -> list[str]:
+        """Move every mention of ``event_id`` to ``into_id``, drop ``event_id`` and remember where it went
+        (inside the caller's transaction). Returns the mentions moved."""
+        moved = self.mention_ids_of_event(event_id)
+        self.db.execute("UPDATE event_mentions SET event_id = ? WHERE event_id = ?", (into_id, event_id))
+        self.delete_event(event_id)
+        self.db.execute(
+            "INSERT OR REPLACE INTO event_redirects (event_id, into_id, article_id, at) VALUES (?, ?, ?, ?)",
+            (event_id, into_id, article_id, time.time()),
+        )
+        return moved
+
+    def merged_into(self, event_id: str) -> str | None:
+        """The live event a merged event's mentions went to (following later merges), or None."""
+        seen: set[str] = set()
+        current = event_id
+        while current not in seen:
+            seen.add(current)
+            row = self.db.execute("SELECT into_id FROM event_redirects WHERE event_id = ?", (current,)).fetchone()
+            if row is None:
+                return current if current != event_id else None
+            current = row["into_id"]
+        return None
+
+    def forget_redirect(self, event_id: str) -> None:
+        """An id that names a live event again (a split gave it back) no longer redirects."""
+        self.db.execute("DELETE FROM event_redirects WHERE event_id = ?", (event_id,))
+
+    def mention_ids_of_event(self, event_id: str) -> list[str]:
+        """An event's mentions in the order they were linked to it."""
+        rows = self.db.execute("SELECT mention_id FROM event_mentions WHERE event_id = ? ORDER BY rowid", (event_id,))
+        return [row["mention_id"] for row in rows]
+
+    def has_event(self, event_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone() is not None
+
+    def created_at(self, event_ids: Iterable[str]) -> dict[str, float]:
+        ids = list(event_ids)
+        found: dict[str, float] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT id, created_at FROM events WHERE id IN ({marks})", chunk):
+                found[row["id"]] = row["created_at"]
+        return found
 
     def link_mentions(self, event_id: str, mention_ids: Iterable[str]) -> None:
         self.db.executemany(
@@ -434,6 +600,7 @@ class Store:
 
     def delete_event(self, event_id: str) -> None:
         self.db.execute("DELETE FROM events WHERE id = ?", (event_id,))
+        self._unindex(event_id)
 
     def add_history(self, event_id: str, action: str, article_id: str | None, detail: dict[str, Any]) -> None:
         self.db.execute(

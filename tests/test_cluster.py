@@ -2,8 +2,37 @@
 
 from __future__ import annotations
 
-from eventfuse.cluster import ClusterConfig, Frame, Profile, decide, frames_of_article, score
-from eventfuse.model import Claim, Mention, TimeValue
+import json
+import math
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from eventfuse import pipeline
+from eventfuse.cli import app
+from eventfuse.cluster import (
+    ClusterConfig,
+    Frame,
+    Profile,
+    band_keys,
+    candidate_query,
+    decide,
+    frames_of_article,
+    haversine_km,
+    keep_candidates,
+    merges,
+    new_event_id,
+    score,
+    split_groups,
+    veto_reason,
+)
+from eventfuse.model import Article, Claim, Mention, Place, TimeValue, article_id_for
+from eventfuse.store import Store
 
 CONFIG = ClusterConfig.load()
 
@@ -78,3 +107,217 @@ def test_same_event_joins_with_reasons() -> None:
     decision = decide(Frame("x", (), a), [b], CONFIG)
     assert decision.joined and decision.event_id == "ev_a"
     assert any("dates" in r for r in decision.reasons) and any("km apart" in r for r in decision.reasons)
+
+
+# --- candidate index ---------------------------------------------------------------------------------
+
+
+def test_a_dated_frame_looks_up_each_precision_within_its_date_window() -> None:
+    query = candidate_query(_profile("2025-04-12", 34.01, 44.14, "rockets balad base"), CONFIG)
+    blocks = {precision: (first, last) for precision, first, last in query.date_blocks}
+    assert set(blocks) == set(CONFIG.window_days)
+    for precision, (first, last) in blocks.items():
+        allowed = CONFIG.window_days[precision]  # a day frame (precision 1) meets precision q within window[q]
+        assert date.fromisoformat(last) - date(2025, 4, 12) == timedelta(days=allowed)
+        assert first <= (date(2025, 4, 12) - timedelta(days=allowed)).isoformat()
+    widest = max(CONFIG.window_days, key=CONFIG.window_days.__getitem__)
+    assert blocks[widest][0] <= "2025-04" <= blocks[widest][1]  # events dated only to the month are in range
+    assert query.day == "2025-04-12" and len(query.band_keys) == CONFIG.index.lsh_bands
+
+
+def test_an_undated_frame_has_no_date_block_and_meets_events_through_its_bands() -> None:
+    query = candidate_query(replace(_profile("2025-04-12", 34.0, 44.1, "rockets balad base"), date=None), CONFIG)
+    assert query.date_blocks == () and len(query.band_keys) == CONFIG.index.lsh_bands
+
+
+def test_band_keys_find_near_duplicates_and_keep_unrelated_texts_apart() -> None:
+    words = "katyusha balad dujail salahuddin launcher orchard contractors hezbollah telegram rockets".split()
+    terms = {w: 1.0 - i / 100 for i, w in enumerate(words)}
+    keys = band_keys(terms, CONFIG.index)
+    assert len(keys) == CONFIG.index.lsh_bands and keys == band_keys(dict(terms), CONFIG.index)
+    near = dict(terms, kidnappers=0.5)  # one more word than the report it repeats
+    assert set(keys) & set(band_keys(near, CONFIG.index))
+    other = {w: 1.0 for w in "kankara katsina farmers ransom bandits motorcycles herders village".split()}
+    assert not set(keys) & set(band_keys(other, CONFIG.index))
+    assert band_keys({}, CONFIG.index) == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lat=st.floats(-80, 80),
+    lon=st.floats(-179.9, 179.9),
+    bearing=st.floats(0, 360),
+    share=st.floats(0, 1),
+)
+def test_the_place_box_holds_every_place_the_veto_keeps(lat: float, lon: float, bearing: float, share: float) -> None:
+    profile = _profile("2025-04-12", lat, lon, "x")
+    box = candidate_query(profile, CONFIG).box
+    if box is None:  # near a pole or across the antimeridian: no box, nothing left out
+        return
+    other_lat, other_lon = _destination(lat, lon, bearing, share * CONFIG.veto_km)
+    assert haversine_km(lat, lon, other_lat, other_lon) <= CONFIG.veto_km + 1e-6
+    south, north, west, east = box
+    assert south <= other_lat <= north and west <= other_lon <= east
+
+
+def _destination(lat: float, lon: float, bearing: float, km: float) -> tuple[float, float]:
+    phi, lmb, theta, delta = math.radians(lat), math.radians(lon), math.radians(bearing), km / 6371.0088
+    phi2 = math.asin(math.sin(phi) * math.cos(delta) + math.cos(phi) * math.sin(delta) * math.cos(theta))
+    lmb2 = lmb + math.atan2(
+        math.sin(theta) * math.sin(delta) * math.cos(phi), math.cos(delta) - math.sin(phi) * math.sin(phi2)
+    )
+    return math.degrees(phi2), (math.degrees(lmb2) + 540) % 360 - 180
+
+
+def test_candidates_the_vetoes_rule_out_are_dropped_and_shared_bands_rank_first() -> None:
+    frame = _profile("2025-04-12", 34.01, 44.14, "rockets balad base")
+    found = [
+        {"event_id": "ev_sameday", "precision": 1, "day": "2025-04-12", "lat": 34.0, "lon": 44.1, "bands": 0, "dated_rank": 0},
+        {"event_id": "ev_banded", "precision": None, "day": None, "lat": None, "lon": None, "bands": 3, "dated_rank": None},
+        {"event_id": "ev_lastweek", "precision": 1, "day": "2025-04-05", "lat": None, "lon": None, "bands": 5, "dated_rank": None},
+        {"event_id": "ev_mosul", "precision": None, "day": None, "lat": 36.34, "lon": 43.13, "bands": 9, "dated_rank": None},
+    ]  # fmt: skip
+    assert keep_candidates(frame, found, CONFIG) == ["ev_banded", "ev_sameday"]
+
+
+def test_veto_reason_says_why_score_keeps_two_profiles_apart() -> None:
+    balad = _profile("2025-04-12", 34.01, 44.14, "rockets base")
+    pairs = [
+        (balad, _profile("2025-04-05", 34.01, 44.14, "rockets base"), "days apart"),
+        (balad, _profile("2025-04-12", 36.34, 43.13, "rockets base"), "km apart"),
+        (balad, _profile("2025-04-12", 34.05, 44.2, "rockets base"), None),
+        (balad, replace(balad, date=None, lat=None, lon=None), None),
+    ]
+    for a, b, why in pairs:
+        reason = veto_reason(a, b, CONFIG)
+        assert (reason is None) == (why is None) == (score(a, b, CONFIG) is not None)
+        assert why is None or why in (reason or "")
+
+
+# --- corrections ---------------------------------------------------------------------------------------
+
+
+def _placed(index: int, article: str, day: str | None, lat: float, lon: float) -> Mention:
+    time = TimeValue(day, 0, 1, "DATE", day, 1) if day else None
+    place = Place("Balad", 0, 1, "target", lat=lat, lon=lon, country_code="IQ", geo_precision=1)
+    return Mention(f"{article}:{index}", article, 0, 1, "rockets hit the base", "Explosions/Remote violence",
+                   "Shelling/artillery/missile attack", time=time, places=(place,))  # fmt: skip
+
+
+def test_the_mentions_that_cannot_be_the_first_mentions_event_split_off() -> None:
+    first = _placed(0, "a", "2025-04-12", 34.01, 44.14)
+    event_id = new_event_id(Frame("a", (first,), Profile()))
+    undated = _placed(0, "b", None, 34.02, 44.15)
+    week_before = _placed(3, "c", "2025-04-05", 34.01, 44.14)
+    mosul = _placed(1, "d", "2025-04-12", 36.34, 43.13)
+    splits = split_groups(event_id, [[undated], [week_before], [first], [mosul]], CONFIG)
+    assert [s.mention_ids for s in splits] == [("c:3",), ("d:1",)]
+    assert "days apart" in splits[0].reason and "km apart" in splits[1].reason
+    # the group that holds the first mention stays, whatever order the others joined in
+    assert [s.mention_ids for s in split_groups(event_id, [[week_before], [first]], CONFIG)] == [("c:3",)]
+    assert split_groups(event_id, [[first], [undated]], CONFIG) == []
+
+
+def test_a_frame_that_joins_two_compatible_events_merges_them() -> None:
+    frame = Frame("x", (), _profile("2025-04-12", 34.01, 44.14, "rockets balad base soldiers killed"))
+    chosen = _profile("2025-04-12", 34.02, 44.15, "rockets balad base soldiers", "ev_a")
+    undated = replace(_profile("2025-04-12", 34.0, 44.1, "rockets balad base killed", "ev_b"), date=None)
+    week_before = _profile("2025-04-05", 34.01, 44.14, "rockets balad base soldiers killed", "ev_c")
+    unrelated = _profile("2025-04-12", 34.01, 44.14, "protest students university", "ev_d")
+    candidates = [chosen, undated, week_before, unrelated]
+    assert [m.event_id for m in merges(frame, chosen, candidates, CONFIG)] == ["ev_b"]
+    assert merges(frame, chosen, candidates, CONFIG, apart=frozenset({"ev_b"})) == []
+
+
+# --- corrections through the real pipeline ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def resources(gazetteer_path: Path) -> pipeline.Resources:
+    return pipeline.Resources.load(gazetteer_path=gazetteer_path)
+
+
+def _report(store: Store, resources: pipeline.Resources, text: str, published: str) -> list[str]:
+    """Process one report as `eventfuse analyze` does; the events its mentions end up in."""
+    article = Article(id=article_id_for(text), raw_text=text, published=published, published_source="metadata")
+    pipeline.ingest(store, [article], resources.rules)
+    pipeline.run(store, resources)
+    mention_ids = [m.id for m in store.mentions_of_article(article.id)]
+    return sorted(set(store.event_ids_of_mentions(mention_ids).values()))
+
+
+def test_a_report_that_bridges_two_events_merges_them_into_the_older(
+    tmp_path: Path, resources: pipeline.Resources
+) -> None:
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        [dated] = _report(
+            store,
+            resources,
+            "Five rockets struck the Balad air base in Salahuddin province late on Saturday, the Iraqi military said.",
+            "2025-04-13",
+        )
+        [undated] = _report(  # no date and no place: too little in common with the first report to join it
+            store,
+            resources,
+            "Katyusha rockets hit an air base, wounding three contractors who work for the Iraqi military, a "
+            "security source told reporters.",
+            "2025-04-13",
+        )
+        assert undated != dated
+        bridge = _report(
+            store,
+            resources,
+            "Five Katyusha rockets struck the Balad air base on Saturday night, wounding three contractors who work "
+            "for the Iraqi military, a security source said.",
+            "2025-04-14",
+        )
+        assert bridge == [dated]  # the older event keeps its id
+        assert store.get_event(undated) is None and store.merged_into(undated) == dated
+        event = store.get_event(dated)
+        assert event is not None and len(event.sources) == 3
+        [merged] = [h for h in store.history(dated) if h["action"] == "merged"]
+        assert merged["absorbed"] == undated and merged["mentions"]
+        assert min(merged["frame_scores"].values()) >= CONFIG.join_threshold
+        assert [h["into"] for h in store.history(undated) if h["action"] == "merged"] == [dated]
+    shown = CliRunner().invoke(app, ["show", undated, "--db", str(db), "--json"], catch_exceptions=False)
+    assert shown.exit_code == 0
+    assert json.loads(shown.stdout)["events"][0]["id"] == dated
+    assert f"{undated} was merged into {dated}" in shown.stderr
+
+
+def test_a_report_dated_too_far_from_the_first_splits_off_with_history(
+    tmp_path: Path, resources: pipeline.Resources
+) -> None:
+    # Saturday's attack; a report dating it Sunday (twice) joins within the one-day window and the event's date
+    # becomes Sunday; a Monday report then joins Sunday's event, but Monday is two days from the first report.
+    with Store(tmp_path / "s.db") as store:
+        [saturday] = _report(
+            store,
+            resources,
+            "Five rockets struck the Balad air base in Salahuddin province on Saturday, the Iraqi military said.",
+            "2025-04-13",
+        )
+        sunday = _report(
+            store,
+            resources,
+            "Five rockets struck the Balad air base in Salahuddin province on Sunday, a security source said. Five "
+            "rockets struck the base on Sunday, the Iraqi military said.",
+            "2025-04-14",
+        )
+        assert sunday == [saturday]
+        [monday] = _report(
+            store,
+            resources,
+            "Five rockets struck the Balad air base in Salahuddin province on Monday, the Iraqi military said.",
+            "2025-04-15",
+        )
+        assert monday != saturday
+        left = [h for h in store.history(saturday) if h["action"] == "split"]
+        arrived = [h for h in store.history(monday) if h["action"] == "split"]
+        assert [h["to"] for h in left] == [monday] and [h["from"] for h in arrived] == [saturday]
+        assert "2 days apart" in left[0]["reason"] and left[0]["mentions"] == arrived[0]["mentions"]
+        event, split_off = store.get_event(saturday), store.get_event(monday)
+        assert event is not None and split_off is not None
+        assert (len(event.sources), len(split_off.sources)) == (2, 1)
+        assert split_off.date == "2025-04-14"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from eventfuse.cluster import ClusterConfig
 from eventfuse.errors import StoreError
 from eventfuse.model import Article, Claim, Mention, RemovedLine, Speaker, TimeValue, article_id_for
+from eventfuse.pipeline import ensure_index
 from eventfuse.store import MIGRATIONS, Store
 
 
@@ -94,3 +98,84 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
         store.db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     with pytest.raises(StoreError, match="newer eventfuse"):
         Store(path)
+
+
+def _indexed_store(path: Path, events: int) -> Store:
+    """A store whose grouping index holds ``events`` events, one a day from 2020-01-01, all in one band bucket."""
+    store = Store(path)
+    with store.transaction():
+        for n in range(events):
+            day = (date(2020, 1, 1) + timedelta(days=n)).isoformat()
+            store.index_event(f"ev_{n:05d}", (1, day), None, [7, 1000 + n])
+    return store
+
+
+def test_candidates_come_from_the_date_block_and_the_bands_not_from_a_scan(tmp_path: Path) -> None:
+    with _indexed_store(tmp_path / "s.db", 400) as store:
+        found = store.candidate_events([(1, "2020-02-01", "2020-02-03")], [1000 + 300], bucket_limit=5)
+        by_id = {row["event_id"]: row for row in found}
+        assert {"ev_00031", "ev_00032", "ev_00033"} <= set(by_id)  # the date block
+        assert by_id["ev_00300"]["bands"] == 1 and by_id["ev_00300"]["dated_rank"] is None  # its own band
+        assert len(found) == 4
+        # a band every event shares is read newest first, no further than bucket_limit
+        crowded = store.candidate_events((), [7], bucket_limit=5)
+        assert sorted(row["event_id"] for row in crowded) == [f"ev_{n:05d}" for n in range(395, 400)]
+        plan = " ".join(
+            str(tuple(row))
+            for row in store.db.execute(
+                "EXPLAIN QUERY PLAN SELECT event_id FROM event_bands WHERE band_key = ? ORDER BY seq DESC LIMIT 5", (7,)
+            )
+        )
+        assert "SCAN" not in plan  # an index lookup whatever the store's size
+
+
+def test_places_outside_the_veto_box_are_left_out_and_unplaced_events_kept(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        with store.transaction():
+            store.index_event("ev_balad", (1, "2025-04-12"), (34.0, 44.1), [])
+            store.index_event("ev_mosul", (1, "2025-04-12"), (36.3, 43.1), [])
+            store.index_event("ev_nowhere", (1, "2025-04-12"), None, [])
+        found = store.candidate_events([(1, "2025-04-12", "2025-04-12")], box=(33.0, 35.0, 43.0, 45.0))
+        assert sorted(row["event_id"] for row in found) == ["ev_balad", "ev_nowhere"]
+
+
+def test_a_merged_event_redirects_to_the_event_that_absorbed_it(tmp_path: Path) -> None:
+    article = _article()
+    mentions = [Mention(id=f"{article.id}:{n}", article_id=article.id, start=0, end=5, text="Five") for n in range(3)]
+    with Store(tmp_path / "s.db") as store:
+        store.add_article(article)
+        with store.transaction():
+            store.save_mentions(article.id, mentions)
+            store.link_mentions("ev_a", [mentions[0].id])
+            store.link_mentions("ev_b", [mentions[1].id, mentions[2].id])
+            store.link_mentions("ev_c", [])
+            store.index_event("ev_b", (1, "2025-04-12"), None, [5])
+            assert store.merge_events("ev_a", "ev_b", article.id) == [mentions[1].id, mentions[2].id]
+            store.merge_events("ev_c", "ev_a", article.id)
+        assert store.mention_ids_of_event("ev_c") == [m.id for m in mentions]
+        assert store.merged_into("ev_b") == "ev_c" and store.merged_into("ev_a") == "ev_c"
+        assert store.merged_into("ev_c") is None
+        assert store.candidate_events([(1, "2025-04-12", "2025-04-12")], [5]) == []  # ev_b left the index
+
+
+def test_a_store_of_the_previous_schema_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:2], start=1):
+        for statement in (s for s in script.split(";") if s.strip() and not s.strip().startswith("--")):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number}")
+    db.execute(
+        "INSERT INTO events (id, event_json, profile_json, created_at, updated_at) VALUES ('ev_old', '{}', ?, 1, 1)",
+        ('{"event_id": "ev_old", "date": "2025-04-12", "precision": 1, "terms": {"balad": 1.0}}',),
+    )
+    db.close()
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert [event_id for event_id, _ in store.event_profiles()] == ["ev_old"]
+        assert store.setting("band_index") is None
+        assert store.candidate_events([(1, "2025-04-12", "2025-04-12")]) == []
+        with store.transaction():
+            ensure_index(store, ClusterConfig.load())  # what the next run does first
+        assert [row["event_id"] for row in store.candidate_events([(1, "2025-04-12", "2025-04-12")])] == ["ev_old"]
+        assert store.setting("band_index")
