@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, str] = {
     "case": "eventfuse.bench.case",
     "muc": "eventfuse.bench.muc",
     "gv": "eventfuse.bench.gv",
+    "cluster-scale": "eventfuse.bench.cluster_scale",
     "ecb": "eventfuse.bench.ecb",
     "speed": "eventfuse.bench.speed",
     "tolls": "eventfuse.bench.tolls",
