@@ -225,8 +225,9 @@ class Extractor:
         cutoff = (date.fromisoformat(days[0]) - timedelta(days=self.patterns.recall_days)).isoformat()
         marked = []
         for mention in mentions:
-            day = mention.time.value[:10] if mention.event_type and mention.time and mention.time.value else ""
-            if re.match(r"^\d{4}-\d{2}-\d{2}$", day) and day < cutoff:
+            # a coarser date recalls an earlier event when all of it is before the cutoff ("in February")
+            last = _last_day(mention.time.value) if mention.event_type and mention.time and mention.time.value else None
+            if last is not None and last < cutoff:
                 mention = dataclasses.replace(mention, background=True, claims=())
             marked.append(mention)
         return marked
@@ -873,6 +874,28 @@ def _lead_end(text: str) -> int:
             continue  # "U.S.", "Gen.", or a kicker before the lead ("News India.")
         return match.end()
     return len(text)
+
+
+def _last_day(value: str) -> str | None:
+    """The last day (YYYY-MM-DD) a normalised date can denote: the day itself, the month's or the year's
+    last day, the Sunday of an ISO week; None for anything else (a season, a decade, an unknown part)."""
+    import calendar
+    from datetime import date
+
+    if re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return value[:10]
+    if match := re.fullmatch(r"(\d{4})-(\d{2})", value):
+        year, month = int(match[1]), int(match[2])
+        if 1 <= month <= 12:
+            return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+    if match := re.fullmatch(r"(\d{4})-W(\d{2})", value):
+        try:
+            return date.fromisocalendar(int(match[1]), int(match[2]), 7).isoformat()
+        except ValueError:
+            return None
+    if re.fullmatch(r"\d{4}", value):
+        return f"{value}-12-31"
+    return None
 
 
 def _is_stative(sent: Span) -> bool:

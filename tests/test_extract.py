@@ -89,6 +89,17 @@ def test_background_sentences_are_not_the_reported_event(extract: Any) -> None:
     assert not _claims([m for m in mentions if m.background], "")
 
 
+def test_an_event_dated_by_a_whole_earlier_month_is_background(extract: Any) -> None:
+    mentions = extract(
+        "At least five rockets were fired on Sunday towards a US base in Syria. This is the first strike on US "
+        "personnel since militants in Iraq ceased attacking US forces at the beginning of February.",
+        published="2024-04-22",
+    )
+    reported = [m for m in mentions if m.event_type and not m.background]
+    assert [m.time.value[:10] for m in reported if m.time] == ["2024-04-21"]
+    assert [c.value["value"] for c in _claims(mentions, "date")] == ["2024-04-21"]
+
+
 def test_hedged_and_negated_claims(extract: Any) -> None:
     mentions = extract(
         "The vehicle was impounded, and preliminary findings indicated that an air attack was the cause of its "
