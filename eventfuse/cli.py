@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from . import __version__, pipeline
-from .bench import default_data_dir, load_benchmark
+from .bench import BENCHMARKS, default_data_dir, load_benchmark
 from .errors import EventfuseError, InputError
 from .export import EXPORTERS, events_json
 from .geo.cli import gazetteer_app
@@ -593,12 +593,26 @@ def demo(
 
 @app.command()
 def bench(
-    name: Annotated[str, typer.Argument(help="Benchmark name.")],
+    name: Annotated[
+        str,
+        typer.Argument(help=f"Benchmark name: {', '.join(BENCHMARKS)}."),
+    ],
     data: Annotated[
-        Path | None, typer.Option("--data", help="Data directory (default ../shared/bench/NAME; for time: te3).")
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Data directory (default ../shared/bench/NAME; time reads te3; tolls, speed and cluster-scale read gv).",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Use only the first N records.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=1,
+            help="Use only the first N records (speed: N articles; cluster-scale: N articles at most).",
+        ),
+    ] = None,
 ) -> None:
     """Run a benchmark on public evaluation data and print its figures beside published ones.
 
