@@ -43,6 +43,8 @@ class ClusterConfig:
     weight_other_type: float
     weight_actors: float
     weight_text: float
+    sentence_weight: float
+    article_weight: float
     max_terms: int
     zipf_ceiling: float
     story_join_threshold: float
@@ -66,6 +68,8 @@ class ClusterConfig:
             weight_other_type=float(data["event_type"]["weight_other_type"]),
             weight_actors=float(data["actors"]["weight"]),
             weight_text=float(data["text"]["weight"]),
+            sentence_weight=float(data["text"]["sentence_weight"]),
+            article_weight=float(data["text"]["article_weight"]),
             max_terms=int(data["text"]["max_terms"]),
             zipf_ceiling=float(data["text"]["zipf_ceiling"]),
             story_join_threshold=float(data["story"]["join_threshold"]),
@@ -193,7 +197,9 @@ class Decision:
 # --- frames ------------------------------------------------------------------------------------
 
 
-def frames_of_article(article_id: str, mentions: Sequence[Mention], config: ClusterConfig) -> list[Frame]:
+def frames_of_article(
+    article_id: str, mentions: Sequence[Mention], config: ClusterConfig, text: str | None = None
+) -> list[Frame]:
     """Split an article's mentions into one frame per real-world event it reports.
 
     The lead event is the first reported (non-background) event mention; an undated lead takes the first
@@ -202,7 +208,20 @@ def frames_of_article(article_id: str, mentions: Sequence[Mention], config: Clus
     been demanded"). Undated mentions and claim-only sentences ("no one was hurt in the attack") belong
     to the lead frame, or to another day's frame when they directly follow one of its mentions. Background
     mentions join no frame.
+
+    ``text`` (the article's text, which the mentions' offsets point into): the lead frame's terms also read the
+    article around its sentences (``lead_context``), weighted below them (``[text] article_weight``).
     """
+    groups = _frame_groups(mentions)
+    context = lead_context(text, mentions)[1] if text is not None and groups else None
+    return [
+        Frame(article_id, tuple(members), profile_of(members, config, context=context if n == 0 else None))
+        for n, members in enumerate(groups)
+    ]
+
+
+def _frame_groups(mentions: Sequence[Mention]) -> list[list[Mention]]:
+    """The mentions of each frame (see ``frames_of_article``), the lead frame first; none without a typed mention."""
     reported = [m for m in mentions if not m.background]
     typed = [m for m in reported if m.event_type]
     if not typed:
@@ -220,11 +239,27 @@ def frames_of_article(article_id: str, mentions: Sequence[Mention], config: Clus
             current = "lead"
         groups.setdefault(current, []).append(mention)
         last_index = index
-    return [
-        Frame(article_id, tuple(members), profile_of(members, config))
-        for members in groups.values()
-        if any(m.event_type for m in members)
-    ]
+    # the first typed mention always goes to the lead group, so it leads the list
+    return [members for members in groups.values() if any(m.event_type for m in members)]
+
+
+def lead_context(text: str | None, mentions: Sequence[Mention]) -> tuple[str | None, str]:
+    """The article text the lead frame reads beyond its own sentences, and the id of the lead frame's first
+    mention (None when the article gives no frame): the whole text without the sentences of its other frames.
+
+    Only the lead frame reads it: an article's other events are told in a sentence or two inside the story of
+    the lead, so the rest of the text is about the lead event, and the other frames keep their sentences only
+    (two outlets' reports of one event do not pull in each other's side events)."""
+    groups = _frame_groups(mentions)
+    if not groups or not text:
+        return (groups[0][0].id if groups else None), ""
+    kept, cursor = [], 0
+    for start, end in sorted((m.start, m.end) for members in groups[1:] for m in members):
+        if start > cursor:
+            kept.append(text[cursor:start])
+        cursor = max(cursor, end)
+    kept.append(text[cursor:])
+    return groups[0][0].id, " ".join(kept)
 
 
 def _sentence_index(mention: Mention) -> int:
@@ -239,8 +274,13 @@ def _day_of(mention: Mention) -> str | None:
     return None
 
 
-def profile_of(mentions: Sequence[Mention], config: ClusterConfig, event: Event | None = None) -> Profile:
-    """The grouping profile of some mentions (and of their fused event, when there is one)."""
+def profile_of(
+    mentions: Sequence[Mention], config: ClusterConfig, event: Event | None = None, context: str | None = None
+) -> Profile:
+    """The grouping profile of some mentions (and of their fused event, when there is one).
+
+    ``context``: the article text around the mentions (of a stored event: that of each article whose lead frame
+    it holds, ``lead_context``), whose terms are blended into the mentions' at ``[text] article_weight``."""
     typed = [m for m in mentions if m.event_type]
     sub_types = Counter(m.sub_event_type for m in typed if m.sub_event_type)
     types = Counter(m.event_type for m in typed if m.event_type)
@@ -257,6 +297,8 @@ def profile_of(mentions: Sequence[Mention], config: ClusterConfig, event: Event 
         if c.field in ("actor1", "actor2", "assoc_actor", "claimant")
     )
     terms = _terms(" ".join(m.text for m in mentions), config)
+    if context:
+        terms = _blend(terms, _terms(context, config), config)
     if event is not None:
         return Profile(
             date=event.date,
@@ -331,6 +373,18 @@ def _terms(text: str, config: ClusterConfig) -> dict[str, float]:
     counts = Counter(w for w in (w.casefold() for w in _WORD.findall(text)) if w not in STOP_WORDS)
     weights = {
         w: (1 + math.log(c)) * max(0.0, config.zipf_ceiling - zipf_frequency(w, "en")) for w, c in counts.items()
+    }
+    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[: config.max_terms]
+    norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+    return {w: round(v / norm, 4) for w, v in top if v > 0}
+
+
+def _blend(sentences: dict[str, float], article: dict[str, float], config: ClusterConfig) -> dict[str, float]:
+    """The event sentences' terms and the article's, each of unit length, added at their weights; the
+    ``max_terms`` heaviest kept, unit length again."""
+    words = sentences.keys() | article.keys()
+    weights = {
+        w: config.sentence_weight * sentences.get(w, 0.0) + config.article_weight * article.get(w, 0.0) for w in words
     }
     top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[: config.max_terms]
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0

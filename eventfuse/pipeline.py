@@ -200,7 +200,7 @@ def group_article(
     with store.transaction():
         store.save_mentions(article.id, mentions)
         grouping_started = time.perf_counter()
-        touched.extend(group_mentions(store, config, article.id, mentions))
+        touched.extend(group_mentions(store, config, article.id, mentions, article.text))
         watch.add("grouping", time.perf_counter() - grouping_started)
         with watch("fusion"):
             touched = refuse_events(store, config, touched, article.id)
@@ -211,14 +211,22 @@ def group_article(
 
 
 def group_mentions(
-    store: Store, config: cluster.ClusterConfig, article_id: str, mentions: Sequence[Mention]
+    store: Store,
+    config: cluster.ClusterConfig,
+    article_id: str,
+    mentions: Sequence[Mention],
+    text: str | None = None,
 ) -> list[str]:
     """Group one article's stored mentions into events, inside the caller's transaction: each frame joins the best
     event the candidate index finds, or starts one, and merges the other events it shows to be the same one.
+    ``text``: the article's text (read from the store when not given), which the lead frame's terms also read.
     Returns the events touched, in order (not yet re-fused: see ``refuse_events``)."""
     ensure_index(store, config)
+    if text is None:
+        stored = store.get_article(article_id)
+        text = stored.text if stored else None
     touched: list[str] = []
-    for frame in cluster.frames_of_article(article_id, mentions, config):
+    for frame in cluster.frames_of_article(article_id, mentions, config, text):
         # one article's two events never join or merge with each other
         candidates = [p for p in candidate_profiles(store, frame.profile, config) if p.event_id not in touched]
         co_reported = frozenset(r for t in touched for r in store.related_event_ids(t))
@@ -346,7 +354,7 @@ def fuse_event(store: Store, config: cluster.ClusterConfig, event_id: str, artic
     mentions = store.mentions_of_event(event_id)
     articles = store.get_articles(m.article_id for m in mentions)
     event = fuse(event_id, mentions, articles, related=store.related_event_ids(event_id))
-    profile = cluster.profile_of(mentions, config, event)
+    profile = cluster.profile_of(mentions, config, event, context=_lead_contexts(store, mentions, articles))
     store.save_event(event, profile.to_json())
     entry = cluster.index_entry(profile, config)
     store.index_event(event_id, entry.date_block, entry.place, entry.band_keys)
@@ -366,6 +374,21 @@ def fuse_event(store: Store, config: cluster.ClusterConfig, event_id: str, artic
                 },
             )
     return event
+
+
+def _lead_contexts(store: Store, mentions: Sequence[Mention], articles: dict[str, Article]) -> str:
+    """The article text an event's profile reads beside its mentions, as its frames did: of each article whose
+    lead frame it holds, the text without the sentences of the article's other events (``cluster.lead_context``)."""
+    held = {m.id for m in mentions}
+    contexts = []
+    for article_id in dict.fromkeys(m.article_id for m in mentions):
+        article = articles.get(article_id)
+        if article is None:
+            continue
+        lead_id, context = cluster.lead_context(article.text, store.mentions_of_article(article_id))
+        if lead_id in held and context:
+            contexts.append(context)
+    return "\n".join(contexts)
 
 
 def events_of_articles(store: Store, article_ids: Iterable[str]) -> list[Event]:

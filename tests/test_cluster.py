@@ -21,12 +21,14 @@ from eventfuse.cluster import (
     Profile,
     band_keys,
     candidate_query,
+    cosine,
     decide,
     frames_of_article,
     haversine_km,
     keep_candidates,
     merges,
     new_event_id,
+    profile_of,
     score,
     split_groups,
     veto_reason,
@@ -321,3 +323,116 @@ def test_a_report_dated_too_far_from_the_first_splits_off_with_history(
         assert event is not None and split_off is not None
         assert (len(event.sources), len(split_off.sources)) == (2, 1)
         assert split_off.date == "2025-04-14"
+
+
+# --- article text in the profile ---------------------------------------------------------------------
+
+
+def _article_with_lead(
+    text: str, lead: str, day: str, town: tuple[str, float, float] = ("Leeds", 53.8, -1.55)
+) -> tuple[Article, list[Mention]]:
+    """An article whose one event sentence is ``lead`` (a shooting on ``day`` in ``town``), the rest of ``text``
+    around it."""
+    article_id = article_id_for(text)
+    start, end = text.index(lead), text.index(lead) + len(lead)
+    kind = {"event_type": "Violence against civilians", "sub_event_type": "Attack"}
+    name, lat, lon = town
+    where = {"name": name, "lat": lat, "lon": lon, "country_code": "GB", "geo_precision": 1}
+    claims = (
+        Claim(article_id, "event_type", kind, start, end, lead),
+        Claim(article_id, "date", {"value": day, "precision": 1}, start, end, lead),
+        Claim(article_id, "location", where, start, end, lead),
+    )
+    time = TimeValue(day, 0, 1, "DATE", day, 1)
+    places = (Place(name, start, end, "target", None, name, lat, lon, "GB", geo_precision=1),)
+    mention = Mention(
+        f"{article_id}:0", article_id, start, end, lead, *kind.values(), time=time, places=places, claims=claims
+    )
+    return Article(article_id, text, text, published=day, published_source="metadata"), [mention]
+
+
+def _group(store: Store, article: Article, mentions: list[Mention]) -> list[str]:
+    store.add_article(article)
+    with store.transaction():
+        store.save_mentions(article.id, mentions)
+        touched = pipeline.group_mentions(store, CONFIG, article.id, mentions)
+        pipeline.refuse_events(store, CONFIG, touched, article.id)
+        store.mark_processed(article.id)
+    return sorted(set(store.event_ids_of_mentions([m.id for m in mentions]).values()))
+
+
+def test_reports_whose_event_sentences_differ_join_on_the_rare_words_of_their_articles(tmp_path: Path) -> None:
+    # One shooting in one town: the event sentences share no content word (date, place and type alone do not join
+    # them); the articles name the same victim, bakery, street and detective.
+    first = _article_with_lead(
+        "A man was shot dead on Friday night. Witnesses said the gunman fled in a grey Vauxhall toward "
+        "Pitcairnfield. The victim, Okonkwo Trelawney, ran the Quillbrook bakery on Marlowe Street. Detective "
+        "Inspector Hesketh Varga appealed for dashcam footage. Trelawney, a Zimbabwean-born chorister, had coached the "
+        "Quillbrook Rovers since the Pitcairnfield flood. A vigil at St Oswin's chapel on Marlowe Street is planned "
+        "for Sunday; Varga asked the Vauxhall's driver to contact Pitcairnfield constabulary. Trelawney's "
+        "sourdough won the Hallamshire baking shield twice.",
+        "A man was shot dead on Friday night.",
+        "2025-03-14",
+    )
+    second = _article_with_lead(
+        "Police are investigating a fatal shooting. Okonkwo Trelawney, who ran the Quillbrook bakery on Marlowe "
+        "Street, died at the scene, and the gunman fled toward Pitcairnfield in a grey Vauxhall, Detective "
+        "Inspector Hesketh Varga said. The Zimbabwean-born chorister coached the Quillbrook Rovers after the "
+        "Pitcairnfield flood, neighbours said. Varga asked the driver of the Vauxhall to contact Pitcairnfield "
+        "constabulary; a vigil is planned at St Oswin's chapel on Marlowe Street on Sunday. His sourdough twice "
+        "won the Hallamshire baking shield.",
+        "Police are investigating a fatal shooting.",
+        "2025-03-14",
+    )
+    other = _article_with_lead(  # a shooting the same day in a town 50 km away, told in other words: stays apart
+        "A woman was found shot in a parked Peugeot. Delphine Abernathy-Kowal was found near the Saltmarsh "
+        "allotments in Brackenridge, Sergeant Ignatius Whitlow said.",
+        "A woman was found shot in a parked Peugeot.",
+        "2025-03-14",
+        ("Sheffield", 53.38, -1.47),
+    )
+    sentences_only = cosine(
+        profile_of(first[1], CONFIG).terms, profile_of(second[1], CONFIG).terms
+    )  # what the frames compared before they read their articles
+    assert sentences_only == 0.0
+    with Store(tmp_path / "s.db") as store:
+        [event] = _group(store, *first)
+        assert _group(store, *second) == [event]
+        assert _group(store, *other) != [event]
+        stored = store.get_event(event)
+        assert stored is not None and len(stored.sources) == 2
+
+
+def test_only_the_lead_frame_reads_the_article_and_not_its_other_events_sentences() -> None:
+    text = (
+        "Five rockets were fired at the Balad base on Sunday. Contractors from Lockheed were evacuated. "
+        "On Saturday an airstrike hit the Kalsu base near Iskandariya."
+    )
+    lead, other = "Five rockets were fired at the Balad base on Sunday.", "On Saturday an airstrike hit the Kalsu base"
+    mentions = [
+        Mention(
+            "a:0",
+            "a",
+            0,
+            len(lead),
+            lead,
+            "Explosions/Remote violence",
+            "Shelling/artillery/missile attack",
+            time=TimeValue("2024-04-21", 0, 1, "DATE", "2024-04-21", 1),
+        ),
+        Mention(
+            "a:2",
+            "a",
+            text.index(other),
+            len(text),
+            text[text.index(other) :],
+            "Explosions/Remote violence",
+            "Air/drone strike",
+            time=TimeValue("2024-04-20", 0, 1, "DATE", "2024-04-20", 1),
+        ),
+    ]
+    frames = frames_of_article("a", mentions, CONFIG, text)
+    assert [f.mention_ids for f in frames] == [("a:0",), ("a:2",)]
+    assert {"lockheed", "contractors", "balad"} <= frames[0].profile.terms.keys()
+    assert not {"kalsu", "iskandariya", "airstrike"} & frames[0].profile.terms.keys()
+    assert frames[1].profile.terms == profile_of(mentions[1:], CONFIG).terms  # its own sentence only
