@@ -138,6 +138,14 @@ class Extractor:
             re.I,
         )
         self._toll_res = self._toll_patterns(number, qualifier)
+        # Every toll pattern needs one of these words: a sentence without any is skipped before the patterns.
+        toll_words = (*self.patterns.killed_words, *self.patterns.injured_words, *self.patterns.shot_words)
+        self._toll_cue = re.compile(
+            r"\b(?:"
+            + "|".join(sorted(map(re.escape, toll_words), key=len, reverse=True))
+            + r"|died|dies|succumbed|lost (?:his|her) life|claim(?:ed|ing) the li(?:fe|ves))",
+            re.I,
+        )
 
     # --- the entry point ------------------------------------------------------------------------
 
@@ -607,6 +615,8 @@ class Extractor:
         )
 
     def _toll_claims(self, article: Article, state: _Sentence) -> None:
+        if not self._toll_cue.search(state.text):
+            return
         taken: list[tuple[int, int]] = []
         last_party: str | None = None
         persons = [
