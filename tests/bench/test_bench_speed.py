@@ -44,6 +44,7 @@ def test_the_benchmark_prints_both_speeds_their_ratio_memory_and_stages(tmp_path
         assert result[key] > 0
     assert result["ratio"] == pytest.approx(result["eventfuse_articles_per_s"] / result["spacy_articles_per_s"], 0.01)
     assert result["peak_rss_mb"] > 100  # the language model alone takes more
+    assert result["peak_rss_mb"] == max(result["peak_rss_mb_1proc"], result["peak_rss_mb_2proc"])
     assert result["extract_over_nlp"] == pytest.approx(result["stages"]["extract"] / result["stages"]["nlp"], abs=0.01)
     assert {"ingest", "nlp", "extract", "extract.places", "extract.time", "grouping", "fusion", "store"} <= set(
         result["stages"]
