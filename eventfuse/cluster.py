@@ -11,9 +11,9 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -472,6 +472,7 @@ def score(a: Profile, b: Profile, config: ClusterConfig) -> tuple[float, tuple[s
     return total, tuple(reasons)
 
 
+@lru_cache(maxsize=4096)  # a frame's and its candidates' days, parsed once
 def _parse_day(value: str | None) -> date | None:
     if not value or not re.match(r"^\d{4}-\d{2}-\d{2}$", value[:10]):
         return None
@@ -544,11 +545,14 @@ def keep_candidates(profile: Profile, found: Sequence[dict[str, Any]], config: C
     """The ids of the candidates the store found (``Store.candidate_events``) that no date or place veto rules out,
     those sharing most bands first, then the dated ones nearest in date; at most ``max_candidates``."""
     kept = []
+    dated, placed = profile.date is not None, _veto_place(profile) is not None
     for row in found:
-        lat, lon = row.get("lat"), row.get("lon")
-        block = Profile(date=row.get("day"), precision=row.get("precision"), lat=lat, lon=lon)
-        if lat is not None:
-            block = replace(block, geo_precision=1)
+        day, lat = row.get("day"), row.get("lat")
+        if (day is None or not dated) and (lat is None or not placed):  # nothing a veto could compare
+            kept.append(row)
+            continue
+        # only places precise enough to veto are indexed
+        block = Profile(date=day, precision=row.get("precision"), lat=lat, lon=row.get("lon"), geo_precision=1)
         if veto_reason(profile, block, config) is None:
             kept.append(row)
     kept.sort(key=lambda r: (-r["bands"], r["dated_rank"] is None, r["dated_rank"] or 0, r["event_id"]))

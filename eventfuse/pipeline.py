@@ -235,7 +235,7 @@ def group_mentions(
         if decision.joined:
             chosen = next(c for c in candidates if c.event_id == event_id)
             apart = frozenset(store.related_event_ids(event_id))
-            found = cluster.merges(frame, chosen, candidates, config, apart, co_reported)
+            found = _not_side_by_side(store, cluster.merges(frame, chosen, candidates, config, apart, co_reported))
             if found:
                 event_id = _merge(store, decision, found, article_id)
                 for merge in found:
@@ -278,6 +278,16 @@ def ensure_index(store: Store, config: cluster.ClusterConfig) -> None:
         entry = cluster.index_entry(cluster.Profile.from_json(profile), config)
         store.index_event(event_id, entry.date_block, entry.place, entry.band_keys)
     store.save_setting("band_index", signature)
+
+
+def _not_side_by_side(store: Store, found: Sequence[cluster.Merge]) -> list[cluster.Merge]:
+    """The merges whose events no one article reports as two events (each is checked against those kept)."""
+    kept: list[cluster.Merge] = []
+    for merge in found:
+        apart = set(store.related_event_ids(merge.event_id))
+        if not any(other.event_id in apart for other in kept):
+            kept.append(merge)
+    return kept
 
 
 def _merge(store: Store, decision: cluster.Decision, found: Sequence[cluster.Merge], article_id: str) -> str:

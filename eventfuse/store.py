@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from .errors import StoreError
 from .model import Article, Claim, Event, Mention, Place, RemovedLine, TimeValue, from_json, to_json
 
 DEFAULT_DB_NAME = "eventfuse.db"
+PROFILES_KEPT = 5_000  # parsed grouping profiles a store keeps in memory (a few days of events)
 
 # Each migration is applied once, in order, inside a transaction; PRAGMA user_version records the last.
 MIGRATIONS: tuple[str, ...] = (
@@ -162,6 +164,9 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Parsed grouping profiles of recently read events: a frame is scored against the events of its days,
+        # which the next frames read again (dropped on every write to an event and on a rollback).
+        self._profiles: OrderedDict[str, dict[str, Any]] = OrderedDict()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
@@ -212,6 +217,7 @@ class Store:
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._profiles.clear()
             raise
         self.db.execute("COMMIT")
 
@@ -435,41 +441,54 @@ class Store:
         if box is not None:
             place = " AND (lat IS NULL OR (lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?))"
         for precision, first, last in date_blocks:
-            rows = self.db.execute(
+            rows = self._tuples(
                 f"""SELECT event_id, precision, day, lat, lon FROM event_blocks
                     WHERE precision = ? AND day >= ? AND day <= ?{place}
                     ORDER BY abs(julianday(substr(day || '-15', 1, 10)) - julianday(?)), event_id LIMIT ?""",
                 (precision, first, last, *(box or ()), near_day or first, limit),
             )
-            for row in rows:
-                found.setdefault(row["event_id"], {**dict(row), "bands": 0, "dated_rank": len(found)})
-        shared: dict[str, int] = {}
-        for key in dict.fromkeys(band_keys):
-            rows = self.db.execute(
-                "SELECT event_id FROM event_bands WHERE band_key = ? ORDER BY seq DESC LIMIT ?", (key, bucket_limit)
-            )
-            for row in rows:
-                shared[row["event_id"]] = shared.get(row["event_id"], 0) + 1
+            for event_id, *block in rows:
+                if event_id not in found:
+                    found[event_id] = _candidate(event_id, block, 0, len(found))
+        shared: Counter[str] = Counter()
+        keys = list(dict.fromkeys(band_keys))
+        for chunk in _chunks(keys, 200):  # one statement, each bucket read newest first through the index
+            bucket = "SELECT * FROM (SELECT event_id FROM event_bands WHERE band_key = ? ORDER BY seq DESC LIMIT ?)"
+            params = [value for key in chunk for value in (key, bucket_limit)]
+            shared.update(event_id for (event_id,) in self._tuples(" UNION ALL ".join([bucket] * len(chunk)), params))
         for event_id, count in shared.items():
             if event_id in found:
                 found[event_id]["bands"] = count
         banded_only = [e for e in shared if e not in found]
         for chunk in _chunks(banded_only, 500):
             marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                f"SELECT event_id, precision, day, lat, lon FROM event_blocks WHERE event_id IN ({marks})", chunk
-            ):
-                found[row["event_id"]] = {**dict(row), "bands": shared[row["event_id"]], "dated_rank": None}
+            sql = f"SELECT event_id, precision, day, lat, lon FROM event_blocks WHERE event_id IN ({marks})"
+            for event_id, *block in self._tuples(sql, chunk):
+                found[event_id] = _candidate(event_id, block, shared[event_id], None)
         return list(found.values())
 
+    def _tuples(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Rows as plain tuples (a frame's lookups read hundreds of rows: sqlite3.Row costs more)."""
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, params).fetchall()
+
     def event_profiles_json(self, event_ids: Sequence[str]) -> list[dict[str, Any]]:
-        """The grouping profiles of some events, in the order given (those not stored are left out)."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(list(event_ids), 500):
+        """The grouping profiles of some events, in the order given (those not stored are left out). Treat them
+        as read-only: recently read ones are kept parsed."""
+        missing = [event_id for event_id in dict.fromkeys(event_ids) if event_id not in self._profiles]
+        for chunk in _chunks(missing, 500):
             marks = ",".join("?" * len(chunk))
             for row in self.db.execute(f"SELECT id, profile_json FROM events WHERE id IN ({marks})", chunk):
-                found[row["id"]] = row["profile_json"]
-        return [json.loads(found[event_id]) for event_id in event_ids if event_id in found]
+                self._profiles[row["id"]] = json.loads(row["profile_json"])
+        found = []
+        for event_id in event_ids:
+            if event_id in self._profiles:
+                self._profiles.move_to_end(event_id)
+                found.append(self._profiles[event_id])
+        while len(self._profiles) > PROFILES_KEPT:
+            self._profiles.popitem(last=False)
+        return found
 
     def index_event(
         self,
@@ -493,6 +512,7 @@ class Store:
         )
 
     def _unindex(self, event_id: str) -> None:
+        self._profiles.pop(event_id, None)
         self.db.execute("DELETE FROM event_blocks WHERE event_id = ?", (event_id,))
         self.db.execute("DELETE FROM event_bands WHERE event_id = ?", (event_id,))
 
@@ -570,6 +590,7 @@ class Store:
 
     def save_event(self, event: Event, profile: dict[str, Any]) -> None:
         """Insert or update an event's fused record and grouping profile (inside the caller's transaction)."""
+        self._profiles.pop(event.id, None)
         now = time.time()
         location = event.fields.get("location")
         lat = lon = None
@@ -746,6 +767,19 @@ class Store:
                updated_at = excluded.updated_at""",
             (path, size, next_offset, records, kept, time.time()),
         )
+
+
+def _candidate(event_id: str, block: Sequence[Any], bands: int, dated_rank: int | None) -> dict[str, Any]:
+    precision, day, lat, lon = block
+    return {
+        "event_id": event_id,
+        "precision": precision,
+        "day": day,
+        "lat": lat,
+        "lon": lon,
+        "bands": bands,
+        "dated_rank": dated_rank,
+    }
 
 
 def _statements(script: str) -> list[str]:
