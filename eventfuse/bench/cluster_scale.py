@@ -86,6 +86,9 @@ def run(data_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
     return {
         "sizes": figures,
         "ms_growth": round(last["ms_per_article"] / first["ms_per_article"], 3) if first["ms_per_article"] else None,
+        "cpu_ms_growth": round(last["cpu_ms_per_article"] / first["cpu_ms_per_article"], 3)
+        if first["cpu_ms_per_article"]
+        else None,
         "articles_per_day": ARTICLES_PER_DAY,
     }
 
@@ -219,18 +222,20 @@ def measure(
     """Group the stream's articles one by one as ``eventfuse run`` does after extraction (one transaction each),
     and fill ``figures`` per size: ms per article over its last articles, peak memory, events stored."""
     timed: list[float] = []
+    cpu: list[float] = []
     candidates: list[int] = []
     done = 0
     for size in sizes:
         window = min(MEASURED_ARTICLES, max(1, size // 2))
         timed.clear()
+        cpu.clear()
         candidates.clear()
         while done < size:
             article, mentions = next(articles)
             if size - done <= window:  # how many stored events each frame is scored against (not timed)
                 for frame in cluster.frames_of_article(article.id, mentions, config):
                     candidates.append(len(pipeline.candidate_profiles(store, frame.profile, config)))
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             store.add_article(article)
             with store.transaction():
                 store.save_mentions(article.id, mentions)
@@ -241,10 +246,13 @@ def measure(
             done += 1
             if size - done < window:
                 timed.append(spent)
+                cpu.append(time.process_time() - cpu_started)
             if progress:
                 progress(done, spent)
         figures[str(size)] = {
             "ms_per_article": round(1000 * sum(timed) / len(timed), 3),
+            # CPU time of this process: what a busy machine (other jobs on the same cores) changes least
+            "cpu_ms_per_article": round(1000 * sum(cpu) / len(cpu), 3),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "candidates_per_frame": round(sum(candidates) / len(candidates), 1) if candidates else 0.0,
             "events": store.count_events(),
