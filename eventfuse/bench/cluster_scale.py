@@ -233,13 +233,13 @@ def measure(
         while done < size:
             article, mentions = next(articles)
             if size - done <= window:  # how many stored events each frame is scored against (not timed)
-                for frame in cluster.frames_of_article(article.id, mentions, config):
+                for frame in cluster.frames_of_article(article.id, mentions, config, article.text):
                     candidates.append(len(pipeline.candidate_profiles(store, frame.profile, config)))
             started, cpu_started = time.perf_counter(), time.process_time()
             store.add_article(article)
             with store.transaction():
                 store.save_mentions(article.id, mentions)
-                touched = pipeline.group_mentions(store, config, article.id, mentions)
+                touched = pipeline.group_mentions(store, config, article.id, mentions, article.text)
                 pipeline.refuse_events(store, config, touched, article.id)
                 store.mark_processed(article.id)
             spent = time.perf_counter() - started
