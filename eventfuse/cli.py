@@ -155,7 +155,7 @@ def _load_resources(lexicon: Sequence[Path] | None, quiet: bool) -> pipeline.Res
     try:
         if quiet:
             return pipeline.Resources.load(lexicon or ())
-        with err_console.status("loading the language model, lexicon and gazetteer…"):
+        with err_console.status("loading the lexicon and gazetteer…"):
             return pipeline.Resources.load(lexicon or ())
     except EventfuseError as err:
         raise _fail(str(err)) from err

@@ -5,6 +5,7 @@ The only module that knows the order. Incremental: each new article updates only
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import defaultdict
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
-BATCH_SIZE = 32  # articles per nlp.pipe call (and per task handed to a worker process)
+BATCH_SIZE = 32  # articles per nlp.pipe call in one process (workers take parallel.TASK_ARTICLES)
 # Below this many pending articles one process finishes first: a worker spends seconds loading the model.
 PARALLEL_MIN_ARTICLES = 100
 
@@ -38,11 +39,15 @@ PARALLEL_MIN_ARTICLES = 100
 class Resources:
     """What the stages load once and share: the spaCy model, the lexicon, the gazetteer, rules and settings."""
 
-    nlp: Language
     extractor: Extractor
     rules: Rules
     cluster_config: cluster.ClusterConfig
     worker_spec: parallel.WorkerSpec = parallel.WorkerSpec()  # how a worker process loads the same
+
+    @functools.cached_property
+    def nlp(self) -> Language:
+        """The spaCy model, loaded on first use: a run whose worker processes hold the model never loads it here."""
+        return load_model()
 
     @classmethod
     def load(cls, lexicon_files: Sequence[Path] = (), gazetteer_path: Path | None = None) -> Resources:
@@ -51,7 +56,6 @@ class Resources:
 
         gazetteer = Gazetteer.open(gazetteer_path)
         return cls(
-            nlp=load_model(),
             extractor=Extractor(load_lexicon(tuple(lexicon_files)), gazetteer),
             rules=load_rules(),
             cluster_config=cluster.ClusterConfig.load(),
@@ -154,11 +158,12 @@ def run(
     if limit is not None:
         pending = pending[:limit]
     watch = Stopwatch()
-    batches = _pending_batches(store, pending, watch)
     if workers > 1 and len(pending) >= parallel_min:
         report.workers = workers
+        batches = _pending_batches(store, pending, watch, parallel.TASK_ARTICLES)
         extracted = parallel.extract_in_workers(batches, resources.worker_spec, workers)
     else:
+        batches = _pending_batches(store, pending, watch, BATCH_SIZE)
         extracted = (x for b in batches for x in parallel.extract_batch(b, resources.nlp, resources.extractor))
     touched: dict[str, None] = {}
     for item in extracted:
@@ -174,10 +179,10 @@ def run(
     return report
 
 
-def _pending_batches(store: Store, pending: Sequence[str], watch: Stopwatch) -> Iterator[list[Article]]:
-    for start in range(0, len(pending), BATCH_SIZE):
+def _pending_batches(store: Store, pending: Sequence[str], watch: Stopwatch, size: int) -> Iterator[list[Article]]:
+    for start in range(0, len(pending), size):
         with watch("store"):
-            batch = [a for a in (store.get_article(aid) for aid in pending[start : start + BATCH_SIZE]) if a]
+            batch = [a for a in (store.get_article(aid) for aid in pending[start : start + size]) if a]
         yield batch
 
 
@@ -395,7 +400,7 @@ def _lead_contexts(store: Store, mentions: Sequence[Mention], articles: dict[str
         article = articles.get(article_id)
         if article is None:
             continue
-        lead_id, context = cluster.lead_context(article.text, store.mentions_of_article(article_id))
+        lead_id, context = cluster.lead_context(article.text, store.mentions_of_article(article_id, with_claims=False))
         if lead_id in held and context:
             contexts.append(context)
     return "\n".join(contexts)

@@ -355,9 +355,10 @@ class Store:
             "UPDATE articles SET status = 'processed', processed_at = ? WHERE id = ?", (time.time(), article_id)
         )
 
-    def mentions_of_article(self, article_id: str) -> list[Mention]:
+    def mentions_of_article(self, article_id: str, *, with_claims: bool = True) -> list[Mention]:
+        """An article's mentions in text order; ``with_claims=False`` leaves their claims out (faster)."""
         rows = self.db.execute("SELECT * FROM mentions WHERE article_id = ? ORDER BY start", (article_id,)).fetchall()
-        return self._mentions(rows)
+        return self._mentions(rows, with_claims)
 
     def mentions_of_event(self, event_id: str) -> list[Mention]:
         rows = self.db.execute(
@@ -367,8 +368,8 @@ class Store:
         ).fetchall()
         return self._mentions(rows)
 
-    def _mentions(self, rows: Sequence[sqlite3.Row]) -> list[Mention]:
-        claims_of = self._claims_of([row["id"] for row in rows])
+    def _mentions(self, rows: Sequence[sqlite3.Row], with_claims: bool = True) -> list[Mention]:
+        claims_of = self._claims_of([row["id"] for row in rows]) if with_claims else {}
         mentions = []
         for row in rows:
             claims = tuple(claims_of.get(row["id"], ()))

@@ -31,9 +31,13 @@ def _events_after_run(tmp_path: Path, resources: pipeline.Resources, workers: in
     return events, {"report": report, "history": history}
 
 
-def test_two_worker_processes_store_the_same_events_as_one(tmp_path: Path, resources: pipeline.Resources) -> None:
+def test_two_worker_processes_store_the_same_events_as_one(
+    tmp_path: Path, resources: pipeline.Resources, gazetteer_path: Path
+) -> None:
     single, one = _events_after_run(tmp_path, resources, workers=1)
-    double, two = _events_after_run(tmp_path, resources, workers=2)
+    fresh = pipeline.Resources.load(gazetteer_path=gazetteer_path)
+    double, two = _events_after_run(tmp_path, fresh, workers=2)
+    assert "nlp" not in vars(fresh)  # the workers hold the model; the main process never loaded it
     assert one["report"].workers == 1 and two["report"].workers == 2
     assert one["report"].processed == two["report"].processed == 13
     assert len(single) >= 4
