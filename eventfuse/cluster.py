@@ -5,6 +5,7 @@ Hands on, per frame, a Decision (the event id it joins or a new one, with the sc
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -368,15 +369,20 @@ def _terms(text: str, config: ClusterConfig) -> dict[str, float]:
     Rarity is ``zipf_ceiling`` minus the word's Zipf frequency from wordfreq (a fixed table from large general
     corpora, so a frame is weighted the same whatever else is stored): "police" (5.3) weighs far less than a
     town or a name, and a word wordfreq does not know weighs most."""
+    return dict(_text_terms(text, config.zipf_ceiling, config.max_terms))
+
+
+# An event's profile reads the texts of its articles again each time one joins: their terms are kept for the
+# texts seen last (the same text and settings always give the same terms).
+@functools.lru_cache(maxsize=2048)
+def _text_terms(text: str, zipf_ceiling: float, max_terms: int) -> tuple[tuple[str, float], ...]:
     from wordfreq import zipf_frequency
 
     counts = Counter(w for w in (w.casefold() for w in _WORD.findall(text)) if w not in STOP_WORDS)
-    weights = {
-        w: (1 + math.log(c)) * max(0.0, config.zipf_ceiling - zipf_frequency(w, "en")) for w, c in counts.items()
-    }
-    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[: config.max_terms]
+    weights = {w: (1 + math.log(c)) * max(0.0, zipf_ceiling - zipf_frequency(w, "en")) for w, c in counts.items()}
+    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:max_terms]
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
-    return {w: round(v / norm, 4) for w, v in top if v > 0}
+    return tuple((w, round(v / norm, 4)) for w, v in top if v > 0)
 
 
 def _blend(sentences: dict[str, float], article: dict[str, float], config: ClusterConfig) -> dict[str, float]:

@@ -5,6 +5,7 @@ Hands on an Event whose every value carries its claims; incompatible values beco
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -674,32 +675,41 @@ def _is_later(a: Article, b: Article) -> bool:
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
 
-def _content_sentences(text: str) -> list[frozenset[str]]:
+# An event is re-fused with each article that joins it, reading all its articles again: what is read from an
+# article's text alone is kept for the articles seen last.
+@functools.lru_cache(maxsize=1024)
+def _content_sentences(text: str) -> tuple[frozenset[str], ...]:
     """Each sentence as its set of content words (stop words left out)."""
     sentences = []
     for match in _SENTENCE.finditer(text):
         words = frozenset(w for w in re.findall(r"[a-z0-9]+", match.group().casefold()) if w not in STOP_WORDS)
         if len(words) >= SETTINGS.min_sentence_words:
             sentences.append(words)
-    return sentences
+    return tuple(sentences)
 
 
-def _reused_share(mine: list[frozenset[str]], theirs: list[frozenset[str]]) -> float:
+def _reused_share(mine: Sequence[frozenset[str]], theirs: Sequence[frozenset[str]]) -> float:
     if not mine or not theirs:
         return 0.0
     reused = sum(1 for s in mine if any(len(s & o) / len(s | o) >= SETTINGS.sentence_similarity for o in theirs))
     return reused / len(mine)
 
 
-def _credited_outlets(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def _credited_outlets(text: str) -> frozenset[str]:
     """Outlet names an article credits as the source of its text, lower case."""
     found = set()
-    for phrase in SETTINGS.credit_phrases:
-        for match in re.finditer(rf"\b{re.escape(phrase)}\s+(?:the\s+)?([^.,;\n]+)", text, re.I):
-            name = match.group(1).strip()
-            found.add(name.casefold())
-            found.add(("the " + name).casefold())
-    return found
+    for match in _credit_pattern().finditer(text):
+        name = match.group(1).strip()
+        found.add(name.casefold())
+        found.add(("the " + name).casefold())
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=1)
+def _credit_pattern() -> re.Pattern[str]:
+    phrases = "|".join(re.escape(p) for p in sorted(SETTINGS.credit_phrases, key=len, reverse=True))
+    return re.compile(rf"\b(?:{phrases})\s+(?:the\s+)?([^.,;\n]+)", re.I)
 
 
 # --- title --------------------------------------------------------------------------------------

@@ -228,13 +228,22 @@ _RECORDS: dict[str, type] = {
 
 def to_json(record: Any) -> Any:
     """The JSON form of a record (nested dicts/lists), the public schema."""
-    if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        return {f.name: to_json(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, (str, int, float, bool)) or record is None:
+        return record
+    names = _FIELD_NAMES.get(type(record))
+    if names is None and dataclasses.is_dataclass(record) and not isinstance(record, type):
+        names = _FIELD_NAMES[type(record)] = tuple(f.name for f in dataclasses.fields(record))
+    if names is not None:
+        return {name: to_json(getattr(record, name)) for name in names}
     if isinstance(record, (list, tuple)):
         return [to_json(item) for item in record]
     if isinstance(record, dict):
         return {str(k): to_json(v) for k, v in record.items()}
     return record
+
+
+# The field names of each record class, read once (dataclasses.fields is slow enough to show in a profile).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 # Fields whose JSON holds nested records, so from_json can rebuild them.
@@ -257,12 +266,17 @@ _NESTED: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+_FIELD_SETS: dict[type, frozenset[str]] = {}
+
+
 def from_json(kind: str, data: dict[str, Any]) -> Any:
     """Rebuild a record of class ``kind`` from its JSON form."""
     cls = _RECORDS[kind]
     nested = _NESTED.get(kind, {})
     kwargs: dict[str, Any] = {}
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = _FIELD_SETS.get(cls)
+    if names is None:
+        names = _FIELD_SETS[cls] = frozenset(f.name for f in dataclasses.fields(cls))
     for key, value in data.items():
         if key not in names:
             continue

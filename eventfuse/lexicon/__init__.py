@@ -65,6 +65,9 @@ class EventCue:
     actor_cue: ActorCue | None = None  # the class depends on an actor's type (``label`` is then unused)
 
 
+_MATCHED_MAX = 50_000  # names remembered by match_actor before it starts afresh
+
+
 @dataclass(frozen=True, eq=False)
 class Lexicon:
     """The loaded lexicon: typed records and matchers compiled once at load time. Picklable."""
@@ -92,6 +95,9 @@ class Lexicon:
     _organisation_index: PhraseIndex[Organisation] = field(init=False, repr=False)
     _organisation_by_normalised: dict[str, Organisation] = field(init=False, repr=False)
     _speaker_kinds: dict[str, str] = field(init=False, repr=False)
+    # match_actor's answers: the fuzzy search over every alias is the dearest lookup in extraction, and the same
+    # organisation and person names recur article after article
+    _matched: dict[tuple[str, float], Actor | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         set_ = functools.partial(object.__setattr__, self)
@@ -116,6 +122,7 @@ class Lexicon:
         set_("_by_normalised", by_normalised)
         set_("_short_aliases", short)
         set_("_normalised_keys", sorted(by_normalised))
+        set_("_matched", {})
         set_("_noun_index", PhraseIndex((w, n) for n in self.actor_nouns for w in n.words))
         cues: list[tuple[str, EventCue]] = []
         for s in self.sub_event_types:
@@ -174,6 +181,16 @@ class Lexicon:
         Trailing words that are not part of a name ("-affiliated", "fighters", "'s") are dropped when the whole
         name does not match. Short acronyms ("KH", "IS") only match exactly, with their case.
         """
+        key = (name, score_cutoff)
+        if key in self._matched:
+            return self._matched[key]
+        if len(self._matched) >= _MATCHED_MAX:
+            self._matched.clear()
+        found = self._match_actor(name, score_cutoff)
+        self._matched[key] = found
+        return found
+
+    def _match_actor(self, name: str, score_cutoff: float) -> Actor | None:
         text = re.sub(r"['\u2019]s\b", "", name.strip())
         text = re.sub(r"^(?:the|The|THE)\s+", "", text)
         candidates = _name_candidates(text)
