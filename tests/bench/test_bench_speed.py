@@ -40,9 +40,19 @@ def test_the_corpus_holds_distinct_articles_of_about_600_words(tmp_path: Path) -
 def test_the_benchmark_prints_both_speeds_their_ratio_memory_and_stages(tmp_path: Path) -> None:
     result = speed.run(_write_gv(tmp_path / "gv", 12), limit=4)
     assert result["n_articles"] == 4
-    for key in ("spacy_articles_per_s", "eventfuse_articles_per_s", "eventfuse_articles_per_s_2proc"):
+    for key in (
+        "spacy_articles_per_s",
+        "eventfuse_articles_per_s",
+        "eventfuse_articles_per_s_2proc",
+        "spacy_articles_per_s_2proc",
+    ):
         assert result[key] > 0
     assert result["ratio"] == pytest.approx(result["eventfuse_articles_per_s"] / result["spacy_articles_per_s"], 0.01)
+    assert result["ratio_2proc"] == pytest.approx(
+        result["eventfuse_articles_per_s_2proc"] / result["spacy_articles_per_s_2proc"], 0.01
+    )
+    single_seconds = result["n_articles"] / result["eventfuse_articles_per_s"]
+    assert result["ratio_in_run"] == pytest.approx(result["stages"]["nlp"] / single_seconds, abs=0.01)
     assert result["peak_rss_mb"] > 100  # the language model alone takes more
     assert result["peak_rss_mb"] == max(result["peak_rss_mb_1proc"], result["peak_rss_mb_2proc"])
     assert result["extract_over_nlp"] == pytest.approx(result["stages"]["extract"] / result["stages"]["nlp"], abs=0.01)
