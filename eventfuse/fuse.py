@@ -19,7 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .cluster import haversine_km
 from .datafiles import load_toml
-from .model import Article, Claim, Discrepancy, Event, FusedField, Mention, Position, Source
+from .model import Article, Claim, Discrepancy, Event, FusedField, Mention, Position, Source, Speaker
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,12 @@ def fuse(
             outlet = _cited_outlet_name(claim)
             if outlet and outlet not in cited[claim.article_id]:
                 cited[claim.article_id].append(outlet)
-    sources = sources_of(sorted({m.article_id for m in mentions}), articles, cited)
+    speakers: dict[str, list[Speaker]] = defaultdict(list)
+    for mention in mentions:
+        for claim in mention.claims:
+            if claim.attributed_to is not None and claim.attributed_to not in speakers[claim.article_id]:
+                speakers[claim.article_id].append(claim.attributed_to)
+    sources = sources_of(sorted({m.article_id for m in mentions}), articles, cited, speakers)
     origin_by_article = {s.article_id: s.origin for s in sources}
     published = {s.article_id: s.published or "" for s in sources}
 
@@ -611,9 +616,13 @@ def _toll_discrepancy(fields: dict[str, FusedField], origin_of: Callable[[Claim]
 
 
 def sources_of(
-    article_ids: Sequence[str], articles: dict[str, Article], cited: dict[str, list[str]] | None = None
+    article_ids: Sequence[str],
+    articles: dict[str, Article],
+    cited: dict[str, list[str]] | None = None,
+    speakers: dict[str, list[Speaker]] | None = None,
 ) -> list[Source]:
-    """The event's sources, with rewrites detected by sentence-level text reuse and by explicit credit.
+    """The event's sources, with rewrites detected by sentence-level text reuse, by explicit credit, and by the
+    anonymous sourcing of a wire dispatch (``_wire_rewrites``).
 
     An article reusing most of another's sentences derives from it; of two such articles the one that
     credits the other ("draws on reporting by ..."), else the later published, else the shorter, is
@@ -636,6 +645,7 @@ def sources_of(
             if credit:
                 derived[aid] = (other, f"it credits {_label(articles[other])} as its source")
                 break
+    wires = _wire_rewrites(present, derived, speakers or {}, articles)
     sources = []
     for aid in present:
         article = articles[aid]
@@ -643,7 +653,9 @@ def sources_of(
         while origin in derived and origin not in seen:
             seen.add(origin)
             origin = derived[origin][0]
-        parent = derived.get(aid)
+        if origin in wires:  # the root of the chain rewrites a wire dispatch: the wire is the origin
+            origin = "outlet:" + wires[origin][0].casefold()
+        parent = derived.get(aid) or wires.get(aid)
         sources.append(
             Source(
                 article_id=aid,
@@ -659,6 +671,74 @@ def sources_of(
             )
         )
     return sources
+
+
+# A speaker described, not named: "two Iraqi security officials", "a US official", "Iraqi security sources".
+_ANONYMOUS = re.compile(
+    r"^(?:(?:a|an|one|two|three|four|five|several|some|multiple|other|\d+)\s+)?(?:[\w.-]+\s+){0,4}?"
+    r"(?:officials?|sources?|officers?)\b(?:\s+(?:and|or)\s+.*)?$",
+    re.I,
+)
+_DESCRIPTOR_STOP = frozenset(
+    "a an one two three four five several some multiple other and or the official officials source sources "
+    "officer officers senior".split()
+)
+
+
+# An outlet's own reporting: "a defense official told Task & Purpose", "in an interview with The Times".
+_OWN_REPORTING = re.compile(r"\b(?:told|speaking to|spoke to|in an interview with)\s+(?:the\s+)?[A-Z]")
+
+
+def _descriptor(name: str) -> frozenset[str]:
+    """The words that say whose people an anonymous speaker is: "two Iraqi security officials" -> iraqi, security."""
+    return frozenset(w for w in re.findall(r"[a-z]+", name.casefold()) if w not in _DESCRIPTOR_STOP)
+
+
+def _wire_rewrites(
+    present: Sequence[str],
+    derived: dict[str, tuple[str, str]],
+    speakers: dict[str, list[Speaker]],
+    articles: dict[str, Article],
+) -> dict[str, tuple[str, str]]:
+    """Articles that tell the event on the very anonymous sources another article credits a wire service with.
+
+    An article of the event cites a wire for what unnamed people said ("Reuters, citing Iraqi security
+    sources, reports ..."); another article gives no credit for its account but attributes it, in its own
+    name, to people of that same description ("according to two Iraqi security officials and a US official").
+    Wire services sell their dispatches to be rewritten; an outlet with a reporter of its own among those
+    sources would say so ("told Task & Purpose"). The rewrite is not independent of the wire: its origin is the
+    wire. The description must hold two words or more beyond "officials" or "sources" (not just "Iraqi"), and
+    the article must not cite that wire itself (its claims then count as the wire's already).
+    Returns article id -> (wire name, the evidence in words)."""
+    credited: list[tuple[str, frozenset[str], str, str]] = []  # wire, descriptor, article, the sources as cited
+    for aid in present:
+        for speaker in speakers.get(aid, ()):
+            via = speaker.via
+            if speaker.kind == "media outlet" and via is not None and _ANONYMOUS.match(via.name):
+                words = _descriptor(via.name)
+                if len(words) >= 2:
+                    credited.append((speaker.name, words, aid, via.name))
+    found: dict[str, tuple[str, str]] = {}
+    for aid in present:
+        if aid in derived or _OWN_REPORTING.search(articles[aid].text):
+            continue
+        own = [
+            s for s in speakers.get(aid, ()) if s.kind != "media outlet" and s.via is None and _ANONYMOUS.match(s.name)
+        ]
+        cited_here = {s.name.casefold() for s in speakers.get(aid, ()) if s.kind == "media outlet"}
+        for wire, words, other, as_cited in credited:
+            if other == aid or wire.casefold() in cited_here:
+                continue
+            match = next((s for s in own if words <= _descriptor(s.name)), None)
+            if match is not None:
+                found[aid] = (
+                    wire,
+                    f"it attributes its account to {match.name!r}, the sources {_label(articles[other])} credits "
+                    f"{wire} with ({as_cited!r}), and credits no reporting of its own: likely a rewrite of the "
+                    f"{wire} dispatch",
+                )
+                break
+    return found
 
 
 def _label(article: Article) -> str:

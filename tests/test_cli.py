@@ -194,6 +194,11 @@ def test_seeds_make_one_event_for_the_sunday_attack(seeds: Path, tmp_path: Path)
     count_changes = [h for h in history if h["action"] == "changed" and h["field"] == "count:rocket"]
     assert count_changes[0]["old"] is None and count_changes[-1]["new_status"] == "compatible"
     assert {h["article_id"] for h in count_changes} == {s["article_id"] for s in attack["sources"]}
+    # seed 001 retells the Reuters dispatch that seed 000 cites: on the same anonymous sources, no reporting of its own
+    rewrite = next(s for s in attack["sources"] if s["derived_from"])
+    assert rewrite["derived_from"] == "Reuters" and rewrite["origin"] == "outlet:reuters"
+    assert "Iraqi security" in rewrite["derivation"]
+    assert next(s for s in attack["sources"] if not s["derived_from"])["origin"] != "outlet:reuters"
     saturday = [e for e in events if e["date"] == "2024-04-20"]
     assert len(saturday) == 1 and saturday[0]["id"] in attack["related"]
     for field in attack["fields"].values():

@@ -148,6 +148,50 @@ def test_a_rewrite_counts_once_and_names_its_original() -> None:
     assert fused.status == "single-source"
 
 
+_CITES_WIRE = (
+    "Shells hit the market in Kafr Nabl on Monday, a civil defence officer told the Idlib Courier. "
+    "AFP, citing Syrian military sources, reported that the shelling came from army positions to the south."
+)
+_RETOLD = "According to three Syrian military officials, artillery shells struck the market in Kafr Nabl on Monday."
+
+
+def _wire_event(retold: str, speaker: str) -> dict[str, Any]:
+    afp = Speaker("AFP", "media outlet", via=Speaker("Syrian military sources", "anonymous source"))
+    articles = {
+        "cites": _article("cites", _CITES_WIRE, "Idlib Courier", "2024-05-06"),
+        "retold": _article("retold", retold, "Daily Digest", "2024-05-07"),
+    }
+    mentions = [
+        _mention("cites", _claim("cites", "origin", "army positions", "from army positions", speaker=afp)),
+        _mention("cites", _claim("cites", "location", "Kafr Nabl", "the market in Kafr Nabl")),
+        _mention(
+            "retold", _claim("retold", "location", "Kafr Nabl", "Kafr Nabl", speaker=Speaker(speaker, "military"))
+        ),
+    ]
+    event = fuse("ev", mentions, articles)
+    return {"sources": {s.article_id: s for s in event.sources}, "location": event.fields["location"]}
+
+
+def test_an_article_on_the_anonymous_sources_another_credits_a_wire_with_is_that_wires_rewrite() -> None:
+    event = _wire_event(_RETOLD, "three Syrian military officials")
+    retold = event["sources"]["retold"]
+    assert retold.derived_from == "AFP" and retold.origin == "outlet:afp"
+    assert "three Syrian military officials" in (retold.derivation or "")
+    assert event["sources"]["cites"].derived_from is None  # it reports on its own and cites AFP for one claim
+    assert event["location"].independent_sources == 2  # the Courier's own officer and the AFP rewrite
+
+
+def test_own_reporting_or_other_sources_are_no_wire_rewrite() -> None:
+    own = _RETOLD.replace(
+        "According to three Syrian military officials,", "Three Syrian military officials told Reuters"
+    )
+    assert _wire_event(own, "Three Syrian military officials")["sources"]["retold"].derived_from is None
+    other = _RETOLD.replace("Syrian military", "Turkish")
+    assert _wire_event(other, "three Turkish officials")["sources"]["retold"].derived_from is None
+    one_word = _RETOLD.replace("three Syrian military officials", "a Syrian official")
+    assert _wire_event(one_word, "a Syrian official")["sources"]["retold"].derived_from is None
+
+
 def test_a_claim_through_a_cited_wire_counts_as_that_wire() -> None:
     reuters = Speaker("Reuters", "media outlet", via=Speaker("Iraqi security sources", "anonymous source"))
     mentions = [
