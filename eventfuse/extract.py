@@ -8,7 +8,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import geo, temporal
@@ -177,6 +178,7 @@ class Extractor:
             sent_places = tuple(p for p in places if s_start <= p.start < s_end)
             sent_times = [t for t in timexes if s_start <= t.start < s_end]
             event_time, statement_time = self._event_time(sent, sent_times)
+            event_time = _not_after_report(event_time, article.published)
             # A response ("a coalition fighter destroyed the launcher") is not the event, unless the sentence
             # also reports the event in words of its own ("... the truck used to fire rockets at the base").
             reports_event = (
@@ -906,6 +908,40 @@ def _last_day(value: str) -> str | None:
     if re.fullmatch(r"\d{4}", value):
         return f"{value}-12-31"
     return None
+
+
+_MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
+_WEEKDAY_NAME = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+
+
+def _not_after_report(tv: TimeValue | None, published: str | None) -> TimeValue | None:
+    """An event a report tells of happened before the report: a day written without its year ("June 29",
+    "Thursday") that the calendar placed more than a day after publication is the one before (a year, a week).
+
+    The time tagger picks between last and next occurrence by the clause's tense, within eight months of the
+    publication date; a report of a shooting "on April 2" published in late January is about last April."""
+    if tv is None or not tv.value or tv.precision != 1 or not published or _YEAR.search(tv.text):
+        return tv
+    try:
+        day, report = date.fromisoformat(tv.value[:10]), date.fromisoformat(published[:10])
+    except ValueError:
+        return tv
+    if (day - report).days <= 1:
+        return tv
+    if _MONTH_NAME.search(tv.text):
+        try:
+            earlier = day.replace(year=day.year - 1)
+        except ValueError:  # February 29
+            return tv
+    elif _WEEKDAY_NAME.search(tv.text):
+        earlier = day - timedelta(days=7)
+    else:
+        return tv
+    if (earlier - report).days > 1:
+        return tv
+    note = f"{tv.value[:10]} would be after the report ({published[:10]}): the one before"
+    return replace(tv, value=earlier.isoformat() + tv.value[10:], note=note)
 
 
 def _is_stative(sent: Span) -> bool:

@@ -100,6 +100,16 @@ def test_an_event_dated_by_a_whole_earlier_month_is_background(extract: Any) -> 
     assert [c.value["value"] for c in _claims(mentions, "date")] == ["2024-04-21"]
 
 
+def test_a_day_written_without_its_year_is_not_dated_after_the_report(extract: Any) -> None:
+    # published in January: "April 2" is last April, not the coming one
+    mentions = extract("Five rockets struck the Balad air base on April 2, the military said.", published="2015-01-25")
+    assert [c.value["value"] for c in _claims(mentions, "date")] == ["2014-04-02"]
+    with_year = extract("Five rockets struck the Balad air base on April 2, 2015.", published="2015-01-25")
+    assert [c.value["value"] for c in _claims(with_year, "date")] == ["2015-04-02"]  # as written
+    recent = extract("Five rockets struck the Balad air base on January 20.", published="2015-01-25")
+    assert [c.value["value"] for c in _claims(recent, "date")] == ["2015-01-20"]
+
+
 def test_hedged_and_negated_claims(extract: Any) -> None:
     mentions = extract(
         "The vehicle was impounded, and preliminary findings indicated that an air attack was the cause of its "
