@@ -11,7 +11,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
@@ -36,6 +36,7 @@ class ClusterConfig:
     weight_date_same: float
     weight_date_unknown: float
     veto_km: float
+    veto_min_confidence: float  # a place resolved with less confidence neither vetoes nor is near
     weight_near: float
     weight_same_country: float
     weight_other_country: float
@@ -48,6 +49,9 @@ class ClusterConfig:
     article_weight: float
     max_terms: int
     zipf_ceiling: float
+    min_text_similarity: float  # two profiles with words that share less are never one event
+    df_floor: float  # the weight factor left to a word every grouped article holds (see _terms)
+    df_min_docs: int  # document frequencies count once this many articles are grouped
     story_join_threshold: float
     weight_co_reported: float
     index: IndexConfig
@@ -61,6 +65,7 @@ class ClusterConfig:
             weight_date_same=float(data["date"]["weight_same"]),
             weight_date_unknown=float(data["date"]["weight_unknown"]),
             veto_km=float(data["place"]["veto_km"]),
+            veto_min_confidence=float(data["place"].get("veto_min_confidence", 0.0)),
             weight_near=float(data["place"]["weight_near"]),
             weight_same_country=float(data["place"]["weight_same_country"]),
             weight_other_country=float(data["place"]["weight_other_country"]),
@@ -73,6 +78,9 @@ class ClusterConfig:
             article_weight=float(data["text"]["article_weight"]),
             max_terms=int(data["text"]["max_terms"]),
             zipf_ceiling=float(data["text"]["zipf_ceiling"]),
+            min_text_similarity=float(data["text"].get("min_similarity", 0.0)),
+            df_floor=float(data["text"].get("df_floor", 1.0)),
+            df_min_docs=int(data["text"].get("df_min_docs", 0)),
             story_join_threshold=float(data["story"]["join_threshold"]),
             weight_co_reported=float(data["co_reported"]["weight"]),
             index=IndexConfig.from_table(data.get("index"), path),
@@ -199,7 +207,11 @@ class Decision:
 
 
 def frames_of_article(
-    article_id: str, mentions: Sequence[Mention], config: ClusterConfig, text: str | None = None
+    article_id: str,
+    mentions: Sequence[Mention],
+    config: ClusterConfig,
+    text: str | None = None,
+    corpus: Corpus | None = None,
 ) -> list[Frame]:
     """Split an article's mentions into one frame per real-world event it reports.
 
@@ -216,7 +228,9 @@ def frames_of_article(
     groups = _frame_groups(mentions)
     context = lead_context(text, mentions)[1] if text is not None and groups else None
     return [
-        Frame(article_id, tuple(members), profile_of(members, config, context=context if n == 0 else None))
+        Frame(
+            article_id, tuple(members), profile_of(members, config, context=context if n == 0 else None, corpus=corpus)
+        )
         for n, members in enumerate(groups)
     ]
 
@@ -276,7 +290,11 @@ def _day_of(mention: Mention) -> str | None:
 
 
 def profile_of(
-    mentions: Sequence[Mention], config: ClusterConfig, event: Event | None = None, context: str | None = None
+    mentions: Sequence[Mention],
+    config: ClusterConfig,
+    event: Event | None = None,
+    context: str | None = None,
+    corpus: Corpus | None = None,
 ) -> Profile:
     """The grouping profile of some mentions (and of their fused event, when there is one).
 
@@ -290,16 +308,16 @@ def profile_of(
         if mention.time and mention.time.value and mention.time.precision:
             if precision is None or mention.time.precision < precision:
                 date_value, precision = _date_part(mention.time.value), mention.time.precision
-    place = _best_place(mentions)
+    place = _best_place(mentions, config.veto_min_confidence)
     actors = frozenset(
         str(c.value.get("name") if isinstance(c.value, dict) else c.value).casefold()
         for m in mentions
         for c in m.claims
         if c.field in ("actor1", "actor2", "assoc_actor", "claimant")
     )
-    terms = _terms(" ".join(m.text for m in mentions), config)
+    terms = _terms(" ".join(m.text for m in mentions), config, corpus)
     if context:
-        terms = _blend(terms, _terms(context, config), config)
+        terms = _blend(terms, _terms(context, config, corpus), config)
     if event is not None:
         return Profile(
             date=event.date,
@@ -339,16 +357,22 @@ def _date_part(value: str) -> str:
     return value.split("T")[0]
 
 
-def _best_place(mentions: Sequence[Mention]) -> tuple[float, float, int, str | None] | None:
-    """The most precise target place with coordinates, else any located place: (lat, lon, precision, country)."""
+def _best_place(
+    mentions: Sequence[Mention], min_confidence: float = 0.0
+) -> tuple[float, float, int, str | None] | None:
+    """The most precise target place with coordinates, else any located place: (lat, lon, precision, country).
+
+    A place resolved with a confidence below ``min_confidence`` (a homonym the article's context does not
+    settle: "Lexington", "Davidson County") counts as precise to the region only (3): it cannot veto."""
     best = None
     for mention in mentions:
         for place in mention.places:
             if place.lat is None or place.lon is None:
                 continue
-            rank = (place.role != "target", place.geo_precision or 3, -place.score)
+            precision = place.geo_precision or 3 if place.score >= min_confidence else 3
+            rank = (place.role != "target", precision, -place.score)
             if best is None or rank < best[0]:
-                best = (rank, (place.lat, place.lon, place.geo_precision or 3, place.country_code))
+                best = (rank, (place.lat, place.lon, precision, place.country_code))
     return best[1] if best else None
 
 
@@ -357,32 +381,53 @@ def _country_of(mentions: Sequence[Mention]) -> str | None:
     return countries.most_common(1)[0][0] if countries else None
 
 
-def profile_of_text(text: str, config: ClusterConfig) -> Profile:
+def profile_of_text(text: str, config: ClusterConfig, corpus: Corpus | None = None) -> Profile:
     """The story profile of a whole text that reports no event of a known kind: its content words only (no date,
     place or type to compare), so it joins on text similarity alone (``story_join_threshold``)."""
-    return Profile(terms=_terms(text, config))
+    return Profile(terms=_terms(text, config, corpus))
 
 
-def _terms(text: str, config: ClusterConfig) -> dict[str, float]:
-    """Content words weighted TF-IDF style, unit length: (1 + log count) times the word's rarity in English.
-
-    Rarity is ``zipf_ceiling`` minus the word's Zipf frequency from wordfreq (a fixed table from large general
-    corpora, so a frame is weighted the same whatever else is stored): "police" (5.3) weighs far less than a
-    town or a name, and a word wordfreq does not know weighs most."""
-    return dict(_text_terms(text, config.zipf_ceiling, config.max_terms))
+# How many grouped articles hold each of some words, and how many articles were grouped (Store.document_frequencies).
+Corpus = Callable[[Sequence[str]], tuple[int, dict[str, int]]]
 
 
-# An event's profile reads the texts of its articles again each time one joins: their terms are kept for the
-# texts seen last (the same text and settings always give the same terms).
+def content_words(text: str) -> list[str]:
+    """The distinct content words of a text, lower case (what document frequencies count)."""
+    return list(dict.fromkeys(w for w in (w.casefold() for w in _WORD.findall(text)) if w not in STOP_WORDS))
+
+
+def _terms(text: str, config: ClusterConfig, corpus: Corpus | None = None) -> dict[str, float]:
+    """Content words weighted TF-IDF style, unit length: (1 + log count) times the word's rarity in English,
+    times its rarity among the articles grouped so far.
+
+    Rarity in English is ``zipf_ceiling`` minus the word's Zipf frequency from wordfreq (a fixed table from large
+    general corpora): "police" (5.3) weighs far less than a town or a name, and a word wordfreq does not know
+    weighs most. Rarity among grouped articles (``corpus``, once ``df_min_docs`` are grouped) is
+    ``df_floor + (1 - df_floor) * log((N + 1) / (df + 1)) / log(N + 1)``: 1 for a word no grouped article holds,
+    ``df_floor`` for one all N hold. It weighs down what a general table cannot know: the words of a whole beat
+    ("gunshot", "deputies" in crime news) and one site's page furniture."""
+    weighted = _text_weights(text, config.zipf_ceiling)
+    weights = dict(weighted)
+    if corpus is not None and weights:
+        total, frequencies = corpus(list(weights))
+        if total >= max(1, config.df_min_docs):
+            scale = math.log(total + 1)
+            for word in weights:
+                rarity = math.log((total + 1) / (frequencies.get(word, 0) + 1)) / scale
+                weights[word] *= config.df_floor + (1 - config.df_floor) * max(0.0, rarity)
+    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[: config.max_terms]
+    norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+    return {w: round(v / norm, 4) for w, v in top if v > 0}
+
+
+# An event's profile reads the texts of its articles again each time one joins: the words of the texts seen
+# last are kept with their weights before document frequencies (the same text always gives the same).
 @functools.lru_cache(maxsize=2048)
-def _text_terms(text: str, zipf_ceiling: float, max_terms: int) -> tuple[tuple[str, float], ...]:
+def _text_weights(text: str, zipf_ceiling: float) -> tuple[tuple[str, float], ...]:
     from wordfreq import zipf_frequency
 
     counts = Counter(w for w in (w.casefold() for w in _WORD.findall(text)) if w not in STOP_WORDS)
-    weights = {w: (1 + math.log(c)) * max(0.0, zipf_ceiling - zipf_frequency(w, "en")) for w, c in counts.items()}
-    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:max_terms]
-    norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
-    return tuple((w, round(v / norm, 4)) for w, v in top if v > 0)
+    return tuple((w, (1 + math.log(c)) * max(0.0, zipf_ceiling - zipf_frequency(w, "en"))) for w, c in counts.items())
 
 
 def _blend(sentences: dict[str, float], article: dict[str, float], config: ClusterConfig) -> dict[str, float]:
@@ -473,6 +518,8 @@ def score(a: Profile, b: Profile, config: ClusterConfig) -> tuple[float, tuple[s
         if overlap:
             reasons.append(f"actors overlap {overlap:.2f}")
     similarity = cosine(a.terms, b.terms)
+    if a.terms and b.terms and similarity < config.min_text_similarity:
+        return None  # same day, place and kind, but reports that share no telling word: two incidents
     total += config.weight_text * similarity
     reasons.append(f"text similarity {similarity:.2f}")
     return total, tuple(reasons)
@@ -734,7 +781,7 @@ def split_groups(event_id: str, units: Sequence[Sequence[Mention]], config: Clus
     members: list[list[str]] = []
     reasons: list[str] = []
     for unit in sorted(units, key=lambda unit: not holds_first(unit)):
-        profile = _when_and_where(unit)
+        profile = _when_and_where(unit, config)
         for group, ids in zip(groups, members, strict=True):
             if not any(veto_reason(profile, other, config) for other in group):
                 group.append(profile)
@@ -748,14 +795,14 @@ def split_groups(event_id: str, units: Sequence[Sequence[Mention]], config: Clus
     return [Split(tuple(ids), reason) for ids, reason in zip(members[1:], reasons[1:], strict=True)]
 
 
-def _when_and_where(mentions: Sequence[Mention]) -> Profile:
+def _when_and_where(mentions: Sequence[Mention], config: ClusterConfig) -> Profile:
     """The date and place ``profile_of`` finds in some mentions: all a veto looks at (words cost more)."""
     date_value, precision = None, None
     for mention in mentions:
         if mention.time and mention.time.value and mention.time.precision:
             if precision is None or mention.time.precision < precision:
                 date_value, precision = _date_part(mention.time.value), mention.time.precision
-    place = _best_place(mentions)
+    place = _best_place(mentions, config.veto_min_confidence)
     if place is None:
         return Profile(date=date_value, precision=precision)
     return Profile(date=date_value, precision=precision, lat=place[0], lon=place[1], geo_precision=place[2])

@@ -231,7 +231,10 @@ def group_mentions(
         stored = store.get_article(article_id)
         text = stored.text if stored else None
     touched: list[str] = []
-    for frame in cluster.frames_of_article(article_id, mentions, config, text):
+    if text:
+        store.add_document_words(cluster.content_words(text))
+    corpus = store.document_frequencies
+    for frame in cluster.frames_of_article(article_id, mentions, config, text, corpus):
         # one article's two events never join or merge with each other
         candidates = [p for p in candidate_profiles(store, frame.profile, config) if p.event_id not in touched]
         co_reported = frozenset(r for t in touched for r in store.related_event_ids(t))
@@ -369,7 +372,8 @@ def fuse_event(store: Store, config: cluster.ClusterConfig, event_id: str, artic
     mentions = store.mentions_of_event(event_id)
     articles = store.get_articles(m.article_id for m in mentions)
     event = fuse(event_id, mentions, articles, related=store.related_event_ids(event_id))
-    profile = cluster.profile_of(mentions, config, event, context=_lead_contexts(store, mentions, articles))
+    context = _lead_contexts(store, mentions, articles)
+    profile = cluster.profile_of(mentions, config, event, context=context, corpus=store.document_frequencies)
     store.save_event(event, profile.to_json())
     entry = cluster.index_entry(profile, config)
     store.index_event(event_id, entry.date_block, entry.place, entry.band_keys)

@@ -133,6 +133,15 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 4: document frequencies of the words of the articles grouped so far (grouping weighs down words that many
+    # stored reports share: one outlet's page furniture, the vocabulary of a whole beat)
+    """
+    CREATE TABLE word_documents (
+        word TEXT PRIMARY KEY,
+        documents INTEGER NOT NULL   -- how many grouped articles hold the word
+    ) WITHOUT ROWID;
+    INSERT INTO settings (name, value) VALUES ('grouped_documents', '0');
+    """,
 )
 
 
@@ -177,6 +186,9 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            # 64 MiB of page cache (SQLite's default is 2 MiB): grouping reads index pages all over a large
+            # store for every article, and each miss costs a read from the OS (bench cluster-scale).
+            self.db.execute("PRAGMA cache_size=-65536")
             self._migrate()
         except sqlite3.DatabaseError as err:
             self.db.close()
@@ -525,6 +537,27 @@ class Store:
     def clear_index(self) -> None:
         self.db.execute("DELETE FROM event_blocks")
         self.db.execute("DELETE FROM event_bands")
+
+    # --- word document frequencies (grouping) ---------------------------------------------------------
+
+    def add_document_words(self, words: Iterable[str]) -> None:
+        """Count one more grouped article and each of its (distinct) words, inside the caller's transaction."""
+        self.db.executemany(
+            "INSERT INTO word_documents (word, documents) VALUES (?, 1)"
+            " ON CONFLICT(word) DO UPDATE SET documents = documents + 1",
+            [(word,) for word in dict.fromkeys(words)],
+        )
+        self.db.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE name = 'grouped_documents'")
+
+    def document_frequencies(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """The number of articles grouped so far, and how many of them hold each of ``words`` (absent: none)."""
+        total = int(self.setting("grouped_documents") or 0)
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(words)), 500):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT word, documents FROM word_documents WHERE word IN ({marks})"
+            found.update(self._tuples(sql, chunk))
+        return total, found
 
     def setting(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()

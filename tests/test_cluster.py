@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from eventfuse import pipeline
+from eventfuse import cluster, pipeline
 from eventfuse.cli import app
 from eventfuse.cluster import (
     ClusterConfig,
@@ -29,6 +29,7 @@ from eventfuse.cluster import (
     merges,
     new_event_id,
     profile_of,
+    profile_of_text,
     score,
     split_groups,
     veto_reason,
@@ -201,7 +202,7 @@ def test_veto_reason_says_why_score_keeps_two_profiles_apart() -> None:
 
 def _placed(index: int, article: str, day: str | None, lat: float, lon: float) -> Mention:
     time = TimeValue(day, 0, 1, "DATE", day, 1) if day else None
-    place = Place("Balad", 0, 1, "target", lat=lat, lon=lon, country_code="IQ", geo_precision=1)
+    place = Place("Balad", 0, 1, "target", lat=lat, lon=lon, country_code="IQ", geo_precision=1, score=0.9)
     return Mention(f"{article}:{index}", article, 0, 1, "rockets hit the base", "Explosions/Remote violence",
                    "Shelling/artillery/missile attack", time=time, places=(place,))  # fmt: skip
 
@@ -262,8 +263,8 @@ def test_a_report_that_bridges_two_events_merges_them_into_the_older(
         [undated] = _report(  # no date and no place: too little in common with the first report to join it
             store,
             resources,
-            "Katyusha rockets hit an air base, wounding three contractors who work for the Iraqi military, a "
-            "security source told reporters.",
+            "Katyusha rockets wounded three contractors who work for the Iraqi military, a security source told "
+            "reporters.",
             "2025-04-13",
         )
         assert undated != dated
@@ -344,7 +345,7 @@ def _article_with_lead(
         Claim(article_id, "location", where, start, end, lead),
     )
     time = TimeValue(day, 0, 1, "DATE", day, 1)
-    places = (Place(name, start, end, "target", None, name, lat, lon, "GB", geo_precision=1),)
+    places = (Place(name, start, end, "target", None, name, lat, lon, "GB", geo_precision=1, score=0.9),)
     mention = Mention(
         f"{article_id}:0", article_id, start, end, lead, *kind.values(), time=time, places=places, claims=claims
     )
@@ -436,3 +437,37 @@ def test_only_the_lead_frame_reads_the_article_and_not_its_other_events_sentence
     assert {"lockheed", "contractors", "balad"} <= frames[0].profile.terms.keys()
     assert not {"kalsu", "iskandariya", "airstrike"} & frames[0].profile.terms.keys()
     assert frames[1].profile.terms == profile_of(mentions[1:], CONFIG).terms  # its own sentence only
+
+
+def test_words_many_grouped_articles_hold_weigh_less() -> None:
+    text = "Deputies said the gunshot victim was found near the Quillbrook bakery on Marlowe Street."
+
+    def corpus(documents: int) -> cluster.Corpus:
+        return lambda words: (documents, {"deputies": documents, "gunshot": documents - 10, "victim": documents})
+
+    plain = profile_of_text(text, CONFIG).terms
+    weighed = profile_of_text(text, CONFIG, corpus(400)).terms
+    assert weighed["gunshot"] / weighed["quillbrook"] < plain["gunshot"] / plain["quillbrook"] / 3
+    assert weighed["marlowe"] / weighed["quillbrook"] == pytest.approx(plain["marlowe"] / plain["quillbrook"], 0.01)
+    # too few articles grouped yet to tell a beat's words from an incident's
+    assert profile_of_text(text, CONFIG, corpus(CONFIG.df_min_docs - 1)).terms == plain
+
+
+def test_the_store_counts_each_grouped_articles_words_once(tmp_path: Path, resources: pipeline.Resources) -> None:
+    with Store(tmp_path / "s.db") as store:
+        for text in (
+            "Gunmen shot two farmers near Gwoza on Monday, police said. The gunmen fled.",
+            "Gunmen abducted a teacher in Kaduna on Tuesday, residents said.",
+        ):
+            _report(store, resources, text, "2025-04-15")
+        documents, frequencies = store.document_frequencies(["gunmen", "gwoza", "kaduna", "absent"])
+    assert documents == 2
+    assert frequencies == {"gunmen": 2, "gwoza": 1, "kaduna": 1}
+
+
+def test_a_place_resolved_without_confidence_keeps_no_report_apart() -> None:
+    here = _placed(0, "a", "2025-04-12", 34.01, 44.14)
+    far = _placed(0, "b", "2025-04-12", 40.0, 50.0)  # about 850 km away
+    assert veto_reason(profile_of([here], CONFIG), profile_of([far], CONFIG), CONFIG) is not None
+    homonym = replace(far, places=(replace(far.places[0], score=CONFIG.veto_min_confidence / 2),))
+    assert veto_reason(profile_of([here], CONFIG), profile_of([homonym], CONFIG), CONFIG) is None

@@ -192,7 +192,7 @@ def _article(
     places: tuple[Place, ...] = ()
     if place is not None:
         lat, lon, country = place
-        places = (Place("the town", 0, end, "target", None, "the town", lat, lon, country, geo_precision=1),)
+        places = (Place("the town", 0, end, "target", None, "the town", lat, lon, country, geo_precision=1, score=0.9),)
         value = {"name": "the town", "lat": lat, "lon": lon, "country_code": country, "geo_precision": 1}
         claims.append(Claim(article_id, "location", value, 0, end, text))
     mention = Mention(
@@ -233,7 +233,9 @@ def measure(
         while done < size:
             article, mentions = next(articles)
             if size - done <= window:  # how many stored events each frame is scored against (not timed)
-                for frame in cluster.frames_of_article(article.id, mentions, config, article.text):
+                for frame in cluster.frames_of_article(
+                    article.id, mentions, config, article.text, store.document_frequencies
+                ):
                     candidates.append(len(pipeline.candidate_profiles(store, frame.profile, config)))
             started, cpu_started = time.perf_counter(), time.process_time()
             store.add_article(article)

@@ -121,7 +121,8 @@ def pipeline_grouping(articles: Sequence[Article]) -> PipelineGrouping:
                 continue
             if article.id not in placed:
                 stored = store.get_article(article.id)
-                profile = cluster.profile_of_text(stored.text if stored else article.raw_text, config)
+                text = stored.text if stored else article.raw_text
+                profile = cluster.profile_of_text(text, config, store.document_frequencies)
                 decision = cluster.decide(cluster.Frame(article.id, (), profile), candidates, story_config)
                 if not decision.joined:
                     candidates.append(replace(profile, event_id=decision.event_id))
