@@ -639,11 +639,11 @@ def sources_of(
             credit = _label(articles[other]).casefold() in credits[aid]
             share = _reused_share(sentences[aid], sentences[other])
             if share >= SETTINGS.article_share and (credit or _is_later(articles[aid], articles[other])):
-                evidence = f"{share:.0%} of its sentences reuse the text of {_label(articles[other])}"
+                evidence = f"{share:.0%} of its sentences reuse the text of {_shown(articles[other])}"
                 derived[aid] = (other, evidence + (", which it credits" if credit else ""))
                 break
             if credit:
-                derived[aid] = (other, f"it credits {_label(articles[other])} as its source")
+                derived[aid] = (other, f"it credits {_shown(articles[other])} as its source")
                 break
     wires = _wire_rewrites(present, derived, speakers or {}, articles)
     sources = []
@@ -733,7 +733,7 @@ def _wire_rewrites(
             if match is not None:
                 found[aid] = (
                     wire,
-                    f"it attributes its account to {match.name!r}, the sources {_label(articles[other])} credits "
+                    f"it attributes its account to {match.name!r}, the sources {_shown(articles[other])} credits "
                     f"{wire} with ({as_cited!r}), and credits no reporting of its own: likely a rewrite of the "
                     f"{wire} dispatch",
                 )
@@ -743,6 +743,16 @@ def _wire_rewrites(
 
 def _label(article: Article) -> str:
     return article.outlet or article.title or article.id
+
+
+def _shown(article: Article) -> str:
+    """How evidence names an article: its outlet, else its file's name, else its title, else its id (as the
+    reports name sources)."""
+    if article.outlet:
+        return article.outlet
+    if article.source_path:
+        return article.source_path.replace("\\", "/").rsplit("/", 1)[-1]
+    return article.title or article.id
 
 
 def _is_later(a: Article, b: Article) -> bool:
