@@ -5,13 +5,12 @@ Hands on, per frame, a Decision (the event id it joins or a new one, with the sc
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
@@ -303,11 +302,7 @@ def profile_of(
     typed = [m for m in mentions if m.event_type]
     sub_types = Counter(m.sub_event_type for m in typed if m.sub_event_type)
     types = Counter(m.event_type for m in typed if m.event_type)
-    date_value, precision = None, None
-    for mention in mentions:
-        if mention.time and mention.time.value and mention.time.precision:
-            if precision is None or mention.time.precision < precision:
-                date_value, precision = _date_part(mention.time.value), mention.time.precision
+    date_value, precision = _most_precise_date(mentions)
     place = _best_place(mentions, config.veto_min_confidence)
     actors = frozenset(
         str(c.value.get("name") if isinstance(c.value, dict) else c.value).casefold()
@@ -344,6 +339,16 @@ def profile_of(
         actors=actors,
         terms=terms,
     )
+
+
+def _most_precise_date(mentions: Sequence[Mention]) -> tuple[str | None, int | None]:
+    """The date of the most precisely dated mention (the first of equals) and its precision."""
+    date_value, precision = None, None
+    for mention in mentions:
+        if mention.time and mention.time.value and mention.time.precision:
+            if precision is None or mention.time.precision < precision:
+                date_value, precision = _date_part(mention.time.value), mention.time.precision
+    return date_value, precision
 
 
 def _event_precision(event: Event) -> int | None:
@@ -391,9 +396,14 @@ def profile_of_text(text: str, config: ClusterConfig, corpus: Corpus | None = No
 Corpus = Callable[[Sequence[str]], tuple[int, dict[str, int]]]
 
 
+def _content_tokens(text: str) -> Iterator[str]:
+    """The content words of a text in order, lower case, stop words left out."""
+    return (w for w in (w.casefold() for w in _WORD.findall(text)) if w not in STOP_WORDS)
+
+
 def content_words(text: str) -> list[str]:
     """The distinct content words of a text, lower case (what document frequencies count)."""
-    return list(dict.fromkeys(w for w in (w.casefold() for w in _WORD.findall(text)) if w not in STOP_WORDS))
+    return list(dict.fromkeys(_content_tokens(text)))
 
 
 def _terms(text: str, config: ClusterConfig, corpus: Corpus | None = None) -> dict[str, float]:
@@ -415,18 +425,16 @@ def _terms(text: str, config: ClusterConfig, corpus: Corpus | None = None) -> di
             for word in weights:
                 rarity = math.log((total + 1) / (frequencies.get(word, 0) + 1)) / scale
                 weights[word] *= config.df_floor + (1 - config.df_floor) * max(0.0, rarity)
-    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[: config.max_terms]
-    norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
-    return {w: round(v / norm, 4) for w, v in top if v > 0}
+    return _heaviest_unit(weights, config.max_terms)
 
 
 # An event's profile reads the texts of its articles again each time one joins: the words of the texts seen
 # last are kept with their weights before document frequencies (the same text always gives the same).
-@functools.lru_cache(maxsize=2048)
+@lru_cache(maxsize=2048)
 def _text_weights(text: str, zipf_ceiling: float) -> tuple[tuple[str, float], ...]:
     from wordfreq import zipf_frequency
 
-    counts = Counter(w for w in (w.casefold() for w in _WORD.findall(text)) if w not in STOP_WORDS)
+    counts = Counter(_content_tokens(text))
     return tuple((w, (1 + math.log(c)) * max(0.0, zipf_ceiling - zipf_frequency(w, "en"))) for w, c in counts.items())
 
 
@@ -437,7 +445,12 @@ def _blend(sentences: dict[str, float], article: dict[str, float], config: Clust
     weights = {
         w: config.sentence_weight * sentences.get(w, 0.0) + config.article_weight * article.get(w, 0.0) for w in words
     }
-    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[: config.max_terms]
+    return _heaviest_unit(weights, config.max_terms)
+
+
+def _heaviest_unit(weights: dict[str, float], max_terms: int) -> dict[str, float]:
+    """The ``max_terms`` heaviest words (ties by the word), scaled to unit length; words of weight 0 left out."""
+    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:max_terms]
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
     return {w: round(v / norm, 4) for w, v in top if v > 0}
 
@@ -455,13 +468,10 @@ def decide(
     """
     best: tuple[float, Profile, tuple[str, ...]] | None = None
     for candidate in candidates:
-        scored = score(frame.profile, candidate, config)
+        scored = _frame_score(frame, candidate, config, co_reported)
         if scored is None:
             continue
         value, reasons = scored
-        if candidate.event_id in co_reported:
-            value += config.weight_co_reported
-            reasons = reasons + ("also reported beside an event this article reports",)
         if best is None or value > best[0]:
             best = (value, candidate, reasons)
     if best and best[0] >= config.join_threshold and best[1].event_id:
@@ -470,6 +480,18 @@ def decide(
     if best:
         reasons = (f"best candidate {best[1].event_id} scored {best[0]:.2f} < {config.join_threshold}",) + best[2]
     return Decision(new_event_id(frame), False, round(best[0], 4) if best else 0.0, reasons)
+
+
+def _frame_score(
+    frame: Frame, candidate: Profile, config: ClusterConfig, co_reported: frozenset[str]
+) -> tuple[float, tuple[str, ...]] | None:
+    """``score`` of a frame and a candidate, plus ``[co_reported] weight`` when other articles report the
+    candidate beside an event this article also reports."""
+    scored = score(frame.profile, candidate, config)
+    if scored is None or candidate.event_id not in co_reported:
+        return scored
+    value, reasons = scored
+    return value + config.weight_co_reported, reasons + ("also reported beside an event this article reports",)
 
 
 def new_event_id(frame: Frame) -> str:
@@ -747,13 +769,10 @@ def merges(
     for candidate in candidates:
         if not candidate.event_id or candidate.event_id == chosen.event_id or candidate.event_id in apart:
             continue
-        scored = score(frame.profile, candidate, config)
+        scored = _frame_score(frame, candidate, config, co_reported)
         if scored is None:
             continue
         value, frame_reasons = scored
-        if candidate.event_id in co_reported:
-            value += config.weight_co_reported
-            frame_reasons += ("also reported beside an event this article reports",)
         if value < config.join_threshold:
             continue
         pair = score(chosen, candidate, config)
@@ -797,11 +816,7 @@ def split_groups(event_id: str, units: Sequence[Sequence[Mention]], config: Clus
 
 def _when_and_where(mentions: Sequence[Mention], config: ClusterConfig) -> Profile:
     """The date and place ``profile_of`` finds in some mentions: all a veto looks at (words cost more)."""
-    date_value, precision = None, None
-    for mention in mentions:
-        if mention.time and mention.time.value and mention.time.precision:
-            if precision is None or mention.time.precision < precision:
-                date_value, precision = _date_part(mention.time.value), mention.time.precision
+    date_value, precision = _most_precise_date(mentions)
     place = _best_place(mentions, config.veto_min_confidence)
     if place is None:
         return Profile(date=date_value, precision=precision)

@@ -5,10 +5,11 @@ Hands on Mentions (ACLED type, time, places, background flag) whose Claims keep 
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,8 @@ LATER_SENTENCE_WEIGHT = 0.4
 SENTENCE_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)\]]?\s+(?=[\"\u201c\u2018(]?[A-Z0-9])")
 # The agent of a passive after a cue: "was captured by", "were seized on Sunday by".
 BY_AGENT = re.compile(r"\s+(?:[\w-]+\s+){0,3}?by\s+(?:the\s+)?", re.I)
+# A person's death told without a toll word ("he died at the scene").
+DIED = r"died|dies|succumbed|lost (?:his|her) life"
 # What ends a clause between a cue and its target.
 CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:according|said|says|while|when|after|before|as)\b", re.I)
 # "were killed", "have been attacked": the target of the cue that follows is named before it.
@@ -140,11 +143,10 @@ class Extractor:
         )
         self._toll_res = self._toll_patterns(number, qualifier)
         # Every toll pattern needs one of these words: a sentence without any is skipped before the patterns.
-        toll_words = (*self.patterns.killed_words, *self.patterns.injured_words, *self.patterns.shot_words)
         self._toll_cue = re.compile(
             r"\b(?:"
-            + "|".join(sorted(map(re.escape, toll_words), key=len, reverse=True))
-            + r"|died|dies|succumbed|lost (?:his|her) life|claim(?:ed|ing) the li(?:fe|ves))",
+            + "|".join(sorted(map(re.escape, self._toll_words), key=len, reverse=True))
+            + rf"|{DIED}|claim(?:ed|ing) the li(?:fe|ves))",
             re.I,
         )
 
@@ -225,8 +227,6 @@ class Extractor:
 
     def _mark_recalled(self, mentions: list[Mention]) -> list[Mention]:
         """Event sentences dated well before the article's lead event recall an earlier event: background."""
-        from datetime import date, timedelta
-
         days = [
             m.time.value[:10] for m in mentions if m.event_type and m.time and m.time.value and m.time.precision == 1
         ]
@@ -569,6 +569,11 @@ class Extractor:
 
     # --- tolls ----------------------------------------------------------------------------------
 
+    @property
+    def _toll_words(self) -> tuple[str, ...]:
+        """The words that make a sentence a toll: killed, injured and shot."""
+        return (*self.patterns.killed_words, *self.patterns.injured_words, *self.patterns.shot_words)
+
     def _toll_patterns(self, number: str, qualifier: str) -> tuple[re.Pattern[str], ...]:
         """The toll patterns, tried in this order; a later one never takes words an earlier one took."""
         people = "|".join(sorted(map(re.escape, self.patterns.people), key=len, reverse=True))
@@ -578,8 +583,7 @@ class Extractor:
         shot = "|".join(sorted(map(re.escape, self.patterns.shot_words), key=len, reverse=True))
         # Words between a number and the people it counts ("three [Iraqi security] fighters") are never a
         # toll word, a conjunction or another number: "two dead and multiple others injured" counts two dead.
-        toll_words = (*self.patterns.killed_words, *self.patterns.injured_words, *self.patterns.shot_words)
-        single = [w for w in toll_words if " " not in w]
+        single = [w for w in self._toll_words if " " not in w]
         ages = ["year-old", "years-old", "month-old", "week-old", "day-old", "year", "years", "month", "months"]
         stops = "|".join(
             sorted(map(re.escape, [*single, *ages, "and", "or", "but", *self._numbers]), key=len, reverse=True)
@@ -591,7 +595,7 @@ class Extractor:
         # "were [later] killed", but "was fatally wounded" is a death, not an injury
         be = r"(?:were|was|have been|has been|had been|are|is)\s+(?:(?!fatally\b)\w+\s+)?"
         quantity = self._person_quantity
-        died = r"died|dies|succumbed|lost (?:his|her) life"
+        died = DIED
         name = r"\b[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}(?:,\s*\d{1,3})?"
         person_number = r"(?:an|a|" + number[3:]
         second = rf"(?P<qual2>(?:{qualifier})\s+)?(?P<num2>{person_number})\s+(?P<party2>{filler}{{0,3}}?(?:{people}))"
@@ -891,9 +895,6 @@ def _lead_end(text: str) -> int:
 def _last_day(value: str) -> str | None:
     """The last day (YYYY-MM-DD) a normalised date can denote: the day itself, the month's or the year's
     last day, the Sunday of an ISO week; None for anything else (a season, a decade, an unknown part)."""
-    import calendar
-    from datetime import date
-
     if re.match(r"^\d{4}-\d{2}-\d{2}", value):
         return value[:10]
     if match := re.fullmatch(r"(\d{4})-(\d{2})", value):
@@ -941,7 +942,7 @@ def _not_after_report(tv: TimeValue | None, published: str | None) -> TimeValue 
     if (earlier - report).days > 1:
         return tv
     note = f"{tv.value[:10]} would be after the report ({published[:10]}): the one before"
-    return replace(tv, value=earlier.isoformat() + tv.value[10:], note=note)
+    return dataclasses.replace(tv, value=earlier.isoformat() + tv.value[10:], note=note)
 
 
 def _is_stative(sent: Span) -> bool:

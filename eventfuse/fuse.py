@@ -19,7 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .cluster import haversine_km
 from .datafiles import load_toml
-from .model import Article, Claim, Discrepancy, Event, FusedField, Mention, Position, Source, Speaker
+from .model import Article, Claim, Discrepancy, Event, FusedField, Mention, Position, Source, Speaker, source_name
 
 
 @dataclass(frozen=True)
@@ -68,14 +68,12 @@ def fuse(
 ) -> Event:
     """The fused record of one event from all its mentions (re-run whenever a mention joins)."""
     cited: dict[str, list[str]] = defaultdict(list)
+    speakers: dict[str, list[Speaker]] = defaultdict(list)
     for mention in mentions:
         for claim in mention.claims:
             outlet = _cited_outlet_name(claim)
             if outlet and outlet not in cited[claim.article_id]:
                 cited[claim.article_id].append(outlet)
-    speakers: dict[str, list[Speaker]] = defaultdict(list)
-    for mention in mentions:
-        for claim in mention.claims:
             if claim.attributed_to is not None and claim.attributed_to not in speakers[claim.article_id]:
                 speakers[claim.article_id].append(claim.attributed_to)
     sources = sources_of(sorted({m.article_id for m in mentions}), articles, cited, speakers)
@@ -746,13 +744,8 @@ def _label(article: Article) -> str:
 
 
 def _shown(article: Article) -> str:
-    """How evidence names an article: its outlet, else its file's name, else its title, else its id (as the
-    reports name sources)."""
-    if article.outlet:
-        return article.outlet
-    if article.source_path:
-        return article.source_path.replace("\\", "/").rsplit("/", 1)[-1]
-    return article.title or article.id
+    """How evidence names an article: as the reports name its source (``model.source_name``)."""
+    return source_name(article.outlet, article.source_path, article.title, article.id)
 
 
 def _is_later(a: Article, b: Article) -> bool:

@@ -25,6 +25,15 @@ def _normalise_for_id(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def source_name(outlet: str | None, source_path: str | None, title: str | None, fallback: str) -> str:
+    """How reports and evidence name a source: its outlet, else its file's name, else its title, else ``fallback``."""
+    if outlet:
+        return outlet
+    if source_path:
+        return source_path.replace("\\", "/").rsplit("/", 1)[-1]
+    return title or fallback
+
+
 def article_id_for(text: str) -> str:
     """A stable id from the article's normalised content (case and white space folded)."""
     digest = hashlib.sha256(_normalise_for_id(text).encode("utf-8")).hexdigest()
@@ -308,5 +317,6 @@ __all__ = [
     "TimeValue",
     "article_id_for",
     "from_json",
+    "source_name",
     "to_json",
 ]

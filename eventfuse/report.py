@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .fuse import format_range, toll_total
-from .model import Claim, Event, FusedField, Source, Speaker
+from .model import Claim, Event, FusedField, Source, Speaker, source_name
 
 # The order fields are shown in; others follow alphabetically.
 FIELD_ORDER = ("event_type", "date", "time", "location", "origin", "actor1", "actor2", "assoc_actor", "weapon")
@@ -96,11 +96,7 @@ def ordered_fields(event: Event) -> list[FusedField]:
 
 def source_label(source: Source) -> str:
     """An outlet's name, else the file it came from, else its title, else its id."""
-    if source.outlet:
-        return source.outlet
-    if source.source_path:
-        return source.source_path.replace("\\", "/").rsplit("/", 1)[-1]
-    return source.title or source.article_id
+    return source_name(source.outlet, source.source_path, source.title, source.article_id)
 
 
 def _outlet(event: Event, claim: Claim) -> str:

@@ -274,10 +274,8 @@ class Store:
     def get_articles(self, article_ids: Iterable[str]) -> dict[str, Article]:
         ids = list(dict.fromkeys(article_ids))
         found: dict[str, Article] = {}
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
-                found[row["id"]] = self._article(row)
+        for row in self._rows_in("SELECT * FROM articles WHERE id IN ({marks})", ids):
+            found[row["id"]] = self._article(row)
         return found
 
     def pending_article_ids(self) -> list[str]:
@@ -409,28 +407,24 @@ class Store:
     def _claims_of(self, mention_ids: list[str]) -> dict[str, list[Claim]]:
         """The claims of many mentions in one query per 500 (not one per mention), in stored order."""
         claims: dict[str, list[Claim]] = {}
-        for chunk in _chunks(mention_ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for c in self.db.execute(f"SELECT * FROM claims WHERE mention_id IN ({marks}) ORDER BY id", chunk):
-                claims.setdefault(c["mention_id"], []).append(
-                    Claim(
-                        article_id=c["article_id"],
-                        field=c["field"],
-                        value=json.loads(c["value_json"]),
-                        start=c["start"],
-                        end=c["end"],
-                        quote=c["quote"],
-                        attributed_to=from_json("Speaker", json.loads(c["attributed_to_json"]))
-                        if c["attributed_to_json"]
-                        else None,
-                        hedged=bool(c["hedged"]),
-                        negated=bool(c["negated"]),
-                        wording=c["wording"],
-                    )
+        for c in self._rows_in("SELECT * FROM claims WHERE mention_id IN ({marks}) ORDER BY id", mention_ids):
+            claims.setdefault(c["mention_id"], []).append(
+                Claim(
+                    article_id=c["article_id"],
+                    field=c["field"],
+                    value=json.loads(c["value_json"]),
+                    start=c["start"],
+                    end=c["end"],
+                    quote=c["quote"],
+                    attributed_to=from_json("Speaker", json.loads(c["attributed_to_json"]))
+                    if c["attributed_to_json"]
+                    else None,
+                    hedged=bool(c["hedged"]),
+                    negated=bool(c["negated"]),
+                    wording=c["wording"],
                 )
+            )
         return claims
-
-    # --- events ---------------------------------------------------------------------------------
 
     # --- the grouping index ---------------------------------------------------------------------
 
@@ -473,12 +467,17 @@ class Store:
             if event_id in found:
                 found[event_id]["bands"] = count
         banded_only = [e for e in shared if e not in found]
-        for chunk in _chunks(banded_only, 500):
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT event_id, precision, day, lat, lon FROM event_blocks WHERE event_id IN ({marks})"
-            for event_id, *block in self._tuples(sql, chunk):
-                found[event_id] = _candidate(event_id, block, shared[event_id], None)
+        sql = "SELECT event_id, precision, day, lat, lon FROM event_blocks WHERE event_id IN ({marks})"
+        for event_id, *block in self._rows_in(sql, banded_only, tuples=True):
+            found[event_id] = _candidate(event_id, block, shared[event_id], None)
         return list(found.values())
+
+    def _rows_in(self, sql: str, values: Iterable[Any], *, tuples: bool = False) -> Iterator[Any]:
+        """The rows of ``sql`` for many values, its ``{marks}`` filled with one placeholder per value, in
+        statements of at most 500 (SQLite's limit on placeholders); plain tuples when ``tuples``."""
+        for chunk in _chunks(list(values), 500):
+            statement = sql.format(marks=",".join("?" * len(chunk)))
+            yield from (self._tuples(statement, chunk) if tuples else self.db.execute(statement, chunk))
 
     def _tuples(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         """Rows as plain tuples (a frame's lookups read hundreds of rows: sqlite3.Row costs more)."""
@@ -490,10 +489,8 @@ class Store:
         """The grouping profiles of some events, in the order given (those not stored are left out). Treat them
         as read-only: recently read ones are kept parsed."""
         missing = [event_id for event_id in dict.fromkeys(event_ids) if event_id not in self._profiles]
-        for chunk in _chunks(missing, 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT id, profile_json FROM events WHERE id IN ({marks})", chunk):
-                self._profiles[row["id"]] = json.loads(row["profile_json"])
+        for row in self._rows_in("SELECT id, profile_json FROM events WHERE id IN ({marks})", missing):
+            self._profiles[row["id"]] = json.loads(row["profile_json"])
         found = []
         for event_id in event_ids:
             if event_id in self._profiles:
@@ -552,12 +549,8 @@ class Store:
     def document_frequencies(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
         """The number of articles grouped so far, and how many of them hold each of ``words`` (absent: none)."""
         total = int(self.setting("grouped_documents") or 0)
-        found: dict[str, int] = {}
-        for chunk in _chunks(list(dict.fromkeys(words)), 500):
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT word, documents FROM word_documents WHERE word IN ({marks})"
-            found.update(self._tuples(sql, chunk))
-        return total, found
+        sql = "SELECT word, documents FROM word_documents WHERE word IN ({marks})"
+        return total, dict(self._rows_in(sql, dict.fromkeys(words), tuples=True))
 
     def setting(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
@@ -608,13 +601,9 @@ class Store:
         return self.db.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone() is not None
 
     def created_at(self, event_ids: Iterable[str]) -> dict[str, float]:
-        ids = list(event_ids)
-        found: dict[str, float] = {}
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT id, created_at FROM events WHERE id IN ({marks})", chunk):
-                found[row["id"]] = row["created_at"]
-        return found
+        return dict(self._rows_in("SELECT id, created_at FROM events WHERE id IN ({marks})", event_ids, tuples=True))
+
+    # --- events ---------------------------------------------------------------------------------
 
     def link_mentions(self, event_id: str, mention_ids: Iterable[str]) -> None:
         self.db.executemany(
@@ -736,15 +725,8 @@ class Store:
         return [row["event_id"] for row in rows]
 
     def event_ids_of_mentions(self, mention_ids: Iterable[str]) -> dict[str, str]:
-        ids = list(mention_ids)
-        found: dict[str, str] = {}
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                f"SELECT mention_id, event_id FROM event_mentions WHERE mention_id IN ({marks})", chunk
-            ):
-                found[row["mention_id"]] = row["event_id"]
-        return found
+        sql = "SELECT mention_id, event_id FROM event_mentions WHERE mention_id IN ({marks})"
+        return dict(self._rows_in(sql, mention_ids, tuples=True))
 
     # --- feeds and web archives -----------------------------------------------------------------
 
