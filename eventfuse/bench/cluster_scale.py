@@ -280,6 +280,7 @@ def _progress_on_stderr(total: int) -> Callable[[int, float], None]:
                 f"bench cluster-scale: {done}/{total} articles, {lately:.2f} ms per article lately, {elapsed:.0f} s\n"
             )
             sys.stderr.flush()
+            recent.clear()  # "lately": since the last line, not since the start
             recent.clear()
 
     return report
