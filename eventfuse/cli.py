@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from . import __version__, pipeline
-from .bench import BENCHMARKS, default_data_dir, load_benchmark
+from .bench import BENCHMARKS, bench_root, default_data_dir, load_benchmark
 from .errors import EventfuseError, InputError
 from .export import EXPORTERS, events_json
 from .geo.cli import gazetteer_app
@@ -34,6 +34,7 @@ from .sources.meta import normalise_published
 from .sources.warc import WarcStats, is_warc, read_warc
 from .sources.web import is_url, read_urls
 from .store import EventFilter, Store, default_db_path
+from .train import MODELS, default_out_dir, load_trainer
 
 app = typer.Typer(
     name="eventfuse",
@@ -627,6 +628,36 @@ def bench(
         sys.stdout.write(json.dumps(result) + "\n")
         return
     _print_figures(name, result, getattr(module, "ANCHORS", {}))
+
+
+@app.command()
+def train(
+    name: Annotated[str, typer.Argument(help=f"Model name: {', '.join(MODELS) or 'none yet'}.")],
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", help="Benchmark data root with the dev splits (default ../shared/bench, or $EVENTFUSE_BENCH_DIR)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Directory to write the model files to (default: the package's eventfuse/data)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")] = False,
+) -> None:
+    """Rebuild a learned model from the public dev data, deterministically, and print its cross-validated figures.
+
+    Example: eventfuse train grouping --data ../shared/bench
+    """
+    try:
+        module = load_trainer(name)
+        result = module.train(data or bench_root(), out or default_out_dir())
+    except EventfuseError as err:
+        raise _fail(str(err)) from err
+    if as_json:
+        sys.stdout.write(json.dumps(result) + "\n")
+        return
+    _print_figures(f"train {name}", result, {})
 
 
 def _print_figures(name: str, result: dict[str, Any], anchors: dict[str, str]) -> None:

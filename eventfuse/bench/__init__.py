@@ -32,11 +32,15 @@ BENCHMARKS: dict[str, str] = {
 }
 
 
+def bench_root() -> Path:
+    """``$EVENTFUSE_BENCH_DIR`` when set, else ``../shared/bench`` from the working directory."""
+    root = os.environ.get("EVENTFUSE_BENCH_DIR")
+    return Path(root) if root else Path("..") / "shared" / "bench"
+
+
 def default_data_dir(name: str) -> Path:
     """``$EVENTFUSE_BENCH_DIR/NAME`` when set, else ``../shared/bench/NAME`` from the working directory."""
-    root = os.environ.get("EVENTFUSE_BENCH_DIR")
-    base = Path(root) if root else Path("..") / "shared" / "bench"
-    return base / name
+    return bench_root() / name
 
 
 def load_benchmark(name: str) -> ModuleType:
