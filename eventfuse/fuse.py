@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import pytz
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .cluster import haversine_km
 from .datafiles import load_toml
+from .geo.gazetteer import haversine_km
 from .model import Article, Claim, Discrepancy, Event, FusedField, Mention, Position, Source, Speaker, source_name
 
 

@@ -8,21 +8,20 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cluster, parallel, temporal
+from . import parallel, temporal
 from .clean import Rules, clean, load_rules
 from .errors import InputError
 from .extract import Extractor
-from .fuse import fuse
+from .grouping import ClusterConfig, Grouper
 from .model import Article, Event, Mention
 from .nlp import load_model
 from .store import Store
+from .timing import Stopwatch
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -41,7 +40,7 @@ class Resources:
 
     extractor: Extractor
     rules: Rules
-    cluster_config: cluster.ClusterConfig
+    cluster_config: ClusterConfig
     worker_spec: parallel.WorkerSpec = parallel.WorkerSpec()  # how a worker process loads the same
 
     @functools.cached_property
@@ -58,7 +57,7 @@ class Resources:
         return cls(
             extractor=Extractor(load_lexicon(tuple(lexicon_files)), gazetteer),
             rules=load_rules(),
-            cluster_config=cluster.ClusterConfig.load(),
+            cluster_config=ClusterConfig.load(),
             worker_spec=parallel.WorkerSpec(tuple(lexicon_files), gazetteer.path),
         )
 
@@ -81,24 +80,6 @@ class RunReport:
     workers: int = 1  # processes that ran the language model and extraction
     # Seconds per stage: nlp and extract summed over the worker processes, the others in the main process.
     stages: dict[str, float] = field(default_factory=dict)
-
-
-class Stopwatch:
-    """Seconds spent per pipeline stage, added up over articles."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = defaultdict(float)
-
-    def add(self, stage: str, seconds: float) -> None:
-        self.seconds[stage] += seconds
-
-    @contextmanager
-    def __call__(self, stage: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[stage] += time.perf_counter() - started
 
 
 def ingest(
@@ -200,214 +181,13 @@ def group_article(
     watch = watch or Stopwatch()
     started = time.perf_counter()
     before = watch.seconds["grouping"] + watch.seconds["fusion"]
-    config = resources.cluster_config
-    touched: list[str] = []
     with store.transaction():
         store.save_mentions(article.id, mentions)
-        grouping_started = time.perf_counter()
-        touched.extend(group_mentions(store, config, article.id, mentions, article.text))
-        watch.add("grouping", time.perf_counter() - grouping_started)
-        with watch("fusion"):
-            touched = refuse_events(store, config, touched, article.id)
+        touched = Grouper(store, resources.cluster_config, watch).add(article.id, mentions, article.text)
         store.mark_processed(article.id)
     spent = watch.seconds["grouping"] + watch.seconds["fusion"] - before
     watch.add("store", time.perf_counter() - started - spent)
     return touched
-
-
-def group_mentions(
-    store: Store,
-    config: cluster.ClusterConfig,
-    article_id: str,
-    mentions: Sequence[Mention],
-    text: str | None = None,
-) -> list[str]:
-    """Group one article's stored mentions into events, inside the caller's transaction: each frame joins the best
-    event the candidate index finds, or starts one, and merges the other events it shows to be the same one.
-    ``text``: the article's text (read from the store when not given), which the lead frame's terms also read.
-    Returns the events touched, in order (not yet re-fused: see ``refuse_events``)."""
-    ensure_index(store, config)
-    if text is None:
-        stored = store.get_article(article_id)
-        text = stored.text if stored else None
-    touched: list[str] = []
-    if text:
-        store.add_document_words(cluster.content_words(text))
-    corpus = store.document_frequencies
-    for frame in cluster.frames_of_article(article_id, mentions, config, text, corpus):
-        # one article's two events never join or merge with each other
-        candidates = [p for p in candidate_profiles(store, frame.profile, config) if p.event_id not in touched]
-        co_reported = frozenset(r for t in touched for r in store.related_event_ids(t))
-        decision = cluster.decide(frame, candidates, config, co_reported)
-        event_id, value, reasons = decision.event_id, decision.score, decision.reasons
-        if decision.joined:
-            chosen = next(c for c in candidates if c.event_id == event_id)
-            apart = frozenset(store.related_event_ids(event_id))
-            found = _not_side_by_side(store, cluster.merges(frame, chosen, candidates, config, apart, co_reported))
-            if found:
-                event_id = _merge(store, decision, found, article_id)
-                for merge in found:
-                    if merge.event_id == event_id:  # an older event the frame also joins kept its id
-                        value, reasons = merge.frame_score, merge.frame_reasons
-        store.link_mentions(event_id, frame.mention_ids)
-        store.add_history(
-            event_id,
-            "joined" if decision.joined else "created",
-            article_id,
-            {"mentions": list(frame.mention_ids), "score": value, "reasons": list(reasons)},
-        )
-        touched.append(event_id)
-    return touched
-
-
-def candidate_profiles(store: Store, profile: cluster.Profile, config: cluster.ClusterConfig) -> list[cluster.Profile]:
-    """The stored events a frame is scored against: found through the candidate index (date block, LSH bands)."""
-    query = cluster.candidate_query(profile, config)
-    found = store.candidate_events(
-        query.date_blocks,
-        query.band_keys,
-        box=query.box,
-        near_day=query.day,
-        bucket_limit=config.index.bucket_limit,
-        limit=config.index.max_candidates,
-    )
-    kept = cluster.keep_candidates(profile, found, config)
-    return [cluster.Profile.from_json(p) for p in store.event_profiles_json(kept)]
-
-
-def ensure_index(store: Store, config: cluster.ClusterConfig) -> None:
-    """Index every stored event again when the index was made with other settings (or by an older eventfuse)."""
-    signature = f"{config.index.signature}; date precisions {sorted(config.window_days)}"
-    if store.setting("band_index") == signature:
-        return
-    log.info("indexing the stored events for grouping (%s)", signature)
-    store.clear_index()
-    for event_id, profile in store.event_profiles():
-        entry = cluster.index_entry(cluster.Profile.from_json(profile), config)
-        store.index_event(event_id, entry.date_block, entry.place, entry.band_keys)
-    store.save_setting("band_index", signature)
-
-
-def _not_side_by_side(store: Store, found: Sequence[cluster.Merge]) -> list[cluster.Merge]:
-    """The merges whose events no one article reports as two events (each is checked against those kept)."""
-    kept: list[cluster.Merge] = []
-    for merge in found:
-        apart = set(store.related_event_ids(merge.event_id))
-        if not any(other.event_id in apart for other in kept):
-            kept.append(merge)
-    return kept
-
-
-def _merge(store: Store, decision: cluster.Decision, found: Sequence[cluster.Merge], article_id: str) -> str:
-    """Merge the events a frame joins into the oldest of them, which keeps its id; returns that id."""
-    frame_scores = {decision.event_id: decision.score, **{m.event_id: m.frame_score for m in found}}
-    created = store.created_at(frame_scores)
-    keeper = min(frame_scores, key=lambda e: (created.get(e, float("inf")), e))
-    pairs = {m.event_id: m for m in found}
-    for event_id in frame_scores:
-        if event_id == keeper:
-            continue
-        pair = pairs.get(event_id) or pairs[keeper]  # every merge pairs an event with the one the frame chose
-        moved = store.merge_events(keeper, event_id, article_id)
-        detail = {
-            "mentions": moved,
-            "frame_scores": {keeper: frame_scores[keeper], event_id: frame_scores[event_id]},
-            "score": pair.score,
-            "reasons": list(pair.reasons),
-        }
-        store.add_history(keeper, "merged", article_id, {"absorbed": event_id, **detail})
-        store.add_history(event_id, "merged", article_id, {"into": keeper, **detail})
-        log.info("merged %s into %s (article %s)", event_id, keeper, article_id)
-    return keeper
-
-
-def refuse_events(
-    store: Store, config: cluster.ClusterConfig, event_ids: Sequence[str], article_id: str | None = None
-) -> list[str]:
-    """Split off the mentions that can no longer be one event with the rest, then re-fuse every event touched;
-    returns the events touched (those given, then the ones split off)."""
-    touched = list(dict.fromkeys(event_ids))
-    for event_id in list(touched):
-        touched += split_event(store, config, event_id, article_id)
-    for event_id in touched:
-        fuse_event(store, config, event_id, article_id)
-    return touched
-
-
-def split_event(store: Store, config: cluster.ClusterConfig, event_id: str, article_id: str | None = None) -> list[str]:
-    """Move each group of an event's mentions that has a date or place veto with the group of its first mention
-    to a new event (inside the caller's transaction); returns the new events' ids."""
-    mentions = {m.id: m for m in store.mentions_of_event(event_id)}
-    units: dict[str, list[Mention]] = {}
-    for mention_id in store.mention_ids_of_event(event_id):
-        if mention_id in mentions:
-            units.setdefault(mentions[mention_id].article_id, []).append(mentions[mention_id])
-    if len(units) < 2:
-        return []
-    created: list[str] = []
-    for split in cluster.split_groups(event_id, list(units.values()), config):
-        leaving = tuple(mentions[m] for m in split.mention_ids)
-        new_id = cluster.new_event_id(cluster.Frame(leaving[0].article_id, leaving, cluster.Profile()))
-        if new_id == event_id or store.has_event(new_id) or new_id in created:
-            continue  # the id is taken by a live event: the mentions stay rather than join an unrelated one
-        store.forget_redirect(new_id)  # a group merged in earlier leaves under the id it had
-        store.link_mentions(new_id, split.mention_ids)
-        detail = {"mentions": list(split.mention_ids), "reason": split.reason}
-        store.add_history(event_id, "split", article_id, {"to": new_id, **detail})
-        store.add_history(new_id, "split", article_id, {"from": event_id, **detail})
-        log.info("split %s off %s: %s", new_id, event_id, split.reason)
-        created.append(new_id)
-    return created
-
-
-def refuse_event(store: Store, resources: Resources, event_id: str, article_id: str | None = None) -> Event:
-    """Re-fuse one event from all its mentions (see ``fuse_event``)."""
-    return fuse_event(store, resources.cluster_config, event_id, article_id)
-
-
-def fuse_event(store: Store, config: cluster.ClusterConfig, event_id: str, article_id: str | None = None) -> Event:
-    """Re-fuse one event from all its mentions, store it with its grouping profile and index entry, and record in
-    its history every field whose value or status the new article changed."""
-    previous = store.get_event(event_id)
-    mentions = store.mentions_of_event(event_id)
-    articles = store.get_articles(m.article_id for m in mentions)
-    event = fuse(event_id, mentions, articles, related=store.related_event_ids(event_id))
-    context = _lead_contexts(store, mentions, articles)
-    profile = cluster.profile_of(mentions, config, event, context=context, corpus=store.document_frequencies)
-    store.save_event(event, profile.to_json())
-    entry = cluster.index_entry(profile, config)
-    store.index_event(event_id, entry.date_block, entry.place, entry.band_keys)
-    for name, fused in event.fields.items():
-        before = previous.fields.get(name) if previous else None
-        if before is None or before.value != fused.value or before.status != fused.status:
-            store.add_history(
-                event_id,
-                "changed",
-                article_id,
-                {
-                    "field": name,
-                    "old": before.value if before else None,
-                    "new": fused.value,
-                    "old_status": before.status if before else None,
-                    "new_status": fused.status,
-                },
-            )
-    return event
-
-
-def _lead_contexts(store: Store, mentions: Sequence[Mention], articles: dict[str, Article]) -> str:
-    """The article text an event's profile reads beside its mentions, as its frames did: of each article whose
-    lead frame it holds, the text without the sentences of the article's other events (``cluster.lead_context``)."""
-    held = {m.id for m in mentions}
-    contexts = []
-    for article_id in dict.fromkeys(m.article_id for m in mentions):
-        article = articles.get(article_id)
-        if article is None:
-            continue
-        lead_id, context = cluster.lead_context(article.text, store.mentions_of_article(article_id, with_claims=False))
-        if lead_id in held and context:
-            contexts.append(context)
-    return "\n".join(contexts)
 
 
 def events_of_articles(store: Store, article_ids: Iterable[str]) -> list[Event]:

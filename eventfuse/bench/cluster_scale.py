@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .. import cluster, pipeline
+from .. import grouping
 from ..errors import BenchDataError
 from ..model import Article, Claim, Mention, Place, TimeValue, article_id_for
 from ..store import Store
@@ -76,7 +76,7 @@ def run(data_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
     """Figures per store size (the default sizes, the largest capped at ``limit``)."""
     sizes = sizes_for(limit)
     incidents = read_incidents(data_dir)
-    config = cluster.ClusterConfig.load()
+    config = grouping.ClusterConfig.load()
     figures: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="eventfuse-bench-cluster-scale-") as tmp:
         db_path = Path(tmp) / "scale.db"
@@ -162,7 +162,7 @@ def _renamed(text: str, copy: int, lower_words: set[str]) -> str:
 
 
 def _letters(number: int) -> str:
-    """A number written in letters only (``_WORD`` in cluster keeps letters): 1 -> 'qb', 27 -> 'qbb'."""
+    """A number written in letters only (``_WORD`` in grouping.profiles keeps letters): 1 -> 'qb', 27 -> 'qbb'."""
     digits = ""
     while True:
         number, rest = divmod(number, 26)
@@ -213,7 +213,7 @@ def _article(
 
 def measure(
     store: Store,
-    config: cluster.ClusterConfig,
+    config: grouping.ClusterConfig,
     articles: Iterator[tuple[Article, list[Mention]]],
     sizes: Sequence[int],
     figures: dict[str, dict[str, Any]],
@@ -221,6 +221,7 @@ def measure(
 ) -> None:
     """Group the stream's articles one by one as ``eventfuse run`` does after extraction (one transaction each),
     and fill ``figures`` per size: ms per article over its last articles, peak memory, events stored."""
+    grouper = grouping.Grouper(store, config)
     timed: list[float] = []
     cpu: list[float] = []
     candidates: list[int] = []
@@ -233,16 +234,15 @@ def measure(
         while done < size:
             article, mentions = next(articles)
             if size - done <= window:  # how many stored events each frame is scored against (not timed)
-                for frame in cluster.frames_of_article(
+                for frame in grouping.frames_of_article(
                     article.id, mentions, config, article.text, store.document_frequencies
                 ):
-                    candidates.append(len(pipeline.candidate_profiles(store, frame.profile, config)))
+                    candidates.append(len(grouper.candidates(frame.profile)))
             started, cpu_started = time.perf_counter(), time.process_time()
             store.add_article(article)
             with store.transaction():
                 store.save_mentions(article.id, mentions)
-                touched = pipeline.group_mentions(store, config, article.id, mentions, article.text)
-                pipeline.refuse_events(store, config, touched, article.id)
+                grouper.add(article.id, mentions, article.text)
                 store.mark_processed(article.id)
             spent = time.perf_counter() - started
             done += 1

@@ -96,11 +96,11 @@ def pipeline_grouping(articles: Sequence[Article]) -> PipelineGrouping:
     label is the event holding most of its mentions.
 
     An article that yields no event frame (no mention of a kind of event in the lexicon) is placed afterwards
-    by the same grouping decision on a story profile of its whole text (``cluster.profile_of_text``): it joins
+    by the same grouping decision on a story profile of its whole text (``grouping.profile_of_text``): it joins
     the best-scoring stored event or earlier story at or above the story threshold (``[story]`` in
     ``data/cluster.toml``: a story has only its text to compare), else stays on its own.
     """
-    from .. import cluster, pipeline
+    from .. import grouping, pipeline
     from ..store import Store
 
     resources = pipeline.Resources.load()
@@ -114,7 +114,7 @@ def pipeline_grouping(articles: Sequence[Article]) -> PipelineGrouping:
             mentions = store.mentions_of_article(article.id)
             events = Counter(store.event_ids_of_mentions([m.id for m in mentions]).values())
             labels.append(events.most_common(1)[0][0] if events else None)
-        candidates = [cluster.Profile.from_json(p) for _, p in store.event_profiles()]
+        candidates = [grouping.Profile.from_json(p) for _, p in store.event_profiles()]
         placed: dict[str, str] = {}  # an article stored once (same content) gets one label
         for index, article in enumerate(articles):
             if labels[index] is not None:
@@ -122,8 +122,8 @@ def pipeline_grouping(articles: Sequence[Article]) -> PipelineGrouping:
             if article.id not in placed:
                 stored = store.get_article(article.id)
                 text = stored.text if stored else article.raw_text
-                profile = cluster.profile_of_text(text, config, store.document_frequencies)
-                decision = cluster.decide(cluster.Frame(article.id, (), profile), candidates, story_config)
+                profile = grouping.profile_of_text(text, config, store.document_frequencies)
+                decision = grouping.decide(grouping.Frame(article.id, (), profile), candidates, story_config)
                 if not decision.joined:
                     candidates.append(replace(profile, event_id=decision.event_id))
                 placed[article.id] = decision.event_id

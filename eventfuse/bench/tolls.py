@@ -5,7 +5,7 @@ the record, beside a baseline that takes the first article's numbers; and scores
 incidents whose articles state incompatible counts.
 
 How an incident is read: every article goes through the real stages (clean, spaCy, extract), each article's lead
-frame (the event it reports first, as ``cluster.frames_of_article`` splits it) is kept, and the lead frames of the
+frame (the event it reports first, as ``grouping.frames_of_article`` splits it) is kept, and the lead frames of the
 incident's articles are fused as one event by ``fuse.fuse``. Grouping the articles is not measured here (bench gv
 does that): the incident's articles are fused together whatever the grouping would decide.
 
@@ -131,7 +131,7 @@ def read_incidents(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[IncidentReading]:
     """Each incident read by the real stages (see the module docstring)."""
-    from .. import cluster
+    from .. import grouping
     from ..clean import clean
     from ..fuse import fuse, stated_total, toll_total
 
@@ -156,7 +156,7 @@ def read_incidents(
         leads: list[list[Mention]] = []
         for article, doc in zip(articles, resources.nlp.pipe(a.text for a in articles), strict=True):
             mentions = resources.extractor.extract(article, doc)
-            frames = cluster.frames_of_article(article.id, mentions, resources.cluster_config)
+            frames = grouping.frames_of_article(article.id, mentions, resources.cluster_config)
             leads.append(list(frames[0].mentions) if frames else [])
         event = fuse(incident["incident_id"], [m for lead in leads for m in lead], by_id)
         own, stated = [], []

@@ -13,19 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from eventfuse import cluster, pipeline
+from eventfuse import pipeline
 from eventfuse.cli import app
-from eventfuse.cluster import (
+from eventfuse.geo.gazetteer import haversine_km
+from eventfuse.grouping import (
     ClusterConfig,
     Frame,
+    Grouper,
     Profile,
-    band_keys,
-    candidate_query,
-    cosine,
     decide,
     frames_of_article,
-    haversine_km,
-    keep_candidates,
     merges,
     new_event_id,
     profile_of,
@@ -34,6 +31,9 @@ from eventfuse.cluster import (
     split_groups,
     veto_reason,
 )
+from eventfuse.grouping.decisions import cosine
+from eventfuse.grouping.index import band_keys, candidate_query, keep_candidates
+from eventfuse.grouping.profiles import Corpus
 from eventfuse.model import Article, Claim, Mention, Place, TimeValue, article_id_for
 from eventfuse.store import Store
 
@@ -356,8 +356,7 @@ def _group(store: Store, article: Article, mentions: list[Mention]) -> list[str]
     store.add_article(article)
     with store.transaction():
         store.save_mentions(article.id, mentions)
-        touched = pipeline.group_mentions(store, CONFIG, article.id, mentions)
-        pipeline.refuse_events(store, CONFIG, touched, article.id)
+        Grouper(store, CONFIG).add(article.id, mentions)
         store.mark_processed(article.id)
     return sorted(set(store.event_ids_of_mentions([m.id for m in mentions]).values()))
 
@@ -442,7 +441,7 @@ def test_only_the_lead_frame_reads_the_article_and_not_its_other_events_sentence
 def test_words_many_grouped_articles_hold_weigh_less() -> None:
     text = "Deputies said the gunshot victim was found near the Quillbrook bakery on Marlowe Street."
 
-    def corpus(documents: int) -> cluster.Corpus:
+    def corpus(documents: int) -> Corpus:
         return lambda words: (documents, {"deputies": documents, "gunshot": documents - 10, "victim": documents})
 
     plain = profile_of_text(text, CONFIG).terms
