@@ -1,6 +1,7 @@
 """The eventfuse command line (Typer + Rich): parses input, calls the pipeline or the store, renders.
 
-Exit status: 0 when every input was processed, 1 when some inputs were rejected, 2 on usage errors.
+Exit status: 0 when every input was processed, 1 when some inputs were rejected or articles failed, 2 on usage
+errors, 3 on an internal error (one line here, the traceback in the log file), 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -10,20 +11,23 @@ import logging
 import re
 import sys
 import time
+import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from . import __version__, pipeline
 from .bench import BENCHMARKS, bench_root, default_data_dir, load_benchmark
-from .errors import EventfuseError, InputError
+from .errors import EventfuseError, InputError, log_path, one_line_reason
 from .export import EXPORTERS, events_json
 from .geo.cli import gazetteer_app
 from .report import event_html, event_markdown, event_renderable, events_markdown, events_table
@@ -36,7 +40,47 @@ from .sources.web import is_url, read_urls
 from .store import EventFilter, Store, default_db_path
 from .train import MODELS, default_out_dir, load_trainer
 
+log = logging.getLogger(__name__)
+
+
+class _Commands(typer.core.TyperGroup):
+    """The command group. An exception no command expected is an internal error: one line naming the log file
+    that holds its traceback, exit status 3 (not 1, which means some inputs were rejected)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (
+            typer.Exit,
+            typer.Abort,
+            click.exceptions.Exit,
+            click.exceptions.ClickException,
+            click.exceptions.Abort,
+        ):
+            raise
+        except KeyboardInterrupt:
+            err_console.print("interrupted: what was stored so far is kept")
+            raise typer.Exit(130) from None
+        except Exception as err:
+            log.critical(
+                "internal error in `eventfuse %s`: %s",
+                ctx.invoked_subcommand,
+                one_line_reason(err),
+                extra={"trace": traceback.format_exc()},
+            )
+            err_console.print(
+                Text(
+                    f"internal error (a bug in eventfuse, please report it): {one_line_reason(err)}; "
+                    f"the traceback is in {log_path()}",
+                    style="red",
+                ),
+                soft_wrap=True,
+            )
+            raise typer.Exit(3) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="eventfuse",
     help="News reports in; verified, structured, sourced conflict events out.",
     no_args_is_help=True,
@@ -70,6 +114,15 @@ WorkersOption = Annotated[
         "batches of fewer than 100 articles use one).",
     ),
 ]
+MaxCharsOption = Annotated[
+    int,
+    typer.Option(
+        "--max-chars",
+        min=1,
+        help="Set aside as failed an article whose text is longer than this many characters "
+        "(it bounds the time and memory one article takes).",
+    ),
+]
 LexiconOption = Annotated[
     list[Path] | None, typer.Option("--lexicon", help="An extra lexicon file (TOML; see the lexicon docs).")
 ]
@@ -95,15 +148,64 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """News reports in; verified, structured, sourced conflict events out."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    handlers = [_ConsoleLog(), _FileLog(log_path())]
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    for handler in handlers:
+        root.addHandler(handler)
+
+    def restore() -> None:  # a command run in-process (tests, scripts) leaves logging as it found it
+        for handler in handlers:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
+
+    ctx.call_on_close(restore)
+
+
+class _ConsoleLog(logging.StreamHandler):  # type: ignore[type-arg]
+    """Log records on stderr, one line each; a failure's traceback (``trace``) is for the log file only."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if hasattr(record, "trace") or record.levelno >= logging.CRITICAL:
+            return  # the command reports these itself, in its own words
+        self.stream = sys.stderr  # the stderr of now (a test runner swaps it)
+        super().emit(record)
+
+    def format(self, record: logging.LogRecord) -> str:  # no traceback here: the log file has it
+        return re.sub(r"\s+", " ", f"{record.levelname} {record.name}: {record.getMessage()}")
+
+
+class _FileLog(logging.FileHandler):
+    """Warnings and errors with their tracebacks, appended to the log file (made on the first record)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8", delay=True)
+        self.setLevel(logging.WARNING)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        trace = getattr(record, "trace", None)
+        return f"{text}\n{trace.rstrip()}" if trace else text
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass  # an unwritable log file must not break the command; what it would say is on the console
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -116,6 +218,10 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _report_input_error(error: InputError) -> None:
     err_console.print(Text(f"rejected {error.source}: {error.reason}", style="red"), soft_wrap=True)
+
+
+def _report_failure(failure: pipeline.Failure) -> None:
+    err_console.print(Text(f"failed {failure.source}: {failure.reason}", style="red"), soft_wrap=True)
 
 
 def _defaults(published: str | None, outlet: str | None, url: str | None) -> Defaults:
@@ -176,13 +282,26 @@ def _ingest(store: Store, paths: list[Path], defaults: Defaults, max_bytes: int,
         )
 
 
-def _run(store: Store, resources: pipeline.Resources, quiet: bool, workers: int | None = None) -> pipeline.RunReport:
+def _run(
+    store: Store,
+    resources: pipeline.Resources,
+    quiet: bool,
+    workers: int | None = None,
+    max_chars: int = pipeline.MAX_ARTICLE_CHARS,
+) -> pipeline.RunReport:
     from .parallel import default_workers
 
     pending = len(store.pending_article_ids())
     try:
         with _progress(pending, "analysing", quiet) as advance:
-            return pipeline.run(store, resources, progress=advance, workers=workers or default_workers())
+            return pipeline.run(
+                store,
+                resources,
+                progress=advance,
+                workers=workers or default_workers(),
+                max_chars=max_chars,
+                on_failure=_report_failure,
+            )
     except KeyboardInterrupt:
         left = len(store.pending_article_ids())
         err_console.print(
@@ -213,6 +332,7 @@ def analyze(
     outlet: OutletOption = None,
     url: UrlOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    max_chars: MaxCharsOption = pipeline.MAX_ARTICLE_CHARS,
     lexicon: LexiconOption = None,
     workers: WorkersOption = None,
     quiet: QuietOption = False,
@@ -225,7 +345,7 @@ def analyze(
     with _open_store(db) as store:
         ingested = _ingest(store, paths, defaults, max_bytes, quiet)
         resources = _load_resources(lexicon, quiet)
-        _run(store, resources, quiet, workers)
+        report = _run(store, resources, quiet, workers, max_chars)
         events = pipeline.events_of_articles(store, ingested.article_ids)
         if explain:
             _print_removed(store, ingested.article_ids)
@@ -234,9 +354,11 @@ def analyze(
                 console.print(event_renderable(event, store.history(event.id)))
             summary = f"{len(ingested.article_ids)} articles ({len(ingested.duplicates)} already stored), "
             summary += f"{len(events)} events, {len(ingested.errors)} inputs rejected"
+            if report.failed:
+                summary += f", {len(report.failed)} articles failed (`eventfuse failed` lists them)"
             err_console.print(Text(summary))
         _write_outputs(store, events, json_out, md_out)
-    if ingested.errors:
+    if ingested.errors or report.failed:
         raise typer.Exit(1)
 
 
@@ -426,9 +548,13 @@ def run(
     db: DbOption = None,
     lexicon: LexiconOption = None,
     workers: WorkersOption = None,
+    max_chars: MaxCharsOption = pipeline.MAX_ARTICLE_CHARS,
     quiet: QuietOption = False,
 ) -> None:
     """Process the pending articles: extract, group into events, fuse.
+
+    An article that cannot be processed is set aside as failed, with the reason (`eventfuse failed` lists
+    them), and the run goes on with the others.
 
     Example: eventfuse run --db events.db
     """
@@ -438,9 +564,46 @@ def run(
                 err_console.print("no pending articles")
             return
         resources = _load_resources(lexicon, quiet)
-        report = _run(store, resources, quiet, workers)
+        report = _run(store, resources, quiet, workers, max_chars)
     if not quiet:
-        err_console.print(Text(f"{report.processed} articles processed, {len(report.events_touched)} events updated"))
+        summary = f"{report.processed} articles processed, {len(report.events_touched)} events updated"
+        if report.failed:
+            summary += f", {len(report.failed)} failed (`eventfuse failed` lists them)"
+        err_console.print(Text(summary))
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def failed(
+    db: DbOption = None,
+    retry: Annotated[
+        bool, typer.Option("--retry", help="Make the failed articles pending again (all, or the ids given).")
+    ] = False,
+    article_ids: Annotated[
+        list[str] | None, typer.Argument(help="Only these article ids (with --retry).", show_default=False)
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of one line per article.")] = False,
+) -> None:
+    """List the articles that could not be processed, with the reason; --retry queues them for `eventfuse run`.
+
+    Example: eventfuse failed --retry && eventfuse run
+    """
+    with _open_store(db) as store:
+        if retry:
+            count = store.retry_failed(article_ids or None)
+            err_console.print(Text(f"{count} failed articles made pending again; `eventfuse run` processes them"))
+            return
+        found = [row for row in store.failed_articles() if not article_ids or row["id"] in article_ids]
+    if as_json:
+        sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
+        return
+    for row in found:
+        source = row["source_path"] or row["url"] or row["id"]
+        console.print(Text(f"{row['id']}  {source}: {row['failure']}"), soft_wrap=True)
+    err_console.print(
+        Text(f"{len(found)} failed articles" + ("; retry with `eventfuse failed --retry`" if found else ""))
+    )
 
 
 @app.command()

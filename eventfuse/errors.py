@@ -1,7 +1,17 @@
-"""The one exception hierarchy of eventfuse.
+"""The one exception hierarchy of eventfuse, and how an unexpected error is told in one line.
 
 Every message names the input it is about and says what to do; the CLI prints it on one line.
 """
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+# A reason stored with a failed article or printed on a `failed` line is cut to this many characters
+# (the whole traceback goes to the log file).
+REASON_CHARS = 300
 
 
 class EventfuseError(Exception):
@@ -31,3 +41,20 @@ class StoreError(EventfuseError):
 
 class BenchDataError(EventfuseError):
     """A benchmark's data directory is missing or malformed."""
+
+
+def one_line_reason(err: BaseException, limit: int = REASON_CHARS) -> str:
+    """An exception as one short line: its type and message, white space folded, cut to ``limit`` characters."""
+    message = re.sub(r"\s+", " ", str(err)).strip()
+    reason = f"{type(err).__name__}: {message}" if message else type(err).__name__
+    return reason if len(reason) <= limit else reason[: limit - 1] + "…"
+
+
+def log_path() -> Path:
+    """The log file that keeps warnings and the tracebacks of unexpected errors (``$EVENTFUSE_LOG`` overrides it)."""
+    override = os.environ.get("EVENTFUSE_LOG")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir("eventfuse")) / "eventfuse.log"

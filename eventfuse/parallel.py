@@ -11,6 +11,7 @@ import multiprocessing.pool
 import os
 import signal
 import time
+import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,9 +20,14 @@ from typing import TYPE_CHECKING
 
 from threadpoolctl import threadpool_limits
 
+from .errors import one_line_reason
 from .model import Article, Mention
+from .nlp import parse
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
     from .extract import Extractor
 
 # Batches each worker is handed ahead of the main process: enough to keep the workers busy while the main
@@ -51,12 +57,15 @@ class WorkerSpec:
 
 @dataclass(frozen=True)
 class Extracted:
-    """One article's mentions, with the seconds its worker spent in the language model and in extraction."""
+    """One article's mentions, with the seconds its worker spent in the language model and in extraction;
+    ``failure`` (one line) and ``trace`` (the traceback) when the article could not be parsed or extracted."""
 
     article: Article
     mentions: list[Mention]
     nlp_seconds: float
     extract_seconds: float
+    failure: str | None = None
+    trace: str | None = None
 
 
 class _Worker:
@@ -91,17 +100,41 @@ def _extract_batch(articles: Sequence[Article]) -> list[Extracted]:
     return extract_batch(articles, _worker.nlp, _worker.extractor)
 
 
-def extract_batch(articles: Sequence[Article], nlp: object, extractor: Extractor) -> list[Extracted]:
-    """The language model over a batch (one ``nlp.pipe`` call), then extraction article by article."""
+def extract_batch(articles: Sequence[Article], nlp: Language, extractor: Extractor) -> list[Extracted]:
+    """The language model over a batch (``nlp.parse``: long texts in pieces), then extraction article by article.
+
+    An article that breaks the model or the extractor comes back with its ``failure``; the others go on."""
     started = time.perf_counter()
-    docs = list(nlp.pipe(a.text for a in articles))  # type: ignore[attr-defined]
+    try:
+        docs: list[Doc | BaseException] = list(parse(nlp, [a.text for a in articles]))
+    except Exception:  # one text broke the batch: parse each alone, so that only its article fails
+        docs = [_parse_alone(nlp, a.text) for a in articles]
     nlp_each = (time.perf_counter() - started) / max(1, len(articles))
     results = []
     for article, doc in zip(articles, docs, strict=True):
         started = time.perf_counter()
-        mentions = extractor.extract(article, doc)
+        if isinstance(doc, BaseException):
+            results.append(_failed(article, "the language model failed on it", doc, nlp_each))
+            continue
+        try:
+            mentions = extractor.extract(article, doc)
+        except Exception as err:  # a bug shown by one text: that article fails, the batch goes on
+            results.append(_failed(article, "extraction failed", err, nlp_each))
+            continue
         results.append(Extracted(article, mentions, nlp_each, time.perf_counter() - started))
     return results
+
+
+def _parse_alone(nlp: Language, text: str) -> Doc | BaseException:
+    try:
+        return next(parse(nlp, [text]))
+    except Exception as err:
+        return err
+
+
+def _failed(article: Article, stage: str, err: BaseException, nlp_seconds: float) -> Extracted:
+    trace = "".join(traceback.format_exception(err))
+    return Extracted(article, [], nlp_seconds, 0.0, failure=f"{stage}: {one_line_reason(err)}", trace=trace)
 
 
 def extract_in_workers(batches: Iterable[Sequence[Article]], spec: WorkerSpec, workers: int) -> Iterator[Extracted]:

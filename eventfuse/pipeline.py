@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import parallel, temporal
 from .clean import Rules, clean, load_rules
-from .errors import InputError
+from .errors import InputError, one_line_reason
 from .extract import Extractor
 from .grouping import ClusterConfig, Grouper
 from .model import Article, Event, Mention
@@ -32,6 +33,10 @@ Progress = Callable[[int], None]
 BATCH_SIZE = 32  # articles per nlp.pipe call in one process (workers take parallel.TASK_ARTICLES)
 # Below this many pending articles one process finishes first: a worker spends seconds loading the model.
 PARALLEL_MIN_ARTICLES = 100
+# The longest text analysed as one article (characters of cleaned text). The model's time grows with the text
+# (about 5 s per 100,000 characters here, bench hostile), so this bounds the work one article can cause; news
+# reports are far shorter (the longest of the 4,710 gv articles is 100,000 characters, cut there by its source).
+MAX_ARTICLE_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,15 @@ class IngestReport:
         return self.added + self.duplicates
 
 
+@dataclass(frozen=True)
+class Failure:
+    """An article that could not be processed: it is stored as failed with ``reason``, and the run went on."""
+
+    article_id: str
+    source: str  # the file, URL or record it came from (its id when none is known)
+    reason: str  # one line
+
+
 @dataclass
 class RunReport:
     processed: int = 0
@@ -80,6 +94,7 @@ class RunReport:
     workers: int = 1  # processes that ran the language model and extraction
     # Seconds per stage: nlp and extract summed over the worker processes, the others in the main process.
     stages: dict[str, float] = field(default_factory=dict)
+    failed: list[Failure] = field(default_factory=list)
 
 
 def ingest(
@@ -128,29 +143,63 @@ def run(
     limit: int | None = None,
     workers: int = 1,
     parallel_min: int = PARALLEL_MIN_ARTICLES,
+    max_chars: int = MAX_ARTICLE_CHARS,
+    on_failure: Callable[[Failure], None] | None = None,
 ) -> RunReport:
     """Process pending articles: extract, group, fuse; one transaction per article, so a rerun resumes.
 
     With ``workers`` > 1 and at least ``parallel_min`` pending articles, the language model and extraction run
     in that many processes; grouping, fusion and storing stay here, in article order, so the result is the same.
+    An article longer than ``max_chars``, or one whose parsing, extraction, grouping or fusion raises, is stored
+    as failed with the reason (``on_failure`` hears of it) and the run goes on with the next.
     """
     report = RunReport()
     pending = store.pending_article_ids()
     if limit is not None:
         pending = pending[:limit]
     watch = Stopwatch()
+
+    def fail(article: Article, reason: str, trace: str | None = None) -> None:
+        failure = Failure(article.id, article.source_path or article.url or article.id, reason)
+        store.mark_failed(article.id, reason)
+        # the traceback goes to the log (a file, from the CLI), the one-line reason to the user
+        log.error("article %s (%s) failed: %s", article.id, failure.source, reason, extra={"trace": trace})
+        report.failed.append(failure)
+        if on_failure:
+            on_failure(failure)
+        if progress:
+            progress(1)
+
+    def within_limit(article: Article) -> bool:
+        if len(article.text) <= max_chars:
+            return True
+        fail(
+            article,
+            f"the text is {len(article.text):,} characters, over the {max_chars:,} analysed per article "
+            "(a news report is rarely a tenth of that): split it into its articles, or raise --max-chars",
+        )
+        return False
+
     if workers > 1 and len(pending) >= parallel_min:
         report.workers = workers
-        batches = _pending_batches(store, pending, watch, parallel.TASK_ARTICLES)
+        batches = _pending_batches(store, pending, watch, parallel.TASK_ARTICLES, within_limit)
         extracted = parallel.extract_in_workers(batches, resources.worker_spec, workers)
     else:
-        batches = _pending_batches(store, pending, watch, BATCH_SIZE)
+        batches = _pending_batches(store, pending, watch, BATCH_SIZE, within_limit)
         extracted = (x for b in batches for x in parallel.extract_batch(b, resources.nlp, resources.extractor))
     touched: dict[str, None] = {}
     for item in extracted:
         watch.add("nlp", item.nlp_seconds)
         watch.add("extract", item.extract_seconds)
-        for event_id in group_article(store, resources, item.article, item.mentions, watch):
+        if item.failure is not None:
+            fail(item.article, item.failure, item.trace)
+            continue
+        try:
+            event_ids = group_article(store, resources, item.article, item.mentions, watch)
+        except Exception as err:  # the article's transaction was rolled back: set it aside, go on with the next
+            fail(item.article, f"grouping or fusion failed: {one_line_reason(err)}", traceback.format_exc())
+            continue
+        for event_id in event_ids:
             touched[event_id] = None
         report.processed += 1
         if progress:
@@ -160,11 +209,13 @@ def run(
     return report
 
 
-def _pending_batches(store: Store, pending: Sequence[str], watch: Stopwatch, size: int) -> Iterator[list[Article]]:
+def _pending_batches(
+    store: Store, pending: Sequence[str], watch: Stopwatch, size: int, keep: Callable[[Article], bool]
+) -> Iterator[list[Article]]:
     for start in range(0, len(pending), size):
         with watch("store"):
             batch = [a for a in (store.get_article(aid) for aid in pending[start : start + size]) if a]
-        yield batch
+        yield [a for a in batch if keep(a)]
 
 
 def process_article(store: Store, resources: Resources, article: Article, doc: object) -> list[str]:

@@ -32,7 +32,7 @@ MIGRATIONS: tuple[str, ...] = (
         title TEXT, url TEXT, outlet TEXT, published TEXT, published_source TEXT,
         source_path TEXT, author TEXT,
         raw_text TEXT NOT NULL, text TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending',  -- pending | processed
+        status TEXT NOT NULL DEFAULT 'pending',  -- pending | processed | failed (migration 5)
         ingested_at REAL NOT NULL, processed_at REAL
     );
     CREATE INDEX articles_status ON articles(status);
@@ -141,6 +141,13 @@ MIGRATIONS: tuple[str, ...] = (
         documents INTEGER NOT NULL   -- how many grouped articles hold the word
     ) WITHOUT ROWID;
     INSERT INTO settings (name, value) VALUES ('grouped_documents', '0');
+    """,
+    # 5: articles that could not be processed: status 'failed', with the reason in ``failure`` and the time in
+    # ``failed_at`` (a later run leaves them alone; `eventfuse failed --retry` makes them pending again). No SQL
+    # comment here: SQLite keeps an added column's text in the table's schema, where a comment would break it.
+    """
+    ALTER TABLE articles ADD COLUMN failure TEXT;
+    ALTER TABLE articles ADD COLUMN failed_at REAL;
     """,
 )
 
@@ -362,8 +369,37 @@ class Store:
 
     def mark_processed(self, article_id: str) -> None:
         self.db.execute(
-            "UPDATE articles SET status = 'processed', processed_at = ? WHERE id = ?", (time.time(), article_id)
+            "UPDATE articles SET status = 'processed', processed_at = ?, failure = NULL, failed_at = NULL WHERE id = ?",
+            (time.time(), article_id),
         )
+
+    def mark_failed(self, article_id: str, reason: str) -> None:
+        """Set an article aside as failed, with the reason: later runs do not take it up again."""
+        self.db.execute(
+            "UPDATE articles SET status = 'failed', failure = ?, failed_at = ? WHERE id = ?",
+            (reason, time.time(), article_id),
+        )
+
+    def article_status(self, article_id: str) -> tuple[str, str | None] | None:
+        """An article's status (pending, processed, failed) and, when failed, why; None when not stored."""
+        row = self.db.execute("SELECT status, failure FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return (row["status"], row["failure"]) if row else None
+
+    def failed_articles(self) -> list[dict[str, Any]]:
+        """The failed articles, oldest failure first: id, source_path, url, outlet, title, failure, failed_at."""
+        rows = self.db.execute(
+            """SELECT id, source_path, url, outlet, title, failure, failed_at FROM articles
+               WHERE status = 'failed' ORDER BY failed_at, id"""
+        )
+        return [dict(row) for row in rows]
+
+    def retry_failed(self, article_ids: Sequence[str] | None = None) -> int:
+        """Make failed articles (all, or those given) pending again; returns how many."""
+        sql = "UPDATE articles SET status = 'pending', failure = NULL, failed_at = NULL WHERE status = 'failed'"
+        with self.transaction():
+            if article_ids is None:
+                return self.db.execute(sql).rowcount
+            return sum(self.db.execute(sql + " AND id = ?", (a,)).rowcount for a in dict.fromkeys(article_ids))
 
     def mentions_of_article(self, article_id: str, *, with_claims: bool = True) -> list[Mention]:
         """An article's mentions in text order; ``with_claims=False`` leaves their claims out (faster)."""

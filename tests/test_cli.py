@@ -368,3 +368,34 @@ def test_bench_time_reads_te3_by_default(tmp_path: Path, monkeypatch: pytest.Mon
     assert figures["n"] == 1 and figures["value_f1"] == 1.0
     missing = runner.invoke(app, ["bench", "geo", "--data", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "not found" in missing.output
+
+
+def test_a_text_too_long_for_the_model_fails_alone_and_never_blocks_a_later_run(tmp_path: Path) -> None:
+    """Issue 20 item 1: an article over spaCy's max_length made every run crash and left the batch pending."""
+    (tmp_path / "in").mkdir()
+    big = "Clashes broke out in Beledweyne on Monday, killing five soldiers, officials said. " * 15000
+    (tmp_path / "in" / "big.txt").write_text(big + "\n")
+    (tmp_path / "in" / "good.txt").write_text(
+        "Five rockets struck the Balad air base in Iraq on Saturday, a military spokesman said."
+    )
+    db = str(tmp_path / "p.db")
+    result = runner.invoke(app, ["analyze", str(tmp_path / "in"), "--db", db, "--published", "2025-04-14"])
+    assert result.exit_code == 1, result.output
+    failed_lines = [line for line in result.output.splitlines() if line.startswith("failed ")]
+    assert len(failed_lines) == 1
+    assert "big.txt: the text is 1,229,999 characters, over the 100,000 analysed per article" in failed_lines[0]
+    assert "Traceback" not in result.output
+    with Store(Path(db)) as store:
+        assert store.pending_article_ids() == []
+        assert store.count_articles("processed") == 1 and store.count_articles("failed") == 1
+        assert store.events()
+    again = _invoke("run", "--db", db)
+    assert again.exit_code == 0 and "no pending articles" in again.output
+    listed = _invoke("failed", "--db", db)
+    assert "big.txt: the text is 1,229,999 characters" in listed.output and "1 failed articles" in listed.output
+    assert json.loads(_invoke("failed", "--db", db, "--json").output)[0]["source_path"].endswith("big.txt")
+    assert "1 failed articles made pending again" in _invoke("failed", "--retry", "--db", db).output
+    rerun = runner.invoke(app, ["run", "--db", db])
+    assert rerun.exit_code == 1 and "failed " in rerun.output  # still too long: set aside again, not stuck
+    with Store(Path(db)) as store:
+        assert store.pending_article_ids() == [] and store.count_articles("failed") == 1

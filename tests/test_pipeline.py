@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from eventfuse import pipeline
+from eventfuse import nlp, pipeline
 from eventfuse.clean import load_rules
-from eventfuse.model import to_json
+from eventfuse.model import Article, article_id_for, to_json
 from eventfuse.sources.files import read_articles
 from eventfuse.store import Store
 
@@ -58,3 +60,129 @@ def test_a_small_batch_stays_in_one_process(tmp_path: Path, resources: pipeline.
         pipeline.ingest(store, read_articles([EXAMPLES]), load_rules())
         report = pipeline.run(store, resources, workers=2)  # 13 articles: below PARALLEL_MIN_ARTICLES
     assert report.workers == 1 and report.processed == 13
+
+
+# --- one article's failure is that article's alone ---------------------------------------------------------
+
+GOOD = (
+    "Five rockets struck the Balad air base in Iraq on Saturday, a military spokesman said. Two soldiers were wounded."
+)
+LONG_SENTENCE = "Clashes broke out in Beledweyne on Monday, killing five soldiers, officials said. "
+
+
+def _store_of(tmp_path: Path, texts: list[str]) -> Store:
+    store = Store.open(tmp_path / "f.db")
+    items = [
+        Article(id=article_id_for(t), raw_text=t, source_path=f"in{n}.txt", published="2025-04-14")
+        for n, t in enumerate(texts)
+    ]
+    pipeline.ingest(store, items, load_rules())
+    return store
+
+
+def test_an_article_longer_than_the_model_accepts_is_parsed_in_pieces_at_article_offsets(
+    tmp_path: Path, resources: pipeline.Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_text = LONG_SENTENCE * 80  # 6,480 characters: over a max_length of 3,000 (spaCy's E088 before)
+    monkeypatch.setattr(resources.nlp, "max_length", 3_000)
+    with _store_of(tmp_path, [long_text, GOOD]) as store:
+        report = pipeline.run(store, resources)
+        assert report.failed == [] and report.processed == 2
+        mentions = store.mentions_of_article(article_id_for(long_text))
+        assert len(mentions) >= 40  # the sentences after the first piece were read too
+        text = store.get_article(article_id_for(long_text)).text  # type: ignore[union-attr]
+        worded = [c for m in mentions for c in m.claims if c.wording]
+        assert len(worded) >= 40
+        for claim in worded:  # offsets are the article's, not a piece's
+            assert claim.quote in text and text[claim.start : claim.end] == claim.wording
+        assert max(c.start for c in worded) > 3_000
+
+
+def test_the_model_is_never_handed_more_than_a_bounded_text_at_once(
+    tmp_path: Path, resources: pipeline.Resources
+) -> None:
+    handed: list[int] = []
+
+    class Recording:
+        """The real model, noting how many characters each nlp.pipe call is handed."""
+
+        max_length = resources.nlp.max_length
+
+        def pipe(self, texts: Any, **kwargs: Any) -> Any:
+            texts = list(texts)
+            handed.append(sum(map(len, texts)))
+            return resources.nlp.pipe(texts, **kwargs)
+
+    recording = dataclasses.replace(resources)
+    vars(recording)["nlp"] = Recording()
+    long_text = LONG_SENTENCE * 1000  # 81,000 characters
+    with _store_of(tmp_path, [long_text, GOOD]) as store:
+        assert pipeline.run(store, recording).processed == 2
+        assert len(store.mentions_of_article(article_id_for(long_text))) >= 900
+    assert sum(handed) == len(long_text.strip()) + len(GOOD)
+    assert max(handed) <= nlp.BATCH_CHARS
+
+
+def test_an_article_over_the_limit_fails_with_its_reason_and_the_rest_goes_on(
+    tmp_path: Path, resources: pipeline.Resources
+) -> None:
+    long_text = LONG_SENTENCE * 20
+    with _store_of(tmp_path, [long_text, GOOD]) as store:
+        heard: list[pipeline.Failure] = []
+        report = pipeline.run(store, resources, max_chars=1_000, on_failure=heard.append)
+        assert report.processed == 1 and heard == report.failed
+        [failure] = report.failed
+        assert failure.article_id == article_id_for(long_text) and failure.source == "in0.txt"
+        assert "1,639 characters, over the 1,000" in failure.reason and "\n" not in failure.reason
+        assert store.article_status(failure.article_id) == ("failed", failure.reason)
+        assert store.mentions_of_article(failure.article_id) == []
+        assert store.pending_article_ids() == []
+        assert pipeline.run(store, resources).processed == 0  # nothing left that blocks the next run
+        assert store.events()
+
+
+def test_an_article_the_extractor_breaks_on_fails_alone(
+    tmp_path: Path, resources: pipeline.Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = resources.extractor.extract
+
+    def breaks_on_bombs(article: Article, doc: Any) -> Any:
+        if "bomb" in article.text:
+            raise RecursionError("maximum recursion depth exceeded\nwhile reading the tree")
+        return real(article, doc)
+
+    monkeypatch.setattr(resources.extractor, "extract", breaks_on_bombs)
+    bad = "A bomb killed nine people in Baidoa on Sunday, police said."
+    with _store_of(tmp_path, [bad, GOOD]) as store:
+        report = pipeline.run(store, resources)
+        assert report.processed == 1
+        [failure] = report.failed
+        assert (
+            failure.reason
+            == "extraction failed: RecursionError: maximum recursion depth exceeded while reading the tree"
+        )
+        assert store.count_articles("processed") == 1 and store.count_articles("failed") == 1
+        assert store.events()
+
+
+def test_an_article_whose_grouping_raises_is_rolled_back_and_fails_alone(
+    tmp_path: Path, resources: pipeline.Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.group_mentions
+
+    def breaks_on_bombs(store: Store, config: Any, article_id: str, mentions: Any, text: str | None = None) -> Any:
+        touched = real(store, config, article_id, mentions, text)
+        if text and "bomb" in text:
+            raise ZeroDivisionError("division by zero")
+        return touched
+
+    monkeypatch.setattr(pipeline, "group_mentions", breaks_on_bombs)
+    bad = "A bomb killed nine people in Baidoa on Sunday, police said."
+    with _store_of(tmp_path, [bad, GOOD]) as store:
+        report = pipeline.run(store, resources)
+        assert report.processed == 1
+        [failure] = report.failed
+        assert failure.reason == "grouping or fusion failed: ZeroDivisionError: division by zero"
+        assert store.mentions_of_article(failure.article_id) == []  # its transaction was rolled back
+        assert all(failure.article_id not in {s.article_id for s in e.sources} for e in store.events())
+        assert store.pending_article_ids() == []

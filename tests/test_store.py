@@ -178,3 +178,41 @@ def test_a_store_of_the_previous_schema_is_migrated(tmp_path: Path) -> None:
             Grouper(store, ClusterConfig.load()).ensure_index()  # what the next run does first
         assert [row["event_id"] for row in store.candidate_events([(1, "2025-04-12", "2025-04-12")])] == ["ev_old"]
         assert store.setting("band_index")
+
+
+def test_a_failed_article_keeps_its_reason_leaves_the_queue_and_can_be_retried(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        store.add_article(_article())
+        article_id = store.pending_article_ids()[0]
+        with store.transaction():
+            store.mark_failed(article_id, "the text is too long")
+    with Store(path) as store:  # kept across opening again (migration 5)
+        assert store.pending_article_ids() == []
+        assert store.article_status(article_id) == ("failed", "the text is too long")
+        [row] = store.failed_articles()
+        assert row["id"] == article_id and row["failure"] == "the text is too long" and row["failed_at"] > 0
+        assert store.retry_failed(["a_unknown"]) == 0
+        assert store.retry_failed() == 1
+        assert store.pending_article_ids() == [article_id] and store.failed_articles() == []
+        with store.transaction():
+            store.mark_processed(article_id)
+        assert store.article_status(article_id) == ("processed", None)
+
+
+def test_a_store_of_schema_4_gets_the_failed_status(tmp_path: Path) -> None:
+    path = tmp_path / "v4.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:4], start=1):
+        for statement in (s for s in script.split(";") if s.strip() and not s.strip().startswith("--")):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number}")
+    db.execute(
+        "INSERT INTO articles (id, raw_text, text, ingested_at) VALUES ('a_old', 'Rockets hit.', 'Rockets hit.', 1)"
+    )
+    db.close()
+    with Store(path) as store:
+        assert store.pending_article_ids() == ["a_old"]
+        with store.transaction():
+            store.mark_failed("a_old", "extraction failed: ValueError")
+        assert store.article_status("a_old") == ("failed", "extraction failed: ValueError")

@@ -351,6 +351,7 @@ def _add_routes(app: FastAPI) -> None:
             200: {"model": IngestResult, "description": "the article was already stored"},
             401: {"model": ErrorBody, "description": "a token is required"},
             413: {"model": ErrorBody, "description": "the body is too large"},
+            422: {"model": ErrorBody, "description": "invalid parameters, or the article could not be processed"},
             415: {"model": ErrorBody, "description": "the body is not JSON"},
             503: {"model": ErrorBody, "description": "the language model or gazetteer cannot be loaded"},
         },
@@ -368,8 +369,11 @@ def _add_routes(app: FastAPI) -> None:
                 raise ApiError(503, f"cannot process articles: {err}") from err
             with Store.open(state.db_path) as store:
                 report = pipeline.ingest(store, [article], resources.rules)
-                pipeline.run(store, resources)
                 article_id = report.article_ids[0]
+                pipeline.run(store, resources)
+                status, failure = store.article_status(article_id) or ("processed", None)
+                if status == "failed":  # set aside with its reason: the store stays open to the next article
+                    raise ApiError(422, f"article {article_id} could not be processed: {failure}")
                 events = pipeline.events_of_articles(store, [article_id])
         result = IngestResult(
             article_id=article_id, added=bool(report.added), events=[event_summary(e) for e in events]

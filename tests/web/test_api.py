@@ -305,3 +305,17 @@ def test_serve_warns_when_bound_beyond_loopback(monkeypatch: pytest.MonkeyPatch,
     guarded = runner.invoke(app, ["serve", "--db", db, "--host", "0.0.0.0", "--token", "t"])
     assert "warning" in guarded.output and "--token" not in guarded.output
     assert started[0] == {"host": "127.0.0.1", "port": 8123, "log_level": "warning"}
+
+
+def test_an_article_that_cannot_be_processed_is_422_and_the_next_post_works(writer: TestClient) -> None:
+    """Issue 20 item 1: one article over the model's max_length made every later POST a 500."""
+    big = "Clashes broke out in Beledweyne on Monday, killing five soldiers, officials said. " * 15000
+    refused = writer.post("/api/articles", json={"text": big}, headers=AUTH)
+    assert refused.status_code == 422
+    assert "1,229,999 characters, over the 100,000" in refused.json()["message"]
+    good = {
+        "text": "Five rockets struck the Balad air base in Iraq on Saturday, a spokesman said.",
+        "published": "2025-04-20",
+    }
+    assert writer.post("/api/articles", json=good, headers=AUTH).status_code == 201
+    assert writer.post("/api/articles", json={"text": big}, headers=AUTH).status_code == 422  # still set aside
