@@ -438,17 +438,26 @@ def _ingest_sources(
 
     archives: list[WarcStats] = []
 
+    def read(arg: str, fetcher: Fetcher) -> Iterator[Any]:
+        if is_url(arg):
+            yield from read_urls([arg], fetcher, defaults)
+        elif "://" in arg:
+            yield InputError(arg, "unsupported URL scheme: only http and https URLs are fetched")
+        elif is_warc(arg):
+            archives.append(WarcStats(arg))
+            yield from read_warc(Path(arg), store, archives[-1], max_record_bytes=max_bytes)
+        else:
+            yield from read_articles([Path(arg)], defaults, max_bytes)
+
     def items(fetcher: Fetcher) -> Iterator[Any]:
         for arg in inputs:
-            if is_url(arg):
-                yield from read_urls([arg], fetcher, defaults)
-            elif "://" in arg:
-                yield InputError(arg, "unsupported URL scheme: only http and https URLs are fetched")
-            elif is_warc(arg):
-                archives.append(WarcStats(arg))
-                yield from read_warc(Path(arg), store, archives[-1], max_record_bytes=max_bytes)
-            else:
-                yield from read_articles([Path(arg)], defaults, max_bytes)
+            try:
+                yield from read(arg, fetcher)
+            except Exception as err:  # a bug shown by one input: that input's error, the others go on
+                log.error(
+                    "%s: could not be read: %s", arg, one_line_reason(err), extra={"trace": traceback.format_exc()}
+                )
+                yield InputError(arg, f"could not be read ({one_line_reason(err)}): the traceback is in {log_path()}")
 
     rules = load_rules()
     counts = [0, 0, 0]

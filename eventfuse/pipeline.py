@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -104,19 +105,28 @@ def ingest(
     on_error: Callable[[InputError], None] | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Clean and store articles; an article already stored (same content) is not stored again."""
+    """Clean and store articles; an article already stored (same content) is not stored again.
+
+    An article that cannot be cleaned or stored is an InputError naming it (the traceback goes to the log);
+    only a store that cannot be written at all (locked, full, damaged) stops the batch."""
     report = IngestReport()
     for item in items:
+        if not isinstance(item, InputError):
+            try:
+                article = _dated(clean(item, rules))
+                (report.added if store.add_article(article) else report.duplicates).append(article.id)
+            except sqlite3.OperationalError:
+                raise
+            except Exception as err:
+                source = item.source_path or item.url or item.id
+                log.error("%s: not stored: %s", source, one_line_reason(err), extra={"trace": traceback.format_exc()})
+                item = InputError(
+                    source, f"could not be stored ({one_line_reason(err)}): the traceback is in the log file"
+                )
         if isinstance(item, InputError):
             report.errors.append(item)
             if on_error:
                 on_error(item)
-        else:
-            article = _dated(clean(item, rules))
-            if store.add_article(article):
-                report.added.append(article.id)
-            else:
-                report.duplicates.append(article.id)
         if progress:
             progress(1)
     return report

@@ -19,8 +19,9 @@ def gazetteer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, gazetteer_path: Path) -> None:
-    """No test touches the user's own event store or gazetteer."""
+    """No test touches the user's own event store, gazetteer or log file."""
     monkeypatch.setenv("EVENTFUSE_DB", str(tmp_path / "default-store.db"))
+    monkeypatch.setenv("EVENTFUSE_LOG", str(tmp_path / "eventfuse.log"))
     monkeypatch.setenv("EVENTFUSE_GAZETTEER", str(gazetteer_path))
 
 

@@ -399,3 +399,23 @@ def test_a_text_too_long_for_the_model_fails_alone_and_never_blocks_a_later_run(
     assert rerun.exit_code == 1 and "failed " in rerun.output  # still too long: set aside again, not stuck
     with Store(Path(db)) as store:
         assert store.pending_article_ids() == [] and store.count_articles("failed") == 1
+
+
+def test_an_input_whose_reader_breaks_is_rejected_and_the_next_is_ingested(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import eventfuse.cli as cli
+
+    def breaks(*args: Any, **kwargs: Any) -> Any:
+        raise RecursionError("maximum recursion depth exceeded")
+        yield  # a generator, as the real reader
+
+    monkeypatch.setattr(cli, "read_urls", breaks)
+    (tmp_path / "good.txt").write_text("Five rockets struck the Balad air base in Iraq on Saturday, officials said.")
+    db = str(tmp_path / "u.db")
+    result = runner.invoke(app, ["ingest", "https://news.example.org/a.html", str(tmp_path / "good.txt"), "--db", db])
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if line.startswith("rejected")]
+    assert line.startswith("rejected https://news.example.org/a.html: could not be read (RecursionError")
+    with Store(Path(db)) as store:
+        assert store.count_articles() == 1

@@ -186,3 +186,25 @@ def test_an_article_whose_grouping_raises_is_rolled_back_and_fails_alone(
         assert store.mentions_of_article(failure.article_id) == []  # its transaction was rolled back
         assert all(failure.article_id not in {s.article_id for s in e.sources} for e in store.events())
         assert store.pending_article_ids() == []
+
+
+def test_an_article_that_cannot_be_cleaned_or_stored_is_that_article_s_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.clean
+
+    def breaks_on_bombs(article: Article, rules: Any) -> Article:
+        if "bomb" in article.raw_text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(article, rules)
+
+    monkeypatch.setattr(pipeline, "clean", breaks_on_bombs)
+    bad = Article(id=article_id_for("bomb"), raw_text="A bomb killed nine.", source_path="bad.txt")
+    good = Article(id=article_id_for(GOOD), raw_text=GOOD, source_path="good.txt")
+    heard: list[Any] = []
+    with Store.open(tmp_path / "i.db") as store:
+        report = pipeline.ingest(store, [bad, good], load_rules(), on_error=heard.append)
+        assert report.added == [good.id]
+        [error] = report.errors
+        assert heard == [error] and error.source == "bad.txt"
+        assert error.reason.startswith("could not be stored (RecursionError: maximum recursion depth exceeded)")

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from ..errors import InputError
+from ..errors import InputError, one_line_reason
 from ..model import Article, article_id_for
 from .html import article_from_html
 from .meta import normalise_published
@@ -26,6 +28,8 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 SIDECAR_SUFFIX = ".meta.json"
+# JSON deeper than this raises RecursionError in json.loads (Python's recursion limit, less what the stack holds).
+NESTING_LIMIT = sys.getrecursionlimit()
 # A first line this short, followed by a blank line and not ending a sentence, is taken as the title.
 MAX_TITLE_CHARS = 200
 
@@ -70,6 +74,12 @@ def read_articles(
             yield from read_file(item, defaults, max_bytes)
         except InputError as err:
             yield err
+        except Exception as err:  # a bug shown by one file: that file's error, the batch goes on
+            log.error("%s: could not be read: %s", item, one_line_reason(err), extra={"trace": traceback.format_exc()})
+            yield InputError(
+                str(item),
+                f"could not be read ({one_line_reason(err)}): a bug in eventfuse; the traceback is in the log file",
+            )
 
 
 def read_file(
@@ -138,12 +148,22 @@ def _article_from_plain_text(text: str, name: str) -> Article:
     return Article(id=article_id_for(body), raw_text=body, title=title, source_path=name)
 
 
+def _json_loads(text: str, where: str) -> object:
+    """``json.loads``, with JSON nested deeper than Python's recursion limit rejected as such (an InputError)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InputError(
+            where, f"JSON nested too deeply (over {NESTING_LIMIT:,} levels); an article is a flat object"
+        ) from None
+
+
 def _read_sidecar(path: Path) -> dict[str, str]:
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
     if not sidecar.is_file():
         return {}
     try:
-        meta = json.loads(decode_bytes(sidecar.read_bytes(), str(sidecar)))
+        meta = _json_loads(decode_bytes(sidecar.read_bytes(), str(sidecar)), str(sidecar))
     except json.JSONDecodeError as err:
         raise InputError(str(sidecar), f"malformed JSON metadata at line {err.lineno}: {err.msg}") from err
     if not isinstance(meta, dict):
@@ -174,9 +194,12 @@ def _articles_from_json(text: str, name: str, defaults: Defaults) -> Iterator[Ar
     """One article per JSON object: a JSON array, a single object, or JSON Lines (one bad line never loses others)."""
     if text.lstrip().startswith("["):
         try:
-            data = json.loads(text)
+            data = _json_loads(text, name)
         except json.JSONDecodeError as err:
             yield InputError(name, f"malformed JSON at line {err.lineno}: {err.msg}")
+            return
+        except InputError as err:
+            yield err
             return
         if not isinstance(data, list):
             yield InputError(name, "a JSON file must hold an object, an array of objects, or one object per line")
@@ -185,18 +208,20 @@ def _articles_from_json(text: str, name: str, defaults: Defaults) -> Iterator[Ar
             yield _article_from_record(obj, f"{name}#{index}", defaults)
         return
     try:
-        yield _article_from_record(json.loads(text), name, defaults)
+        yield _article_from_record(_json_loads(text, name), name, defaults)
         return
-    except json.JSONDecodeError:
-        pass
+    except (json.JSONDecodeError, InputError):
+        pass  # not one JSON document: JSON Lines, each line its own
     index = 0
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = _json_loads(line, f"{name} line {lineno}")
         except json.JSONDecodeError as err:
             yield InputError(f"{name} line {lineno}", f"malformed JSON: {err.msg}")
+        except InputError as err:
+            yield err
         else:
             yield _article_from_record(obj, f"{name}#{index}", defaults)
         index += 1

@@ -6,6 +6,8 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
+
 from eventfuse.errors import InputError
 from eventfuse.model import Article
 from eventfuse.sources.files import Defaults, read_articles
@@ -132,3 +134,43 @@ def test_legacy_encoding_is_detected(tmp_path: Path) -> None:
     [article], errors = _read([tmp_path])
     assert not errors
     assert "frappé" in article.raw_text
+
+
+# --- hostile inputs: each is that input's error, and the batch goes on (issue 20) -------------------------
+
+GOOD_TEXT = "Five rockets hit the base on Sunday, officials said."
+
+
+def test_deeply_nested_json_is_rejected_and_the_files_after_it_are_read(tmp_path: Path) -> None:
+    (tmp_path / "a_nested.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "b_nested.jsonl").write_text(
+        '{"text": ' + "[" * 50_000 + "]" * 50_000 + "}\n" + json.dumps({"text": BODY})
+    )
+    (tmp_path / "c_good.txt").write_text(GOOD_TEXT)
+    (tmp_path / "d_good.txt").write_text(BODY)
+    (tmp_path / "d_good.meta.json").write_text('{"outlet": ' * 50_000)
+    articles, errors = _read([tmp_path])
+    assert sorted(Path(a.source_path or "").name for a in articles) == ["b_nested.jsonl#1", "c_good.txt"]
+    reasons = {Path(e.source).name: e.reason for e in errors}
+    assert "nested too deeply" in reasons["a_nested.json"]
+    assert "nested too deeply" in reasons["b_nested.jsonl line 1"]
+    assert "nested too deeply" in reasons["d_good.meta.json"]
+
+
+def test_an_unexpected_error_in_a_reader_is_that_file_s_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eventfuse.sources import files
+
+    real = files._article_from_plain_text
+
+    def breaks(text: str, name: str) -> Article:
+        if "break" in name:
+            raise KeyError("lost")
+        return real(text, name)
+
+    monkeypatch.setattr(files, "_article_from_plain_text", breaks)
+    (tmp_path / "a_break.txt").write_text(BODY)
+    (tmp_path / "b_good.txt").write_text(GOOD_TEXT)
+    articles, [error] = _read([tmp_path])
+    assert [Path(a.source_path or "").name for a in articles] == ["b_good.txt"]
+    assert Path(error.source).name == "a_break.txt"
+    assert error.reason == "could not be read (KeyError: 'lost'): a bug in eventfuse; the traceback is in the log file"
