@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .datafiles import load_toml
 from .errors import LexiconError
-from .model import Article, RemovedLine
+from .model import Article, RemovedLine, storable_name, storable_text
 
 SCOPES = ("line", "prefix", "trailing")
 
@@ -51,7 +51,11 @@ def load_rules(path: Path | None = None) -> Rules:
 
 
 def clean(article: Article, rules: Rules) -> Article:
-    """The article with boilerplate removed from ``text`` and kept, with reasons, in ``removed``."""
+    """The article with boilerplate removed from ``text`` and kept, with reasons, in ``removed``.
+
+    Untrusted text is made storable first (``model.storable_text``): control characters such as NUL dropped,
+    lone surrogates replaced; its id, made from the same normalised content, stays the same."""
+    article = _storable(article)
     raw = article.raw_text
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", raw)]
     content = [(s, e) for s, e in lines if raw[s:e].strip()]
@@ -73,6 +77,22 @@ def clean(article: Article, rules: Rules) -> Article:
             removed.append(RemovedLine(start, cut_end, raw[start:cut_end], rule.reason))
             break
     return replace(article, text=_without(raw, removed), removed=tuple(removed))
+
+
+def _storable(article: Article) -> Article:
+    def text(value: str | None) -> str | None:
+        return storable_text(value) if value is not None else None
+
+    return replace(
+        article,
+        raw_text=storable_text(article.raw_text),
+        title=text(article.title),
+        url=text(article.url),
+        outlet=text(article.outlet),
+        published=text(article.published),
+        author=text(article.author),
+        source_path=storable_name(article.source_path) if article.source_path is not None else None,
+    )
 
 
 def _without(raw: str, removed: list[RemovedLine]) -> str:

@@ -20,8 +20,28 @@ TIME_PRECISION_DAY, TIME_PRECISION_WEEK, TIME_PRECISION_MONTH = 1, 2, 3
 GEO_PRECISION_TOWN, GEO_PRECISION_NEAR, GEO_PRECISION_REGION = 1, 2, 3
 
 
+# Code points that are never text: the C0 controls but white space (tab, line feed, vertical tab, form feed,
+# carriage return), DEL and the C1 controls.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# A lone surrogate: a JSON "\ud800" escape, or a byte of a file name in another encoding (Python's
+# surrogateescape, U+DC80-U+DCFF). It cannot be written as UTF-8, so it is never stored.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def storable_text(value: str) -> str:
+    """Untrusted text as it is stored: lone surrogates replaced by U+FFFD, control characters dropped."""
+    return NOT_TEXT.sub("", _SURROGATE.sub("\ufffd", value))
+
+
+def storable_name(value: str) -> str:
+    """A file name or other label as it is stored: its undecodable bytes written as ``\\xNN``, other lone
+    surrogates replaced by U+FFFD; control characters are kept (the terminal shows them escaped)."""
+    return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if m.group() >= "\udc80" else "\ufffd", value)
+
+
 def _normalise_for_id(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
+    # what storing drops or replaces does not change the id: the stored article keeps the id of what was read
+    text = unicodedata.normalize("NFKC", storable_text(text)).casefold()
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -318,5 +338,7 @@ __all__ = [
     "article_id_for",
     "from_json",
     "source_name",
+    "storable_name",
+    "storable_text",
     "to_json",
 ]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from eventfuse.clean import clean, load_rules
 from eventfuse.errors import LexiconError
-from eventfuse.model import Article
+from eventfuse.model import Article, storable_text
 from eventfuse.sources.files import read_articles
 
 RULES = load_rules()
@@ -87,6 +87,8 @@ def test_bad_rules_file_names_the_file(tmp_path: Path) -> None:
 @given(st.text(max_size=400))
 def test_cleaning_never_fails_and_only_removes(text: str) -> None:
     article = _clean(text)
+    assert article.raw_text == storable_text(text)  # control characters dropped, lone surrogates replaced
     for removed in article.removed:
-        assert text[removed.start : removed.end] == removed.text
+        assert article.raw_text[removed.start : removed.end] == removed.text
     assert len(article.text) <= len(text)
+    article.text.encode("utf-8")  # storable as UTF-8 whatever was given

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from eventfuse.errors import InputError
-from eventfuse.model import Article
+from eventfuse.model import Article, article_id_for
 from eventfuse.sources.files import Defaults, read_articles
 
 BODY = "Five rockets hit the base on Sunday, officials said.\n\nNo one was hurt in the attack, the army said."
@@ -174,3 +175,28 @@ def test_an_unexpected_error_in_a_reader_is_that_file_s_error(tmp_path: Path, mo
     assert [Path(a.source_path or "").name for a in articles] == ["b_good.txt"]
     assert Path(error.source).name == "a_break.txt"
     assert error.reason == "could not be read (KeyError: 'lost'): a bug in eventfuse; the traceback is in the log file"
+
+
+def test_lone_surrogate_escapes_and_undecodable_file_names_are_read_and_stored(tmp_path: Path) -> None:
+    from eventfuse import pipeline
+    from eventfuse.clean import load_rules
+    from eventfuse.store import Store
+
+    (tmp_path / "a.jsonl").write_text(
+        '{"text": "A bomb killed 9 in Baidoa \\ud800 police said.", "title": "Baidoa \\udfff blast"}\n'
+        + json.dumps({"text": BODY})
+        + "\n"
+    )
+    odd_name = tmp_path / os.fsdecode(b"b-caf\xe9.txt")  # a Latin-1 file name on a UTF-8 system
+    odd_name.write_text(GOOD_TEXT)
+    articles, errors = _read([tmp_path])
+    assert errors == [] and len(articles) == 3
+    with Store.open(tmp_path / "s.db") as store:
+        report = pipeline.ingest(store, articles, load_rules())
+        assert report.errors == [] and len(report.added) == 3
+        stored = [store.get_article(a) for a in report.added]
+    texts = {a.raw_text: a for a in stored if a}
+    baidoa = texts["A bomb killed 9 in Baidoa \ufffd police said."]
+    assert baidoa.title == "Baidoa \ufffd blast"
+    assert baidoa.id == article_id_for("A bomb killed 9 in Baidoa \ud800 police said.")
+    assert texts[GOOD_TEXT].source_path is not None and texts[GOOD_TEXT].source_path.endswith("b-caf\\xe9.txt")

@@ -319,3 +319,12 @@ def test_an_article_that_cannot_be_processed_is_422_and_the_next_post_works(writ
     }
     assert writer.post("/api/articles", json=good, headers=AUTH).status_code == 201
     assert writer.post("/api/articles", json={"text": big}, headers=AUTH).status_code == 422  # still set aside
+
+
+def test_a_lone_surrogate_escape_in_a_posted_article_is_stored_as_a_replacement_character(writer: TestClient) -> None:
+    """Issue 20 item 3: a lone surrogate escape raised UnicodeEncodeError: a 500."""
+    body = '{"text": "A bomb killed 9 in Baidoa \\ud800 police said on Sunday.", "published": "2025-04-20"}'
+    posted = writer.post("/api/articles", content=body, headers={**AUTH, "Content-Type": "application/json"})
+    assert posted.status_code == 201, posted.text
+    article = writer.get(f"/api/articles/{posted.json()['article_id']}").json()
+    assert article["text"] == "A bomb killed 9 in Baidoa \ufffd police said on Sunday."
