@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +29,25 @@ def events_json(events: Sequence[Event], history: dict[str, list[dict[str, Any]]
             record["history"] = history.get(event.id, [])
         records.append(record)
     return json.dumps({"schema_version": SCHEMA_VERSION, "events": records}, ensure_ascii=False, indent=2) + "\n"
+
+
+# A spreadsheet evaluates a cell that begins with one of these as a formula (CWE-1236): =HYPERLINK(...) in an
+# outlet's name would run when the export is opened. OWASP's rule: such a cell starts with a single quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet reads as text: text that would start a formula gets a leading single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SpreadsheetWriter(csv.DictWriter):  # type: ignore[type-arg]
+    """A csv.DictWriter whose every text cell goes through ``spreadsheet_cell`` (numbers stay numbers)."""
+
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        return super().writerow({key: spreadsheet_cell(value) for key, value in rowdict.items()})
 
 
 CSV_COLUMNS = (
@@ -54,7 +73,7 @@ CSV_COLUMNS = (
 def events_csv(events: Sequence[Event]) -> str:
     """One row per event with the main fused values (a spreadsheet view; the JSON has everything)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
+    writer = SpreadsheetWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     for event in events:
         location = event.fields.get("location")
@@ -139,7 +158,7 @@ def events_acled(events: Sequence[Event]) -> str:
     lexicon = load_lexicon()
     countries = _countries()
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=ACLED_COLUMNS)
+    writer = SpreadsheetWriter(buffer, fieldnames=ACLED_COLUMNS)
     writer.writeheader()
     now = int(time.time())
     for event in events:

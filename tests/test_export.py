@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+from typing import Any
 
-from eventfuse.export import events_acled
+import pytest
+
+from eventfuse import export
+from eventfuse.export import events_acled, events_csv
 from eventfuse.fuse import fuse
 from eventfuse.model import Article, Claim, Mention
 
@@ -33,3 +38,35 @@ def test_acled_fatalities_count_people_once_and_take_the_lowest_report() -> None
     assert _fatalities(_event(("a", "killed:police", 1, 1), ("a", "killed:fighters", 2, 2))) == "3"
     # two sources that disagree: the lowest reported figure, as ACLED codes it
     assert _fatalities(_event(("a", "killed:people", 4, 4), ("b", "killed:people", 2, 2))) == "2"
+
+
+def _hostile_event(outlet: str, actor: str) -> object:
+    """An event whose outlet, title and actor are untrusted text that starts a spreadsheet formula."""
+    text = "Gunmen killed 3 people."
+    article = Article("a", text, text, outlet=outlet, title=outlet, published="2020-01-01")
+    claims = (
+        Claim("a", "killed:people", {"min": 3, "max": 3}, 7, 22, text, wording="killed 3 people"),
+        Claim("a", "actor1", {"name": actor, "type": "Rebel group"}, 0, 6, text, wording="Gunmen"),
+    )
+    mention = Mention("a:0", "a", 0, len(text), text, claims=claims)
+    return dataclasses.replace(fuse("ev_0123456789ab", [mention], {"a": article}), title=outlet)
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-1+1", "\t=1", "\r=1"]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+@pytest.mark.parametrize("exporter", [events_csv, events_acled])
+def test_no_csv_or_acled_cell_starts_a_formula(exporter: Any, formula: str) -> None:
+    """Issue 20 item 5 (CWE-1236): a cell that begins with =, +, -, @, tab or CR is evaluated by Excel and
+    LibreOffice; OWASP's rule is to make it text with a leading single quote."""
+    rows = list(csv.reader(io.StringIO(exporter([_hostile_event(formula, formula)]), newline="")))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert cells and not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert any(cell.startswith("'" + formula[:1]) and formula.strip()[:4] in cell for cell in cells)
+
+
+def test_spreadsheet_cells_neutralise_text_and_leave_numbers() -> None:
+    cell = export.spreadsheet_cell
+    assert cell(-12.5) == -12.5 and cell(3) == 3 and cell("") == "" and cell("Mosul") == "Mosul"
+    assert cell("-12.5") == "'-12.5" and cell("=1+1") == "'=1+1" and cell("\r=1") == "'\r=1"
