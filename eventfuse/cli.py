@@ -30,7 +30,7 @@ from .bench import BENCHMARKS, bench_root, default_data_dir, load_benchmark
 from .errors import EventfuseError, InputError, log_path, one_line_reason
 from .export import EXPORTERS, events_json
 from .geo.cli import gazetteer_app
-from .report import event_html, event_markdown, event_renderable, events_markdown, events_table
+from .report import event_html, event_markdown, event_renderable, events_markdown, events_table, terminal_text
 from .sources.feeds import poll_feed
 from .sources.fetch import Fetcher, FetchPolicy
 from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_articles
@@ -70,8 +70,10 @@ class _Commands(typer.core.TyperGroup):
             )
             err_console.print(
                 Text(
-                    f"internal error (a bug in eventfuse, please report it): {one_line_reason(err)}; "
-                    f"the traceback is in {log_path()}",
+                    _line(
+                        f"internal error (a bug in eventfuse, please report it): {one_line_reason(err)}; "
+                        f"the traceback is in {log_path()}"
+                    ),
                     style="red",
                 ),
                 soft_wrap=True,
@@ -184,7 +186,7 @@ class _ConsoleLog(logging.StreamHandler):  # type: ignore[type-arg]
         super().emit(record)
 
     def format(self, record: logging.LogRecord) -> str:  # no traceback here: the log file has it
-        return re.sub(r"\s+", " ", f"{record.levelname} {record.name}: {record.getMessage()}")
+        return terminal_text(re.sub(r"[ \n\r\t]+", " ", f"{record.levelname} {record.name}: {record.getMessage()}"))
 
 
 class _FileLog(logging.FileHandler):
@@ -211,17 +213,22 @@ class _FileLog(logging.FileHandler):
 # --- helpers ------------------------------------------------------------------------------------
 
 
+def _line(text: str) -> str:
+    """One line for the terminal whatever it holds: file names, URLs and reasons come from untrusted input."""
+    return terminal_text(text, one_line=True)
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(Text(f"error: {message}", style="red"), soft_wrap=True)
+    err_console.print(Text(_line(f"error: {message}"), style="red"), soft_wrap=True)
     return typer.Exit(code)
 
 
 def _report_input_error(error: InputError) -> None:
-    err_console.print(Text(f"rejected {error.source}: {error.reason}", style="red"), soft_wrap=True)
+    err_console.print(Text(_line(f"rejected {error.source}: {error.reason}"), style="red"), soft_wrap=True)
 
 
 def _report_failure(failure: pipeline.Failure) -> None:
-    err_console.print(Text(f"failed {failure.source}: {failure.reason}", style="red"), soft_wrap=True)
+    err_console.print(Text(_line(f"failed {failure.source}: {failure.reason}"), style="red"), soft_wrap=True)
 
 
 def _defaults(published: str | None, outlet: str | None, url: str | None) -> Defaults:
@@ -378,7 +385,7 @@ def _print_removed(store: Store, article_ids: list[str]) -> None:
         article = store.get_article(article_id)
         if article is None:
             continue
-        label = article.source_path or article.id
+        label = _line(article.source_path or article.id)
         if not article.removed:
             console.print(Text(f"{label}: no boilerplate removed", style="dim"))
         for removed in article.removed:
@@ -476,7 +483,7 @@ def _ingest_sources(
             counts = [a + b for a, b in zip(counts, done, strict=True)]
     if not quiet:
         for stats in archives:
-            err_console.print(Text(stats.summary()))
+            err_console.print(Text(_line(stats.summary())))
     return counts[0], counts[1], counts[2]
 
 
@@ -517,7 +524,7 @@ def watch(
                     report = pipeline.ingest(store, poll.items(), rules, on_error=_report_input_error)
                     rejected += len(report.errors)
                     if not quiet:
-                        err_console.print(Text(_poll_summary(feed, poll.status, len(poll.new), report)))
+                        err_console.print(Text(_line(_poll_summary(feed, poll.status, len(poll.new), report))))
                 if store.pending_article_ids():
                     resources = resources or _load_resources(lexicon, quiet)
                     touched = _run(store, resources, quiet).events_touched
@@ -609,7 +616,7 @@ def failed(
         return
     for row in found:
         source = row["source_path"] or row["url"] or row["id"]
-        console.print(Text(f"{row['id']}  {source}: {row['failure']}"), soft_wrap=True)
+        console.print(Text(_line(f"{row['id']}  {source}: {row['failure']}")), soft_wrap=True)
     err_console.print(
         Text(f"{len(found)} failed articles" + ("; retry with `eventfuse failed --retry`" if found else ""))
     )
@@ -655,7 +662,9 @@ def show(
         event = store.get_event(event_id)
         merged_into = store.merged_into(event_id) if event is None else None
         if merged_into:  # a later report showed it is the same event as another: show that one
-            err_console.print(Text(f"{event_id} was merged into {merged_into} (see its history)"), soft_wrap=True)
+            err_console.print(
+                Text(_line(f"{event_id} was merged into {merged_into} (see its history)")), soft_wrap=True
+            )
             event = store.get_event(merged_into)
         if event is None:
             raise _fail(f"no event {event_id!r} in {store.path}", 1)

@@ -31,6 +31,27 @@ CLAIMS_SHOWN = 3
 OTHER_FIGURE = "set aside, another figure the same source gives:"
 
 
+# What a terminal would act on rather than show: C0 controls (ESC starts the sequences that clear a screen or
+# set a window title), DEL, C1 controls (0x9b is a one-byte CSI), the bidirectional overrides and isolates
+# that reorder what follows them, and lone surrogates (which cannot be written out).
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_LINE_BREAKS = frozenset("\n\t")
+
+
+def terminal_text(text: str, one_line: bool = False) -> str:
+    """Untrusted text made safe to print: control characters shown as escapes (``\\x1b``, ``\\u202e``), never
+    sent to the terminal. With ``one_line``, line breaks and tabs are shown as ``\\n`` and ``\\t`` too, so
+    one input is always one line."""
+
+    def visible(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in _LINE_BREAKS and not one_line:
+            return char
+        return repr(char)[1:-1] if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _TERMINAL_UNSAFE.sub(visible, text)
+
+
 def display_value(value: Any) -> str:
     """A field value in words."""
     if value is None:
@@ -159,61 +180,66 @@ def headline_sentence(event: Event) -> str:
 
 
 def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> RenderableType:
-    """One event as a Rich panel: fields with status and evidence, disagreements, sources."""
+    """One event as a Rich panel: fields with status and evidence, disagreements, sources. Every piece of
+    stored text goes through ``terminal_text``: an outlet's name or a quote cannot drive the terminal."""
+    safe = terminal_text
     table = Text()
     for fused in ordered_fields(event):
         if table:
             table.append("\n")
-        table.append(f"{fused.field}: ", style="bold cyan")
-        table.append(display_value(fused.value))
+        table.append(f"{safe(fused.field)}: ", style="bold cyan")
+        table.append(safe(display_value(fused.value)))
         style = {"disputed": "red", "corroborated": "green", "compatible": "green"}.get(fused.status, "")
-        table.append(f"  [{fused.status}", style=style)
+        table.append(f"  [{safe(fused.status)}", style=style)
         table.append(f", credibility {fused.credibility}]", style=style)
         for claim in fused.claims[:CLAIMS_SHOWN]:
             table.append("\n    ")
-            table.append(_outlet(event, claim), style="bold")
-            table.append(f" / {speaker_words(claim.attributed_to)}")
+            table.append(safe(_outlet(event, claim)), style="bold")
+            table.append(f" / {safe(speaker_words(claim.attributed_to))}")
             if claim.hedged:
                 table.append(" (hedged)", style="yellow")
-            table.append(f': "{_wording(claim)}"', style="dim")
+            table.append(f': "{safe(_wording(claim))}"', style="dim")
         if len(fused.claims) > CLAIMS_SHOWN:
             table.append(f"\n    +{len(fused.claims) - CLAIMS_SHOWN} more claims", style="dim")
         for claim in fused.other_figures[:CLAIMS_SHOWN]:
-            table.append(f"\n    {OTHER_FIGURE} {_outlet(event, claim)}: ", style="dim")
-            table.append(f'"{_wording(claim)}" ({display_value(claim.value)})', style="dim")
+            table.append(f"\n    {OTHER_FIGURE} {safe(_outlet(event, claim))}: ", style="dim")
+            table.append(f'"{safe(_wording(claim))}" ({safe(display_value(claim.value))})', style="dim")
     parts: list[RenderableType] = [table]
     if event.discrepancies:
         parts.append(Text("\nWhere sources disagree", style="bold red"))
         for discrepancy in event.discrepancies:
-            lines = Text(f"• {discrepancy.field}: ", style="bold")
-            lines.append(discrepancy.note)
+            lines = Text(f"• {safe(discrepancy.field)}: ", style="bold")
+            lines.append(safe(discrepancy.note))
             for position in discrepancy.positions:
                 outlets = sorted({_outlet(event, c) for c in position.claims})
-                lines.append(f"\n    {display_value(position.value)} — {', '.join(outlets)}")
+                lines.append(f"\n    {safe(display_value(position.value))} — {safe(', '.join(outlets))}")
                 for claim in position.claims[:CLAIMS_SHOWN]:
-                    lines.append(f'\n      {speaker_words(claim.attributed_to)}: "{_quote(claim)}"', style="dim")
+                    quote = f'\n      {speaker_words(claim.attributed_to)}: "{_quote(claim)}"'
+                    lines.append(safe(quote), style="dim")
             parts.append(lines)
     parts.append(Text("\nSources", style="bold"))
     for source in event.sources:
-        line = Text(f"• {source_label(source)}")
+        line = Text(f"• {safe(source_label(source), one_line=True)}")
         if source.title:
-            line.append(f" — {source.title}", style="dim")
+            line.append(f" — {safe(source.title, one_line=True)}", style="dim")
         if source.published:
-            line.append(f" ({source.published})")
+            line.append(f" ({safe(source.published, one_line=True)})")
         if source.derived_from:
             original = next((source_label(s) for s in event.sources if s.article_id == source.derived_from), "")
-            line.append(f"\n    rewrite of {original or source.derived_from}: {source.derivation}", style="yellow")
+            rewrite = f"\n    rewrite of {safe(original or source.derived_from, one_line=True)}: "
+            line.append(rewrite + safe(source.derivation or "", one_line=True), style="yellow")
         if source.cites:
-            line.append("\n    cites " + ", ".join(source.cites))
+            line.append("\n    cites " + safe(", ".join(source.cites), one_line=True))
         parts.append(line)
     if event.related:
-        parts.append(Text("Related events: " + ", ".join(event.related)))
+        parts.append(Text("Related events: " + safe(", ".join(event.related), one_line=True)))
     membership = [h for h in history if h["action"] in ("created", "joined")]
     if membership:
         changes = ", ".join(f"{h['action']} ({h.get('score', 0):.2f})" for h in membership)
         changed = sum(1 for h in history if h["action"] == "changed")
         parts.append(Text(f"History: {changes}; {changed} field changes (eventfuse show --json)", style="dim"))
-    return Panel(Group(*parts), title=Text(f"{event.title}  [{event.id}]"), title_align="left")
+    title = Text(f"{safe(event.title, one_line=True)}  [{safe(event.id, one_line=True)}]")
+    return Panel(Group(*parts), title=title, title_align="left")
 
 
 def events_table(events: Sequence[Event]) -> Table:
@@ -224,12 +250,17 @@ def events_table(events: Sequence[Event]) -> Table:
         location = event.fields.get("location")
         where = display_value(location.value) if location else (event.country or "")
         table.add_row(
-            Text(event.id),
-            Text(event.date or "?"),
-            Text(event.sub_event_type or event.event_type or "?"),
-            Text(where[:60]),
-            Text(str(len(event.sources))),
-            Text(", ".join(d.field for d in event.discrepancies)),
+            *(
+                Text(terminal_text(cell, one_line=True))
+                for cell in (
+                    event.id,
+                    event.date or "?",
+                    event.sub_event_type or event.event_type or "?",
+                    where[:60],
+                    str(len(event.sources)),
+                    ", ".join(d.field for d in event.discrepancies),
+                )
+            )
         )
     return table
 
@@ -238,8 +269,8 @@ def events_table(events: Sequence[Event]) -> Table:
 
 
 def md_escape(text: str) -> str:
-    """Untrusted text made inert in Markdown (HTML, links, emphasis and table pipes)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Untrusted text made inert in Markdown (HTML, links, emphasis and table pipes, control characters)."""
+    text = terminal_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
 
 

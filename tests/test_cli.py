@@ -419,3 +419,74 @@ def test_an_input_whose_reader_breaks_is_rejected_and_the_next_is_ingested(
     assert line.startswith("rejected https://news.example.org/a.html: could not be read (RecursionError")
     with Store(Path(db)) as store:
         assert store.count_articles() == 1
+
+
+# Escape sequences an outlet's name, a quote or a file name could carry to the terminal (issue 20 item 6).
+CLEAR_SCREEN, WINDOW_TITLE, C1_CSI, RIGHT_TO_LEFT = "\x1b[2J\x1b[H", "\x1b]0;pwned\x07", "\x9b31m", "\u202egnp.exe"
+
+
+def _hostile_event() -> Any:
+    from eventfuse.model import Claim, Discrepancy, Event, FusedField, Position, Source
+
+    quote = f"Gunmen{CLEAR_SCREEN} abducted five{C1_CSI} farmers, police said{WINDOW_TITLE}."
+    claim = Claim("a1", "actor1", {"name": f"Gunmen{CLEAR_SCREEN}"}, 0, 6, quote, wording=f"Gunmen{WINDOW_TITLE}")
+    field = FusedField("actor1", {"name": f"Gunmen{CLEAR_SCREEN}"}, "single-source", (claim,))
+    other = Claim("a2", "actor1", {"name": "Police"}, 0, 6, "Police said.", wording="Police")
+    disputed = Discrepancy("actor1", (Position({"name": f"X{CLEAR_SCREEN}"}, (claim,)), Position("Police", (other,))))
+    return Event(
+        "ev_0123456789ab",
+        f"Attack{WINDOW_TITLE} at Gwoza",
+        None,
+        None,
+        "2025-04-14",
+        {"actor1": field},
+        (disputed,),
+        (
+            Source("a1", f"Evil{CLEAR_SCREEN}Wire{RIGHT_TO_LEFT}", f"Title{C1_CSI}", None, "2025-04-14"),
+            Source("a2", None, None, None, None, source_path=f"dir/in\nname{CLEAR_SCREEN}.txt"),
+        ),
+        (),
+    )
+
+
+def test_terminal_report_shows_control_characters_as_escapes() -> None:
+    from rich.console import Console
+
+    from eventfuse.report import event_renderable, events_table
+
+    console = Console(record=True, width=200, force_terminal=True)
+    console.print(event_renderable(_hostile_event()))
+    console.print(events_table([_hostile_event()]))
+    shown = console.export_text(styles=True)  # with Rich's own style codes, as the terminal gets it
+    for payload in (CLEAR_SCREEN, WINDOW_TITLE, C1_CSI, "\u202e", "\x07"):
+        assert payload not in shown
+    assert "Evil\\x1b[2J\\x1b[HWire\\u202egnp.exe" in shown and "in\\nname" in shown
+
+
+def test_show_never_prints_escape_sequences_from_a_store(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with Store(db) as store, store.transaction():
+        store.save_event(_hostile_event(), {})
+    shown = _invoke("show", "ev_0123456789ab", "--db", str(db))
+    listed = _invoke("events", "--db", str(db))
+    for output in (shown.output, listed.output):
+        assert "\x1b" not in output and "\x9b" not in output and "\u202e" not in output and "\x07" not in output
+    assert "Evil\\x1b[2J\\x1b[HWire" in shown.output
+
+
+def test_a_rejected_input_is_one_line_whatever_its_name(tmp_path: Path) -> None:
+    (tmp_path / f"evil\nrejected fake.txt: all good{CLEAR_SCREEN}.txt").write_text("")
+    (tmp_path / "good.txt").write_text("Five rockets struck the Balad air base in Iraq on Saturday, officials said.")
+    result = runner.invoke(app, ["ingest", str(tmp_path), "--db", str(tmp_path / "r.db")])
+    assert result.exit_code == 1
+    rejected = [line for line in result.output.splitlines() if line.startswith("rejected")]
+    assert len(rejected) == 1
+    assert rejected[0].endswith("evil\\nrejected fake.txt: all good\\x1b[2J\\x1b[H.txt: empty file")
+    assert "\x1b" not in result.output
+
+
+def test_markdown_brief_shows_control_characters_as_escapes() -> None:
+    from eventfuse.report import event_markdown
+
+    brief = event_markdown(_hostile_event())
+    assert "\x1b" not in brief and "\u202e" not in brief and "Evil\\\\x1b\\[2J" in brief
