@@ -34,7 +34,7 @@ from .report import event_html, event_markdown, event_renderable, events_markdow
 from .sources.feeds import poll_feed
 from .sources.fetch import Fetcher, FetchPolicy
 from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_articles
-from .sources.meta import normalise_published
+from .sources.meta import is_iso_date_prefix, normalise_published
 from .sources.warc import WarcStats, is_warc, read_warc
 from .sources.web import is_url, read_urls
 from .store import EventFilter, Store, default_db_path
@@ -637,6 +637,9 @@ def events(
 
     Example: eventfuse events --country IQ --from 2025-04-01 --type Shelling
     """
+    for option, value in (("--from", date_from), ("--to", date_to)):
+        if value is not None and not is_iso_date_prefix(value):
+            raise _fail(f"{option} {value!r} is not a date that exists (use YYYY, YYYY-MM or YYYY-MM-DD)")
     where = EventFilter(date_from, date_to, event_type, country, text, limit)
     with _open_store(db) as store:
         found = store.events(where)

@@ -705,9 +705,10 @@ class Store:
 
     def get_event(self, event_id: str) -> Event | None:
         row = self.db.execute("SELECT event_json FROM events WHERE id = ?", (event_id,)).fetchone()
-        if row is None:
+        if row is None:  # the first characters of an id, matched as they are (no LIKE wildcards)
             row = self.db.execute(
-                "SELECT event_json FROM events WHERE id LIKE ? ORDER BY id LIMIT 2", (event_id + "%",)
+                "SELECT event_json FROM events WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
+                (_like_escaped(event_id) + "%",),
             ).fetchone()
         return from_json("Event", json.loads(row["event_json"])) if row else None
 
@@ -738,14 +739,14 @@ class Store:
             clauses.append("date <= ?")
             params.append(where.date_to + "\uffff")
         if where.event_type:
-            clauses.append("(event_type LIKE ? OR sub_event_type LIKE ?)")
-            params += [f"%{where.event_type}%"] * 2
+            clauses.append("(event_type LIKE ? ESCAPE '\\' OR sub_event_type LIKE ? ESCAPE '\\')")
+            params += [f"%{_like_escaped(where.event_type)}%"] * 2
         if where.country:
             clauses.append("country = ? COLLATE NOCASE")
             params.append(where.country)
         if where.text:
-            clauses.append("(title LIKE ? OR event_json LIKE ?)")
-            params += [f"%{where.text}%"] * 2
+            clauses.append("(title LIKE ? ESCAPE '\\' OR event_json LIKE ? ESCAPE '\\')")
+            params += [f"%{_like_escaped(where.text)}%"] * 2
         return clauses, params
 
     def related_event_ids(self, event_id: str) -> list[str]:
@@ -832,6 +833,11 @@ def _candidate(event_id: str, block: Sequence[Any], bands: int, dated_rank: int 
         "bands": bands,
         "dated_rank": dated_rank,
     }
+
+
+def _like_escaped(text: str) -> str:
+    """Text for a LIKE pattern (with ESCAPE '\\'), its % and _ matched as themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _statements(script: str) -> list[str]:

@@ -490,3 +490,18 @@ def test_markdown_brief_shows_control_characters_as_escapes() -> None:
 
     brief = event_markdown(_hostile_event())
     assert "\x1b" not in brief and "\u202e" not in brief and "Evil\\\\x1b\\[2J" in brief
+
+
+def test_show_and_events_take_percent_and_underscore_literally(examples_run: dict[str, Any]) -> None:
+    """Issue 20 item 7: `eventfuse show '%%%%'` showed an arbitrary event."""
+    db = str(examples_run["db"])
+    for pattern in ("%%%%", "____", "ev_%"):
+        shown = _invoke("show", pattern, "--db", db)
+        assert shown.exit_code == 1 and "no event" in shown.output
+    assert json.loads(_invoke("events", "--db", db, "--json", "--text", "%%%%").output)["events"] == []
+    assert _invoke("show", "ev_45808f9f", "--db", db).exit_code == 0  # a prefix of a real id still works
+
+
+def test_events_refuses_impossible_dates(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["events", "--from", "2025-02-30", "--db", str(tmp_path / "e.db")])
+    assert result.exit_code == 2 and "2025-02-30" in result.output

@@ -12,6 +12,7 @@ from datetime import date, datetime
 log = logging.getLogger(__name__)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def normalise_published(value: str, source: str = "") -> str | None:
@@ -48,6 +49,18 @@ def _parse_free_date(value: str) -> datetime | None:
         languages=["en"],
         settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False},
     )
+
+
+def is_iso_date_prefix(value: str) -> bool:
+    """Whether ``value`` is a date that exists, written YYYY, YYYY-MM or YYYY-MM-DD (how dates are filtered)."""
+    if not _ISO_PREFIX.match(value):
+        return False
+    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def published_date(published: str | None) -> date | None:

@@ -5,8 +5,8 @@ Hands JSON to the page in ``static/``; POST /api/articles runs the same ingest a
 
 from __future__ import annotations
 
+import json
 import logging
-import re
 import secrets
 import threading
 from collections.abc import Callable
@@ -17,19 +17,19 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__, pipeline
-from ..errors import EventfuseError
+from ..errors import EventfuseError, InputError
 from ..model import Article, Event, article_id_for, to_json
 from ..report import display_value, ordered_fields, source_label, speaker_words
 from ..sources.files import DEFAULT_MAX_BYTES
 from ..sources.html import article_from_html
-from ..sources.meta import normalise_published
+from ..sources.meta import is_iso_date_prefix, normalise_published
 from ..store import EventFilter, Store
 
 log = logging.getLogger(__name__)
@@ -37,10 +37,11 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_PAGE = 1000
 DEFAULT_PAGE = 100
+# Offsets past any store (SQLite's integers end at 2^63 - 1; a larger one was a plain-text 500).
+MAX_OFFSET = 10**12
 # A request body above this is refused with 413 before it is read whole: the article limit plus JSON framing.
 DEFAULT_MAX_BODY_BYTES = DEFAULT_MAX_BYTES + 64_000
 ACTOR_FIELDS = ("actor1", "actor2", "assoc_actor", "responder")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 class ApiError(HTTPException):
@@ -197,10 +198,11 @@ def create_app(
     )
     app.state.web = state
     _install_error_handlers(app)
-    app.add_middleware(SecurityHeadersMiddleware, csp=content_security_policy(tile_url))
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
     if allowed_hosts:
         app.add_middleware(HostCheckMiddleware, allowed_hosts=allowed_hosts)
+    # Added last, so it is the outermost: the 400, 413 and 500 answered by the others carry its headers too.
+    app.add_middleware(SecurityHeadersMiddleware, csp=content_security_policy(tile_url))
     _add_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
@@ -277,12 +279,12 @@ def _add_routes(app: FastAPI) -> None:
             Query(description="west,south,east,north in degrees: events whose location falls inside"),
         ] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> EventPage:
         """Events in date order, filtered and paged."""
         for name, value in (("date_from", date_from), ("date_to", date_to)):
-            if value is not None and not _DATE.match(value):
-                raise _invalid(name, value, "a date is YYYY, YYYY-MM or YYYY-MM-DD")
+            if value is not None and not is_iso_date_prefix(value):
+                raise _invalid(name, value, "a date that exists, written YYYY, YYYY-MM or YYYY-MM-DD")
         box = _parse_bbox(bbox) if bbox else None
         where = EventFilter(date_from, date_to, event_type or None, country, q or None)
         with _open_store(request) as store:
@@ -314,7 +316,7 @@ def _add_routes(app: FastAPI) -> None:
     def list_articles(
         request: Request,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> ArticlePage:
         """Stored articles in the order they were ingested."""
         with _open_store(request) as store:
@@ -390,7 +392,10 @@ def _article_from_input(given: ArticleIn) -> Article:
         if published is None:
             raise _invalid("published", given.published, "not a date: use YYYY-MM-DD")
     if given.html is not None:
-        article = article_from_html(given.html, "api")
+        try:
+            article = article_from_html(given.html, "api")
+        except InputError as err:
+            raise _invalid("html", None, err.reason) from err
     else:
         text = (given.text or "").strip()
         article = Article(id=article_id_for(text), raw_text=text, source_path="api")
@@ -523,7 +528,9 @@ def _error_response(
     body: dict[str, Any] = {"status": status, "error": reason, "message": message}
     if details is not None:
         body["details"] = details
-    return JSONResponse(body, status_code=status, headers=headers)
+    # ASCII JSON: a message that echoes a parameter with a lone surrogate stays writable
+    content = json.dumps(body, ensure_ascii=True, default=str)
+    return Response(content, status_code=status, headers=headers, media_type="application/json")
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -579,7 +586,8 @@ def content_security_policy(tile_url: str | None = None) -> str:
 
 
 class SecurityHeadersMiddleware:
-    """Adds the Content-Security-Policy and companions to every response."""
+    """Adds the Content-Security-Policy and companions to every response; an exception no handler took is
+    answered here as a JSON 500 (with the headers), its traceback logged, its message not shown."""
 
     def __init__(self, app: ASGIApp, csp: str) -> None:
         self.app = app
@@ -595,12 +603,23 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = list(message.get("headers", [])) + self.headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("%s %s failed", scope.get("method"), scope.get("path"))
+            if started:
+                raise  # the answer is half sent: the server closes the connection
+            response = _error_response(500, "internal error: the server log has the details; please report it")
+            await response(scope, receive, send_with_headers)
 
 
 class HostCheckMiddleware:

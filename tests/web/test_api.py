@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from eventfuse import pipeline
+from eventfuse.store import Store
 from eventfuse.web import create_app
 
 BALAD_ATTACK = "ev_45808f9fbe9f"  # five sources, a rewrite among them, two disputed fields (examples/EXPECTED.md)
@@ -328,3 +329,73 @@ def test_a_lone_surrogate_escape_in_a_posted_article_is_stored_as_a_replacement_
     assert posted.status_code == 201, posted.text
     article = writer.get(f"/api/articles/{posted.json()['article_id']}").json()
     assert article["text"] == "A bomb killed 9 in Baidoa \ufffd police said on Sunday."
+
+
+# --- the API's edges (issue 20 item 7) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("offset=9223372036854775808", "offset"),  # 2^63: SQLite's integers end there (was a plain-text 500)
+        ("offset=99999999999999999999999", "offset"),
+        ("limit=1e3", "limit"),
+        ("date_from=2025-13-45", "date_from"),
+        ("date_to=2025-02-30", "date_to"),
+        ("date_from=2025-00", "date_from"),
+        ("date_to=0000", "date_to"),
+    ],
+)
+def test_impossible_numbers_and_dates_are_422_json(client: TestClient, query: str, parameter: str) -> None:
+    for path in ("/api/events", "/api/articles"):
+        if path == "/api/articles" and not query.startswith(("offset", "limit")):
+            continue
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 422, (path, query, response.text)
+        body = response.json()
+        assert body["status"] == 422 and parameter in body["message"]
+        assert body["details"][0]["parameter"] == parameter
+
+
+def test_a_date_that_exists_is_accepted(client: TestClient) -> None:
+    assert client.get("/api/events?date_from=2024-02-29&date_to=2025-12").status_code == 200
+
+
+@pytest.mark.parametrize("pattern", ["____", "ev_%", "%", "ev\\_%"])
+def test_ids_are_no_patterns(client: TestClient, pattern: str) -> None:
+    assert client.get(f"/api/events/{pattern}").status_code == 404
+    assert client.get(f"/api/articles/{pattern}").status_code == 404
+
+
+def test_q_and_type_match_percent_and_underscore_literally(client: TestClient) -> None:
+    assert client.get("/api/events", params={"q": "%%%%"}).json()["total"] == 0
+    assert client.get("/api/events", params={"q": "_" * 6}).json()["total"] == 0
+    assert client.get("/api/events", params={"event_type": "%"}).json()["total"] == 0
+    assert client.get("/api/events", params={"q": "Balad"}).json()["total"] >= 1
+
+
+SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")
+
+
+def test_every_error_carries_the_security_headers(examples_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(examples_copy, allowed_hosts=["127.0.0.1", "testserver"], max_body_bytes=1000)
+
+    def breaks(self: object, where: object = None) -> object:
+        raise RuntimeError("the disk went away")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        responses = {
+            400: client.get("/api/events", headers={"Host": "rebound.example"}),
+            404: client.get("/api/events/ev_000000000000"),
+            413: client.post("/api/articles", json={"text": "x" * 2000}),
+            422: client.get("/api/events?offset=-1"),
+        }
+        monkeypatch.setattr(Store, "count_events", breaks)
+        responses[500] = client.get("/api/events")
+    for status, response in responses.items():
+        assert response.status_code == status
+        assert response.headers["content-type"] == "application/json", status
+        assert response.json()["status"] == status
+        for header in SECURITY_HEADERS:
+            assert header in response.headers, (status, header)
+    assert "the disk went away" not in responses[500].text  # the cause goes to the log, not to the client
