@@ -4,7 +4,8 @@ Hands on a Fetched response (final URL, status, headers, body) or a FetchError (
 
 What "safe" means here:
 - every address a host name resolves to is checked with ``ipaddress``; private, loopback, link-local,
-  multicast, reserved, unspecified and other non-global addresses are refused unless ``allow_private``;
+  multicast, reserved, unspecified and other non-global addresses are refused unless ``allow_private``,
+  also when carried inside an IPv6 address (IPv4-mapped, 6to4, Teredo, NAT64);
 - the connection goes to the address that was checked (the URL is rewritten to it; the Host header and
   the TLS server name keep the host name), so DNS cannot answer differently between check and connect;
 - redirects are followed by hand, at most ``max_redirects``, each hop checked again (scheme, address,
@@ -66,6 +67,8 @@ CONTENT_ENCODINGS = {
 }
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+# The well-known NAT64 prefix (RFC 6052): the last 32 bits are the IPv4 address a gateway translates to.
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 Resolver = Callable[[str, int], list[str]]
 
 
@@ -147,9 +150,21 @@ def resolve_host(host: str, port: int) -> list[str]:
 
 
 def blocked_reason(address: Address) -> str | None:
-    """Why an address is not on the public internet (private, loopback, ...), or None when it is."""
+    """Why an address is not on the public internet (private, loopback, ...), or None when it is.
+
+    An IPv6 address that carries an IPv4 one is judged by it: IPv4-mapped (``::ffff:a.b.c.d``), 6to4
+    (``2002::/16``), Teredo (``2001::/32``, server and client) and NAT64 (``64:ff9b::/96``, RFC 6052). A router
+    or gateway on the path would deliver such an address to the IPv4 host inside, loopback or the cloud's
+    metadata service (169.254.169.254) included."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        for kind, inside in _embedded_ipv4(address):
+            reason = blocked_reason(inside)
+            if reason:
+                return f"{reason} ({inside} inside a {kind} address)"
+        if address in NAT64_PREFIX:
+            return None  # a public IPv4 host through a NAT64 gateway (the prefix itself is reserved space)
     for label, flag in (
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
@@ -163,6 +178,17 @@ def blocked_reason(address: Address) -> str | None:
     if not address.is_global:  # shared address space (100.64/10) and other special ranges
         return "non-public"
     return None
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    found: list[tuple[str, ipaddress.IPv4Address]] = []
+    if address.sixtofour is not None:
+        found.append(("6to4", address.sixtofour))
+    if address.teredo is not None:
+        found += [("Teredo", inside) for inside in address.teredo]
+    if address in NAT64_PREFIX:
+        found.append(("NAT64", ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)))
+    return found
 
 
 class Fetcher:

@@ -58,6 +58,34 @@ def test_addresses_off_the_public_internet_are_blocked(address: str, reason: str
     assert blocked_reason(ipaddress.ip_address(address)) == reason
 
 
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("2002:a9fe:a9fe::1", "link-local (169.254.169.254 inside a 6to4 address)"),
+        ("2002:7f00:1::1", "loopback (127.0.0.1 inside a 6to4 address)"),
+        ("2002:c0a8:101::1", "private (192.168.1.1 inside a 6to4 address)"),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback (127.0.0.1 inside a Teredo address)"),
+        ("2001:0:a9fe:a9fe:8000:63bf:3fff:fdd2", "link-local (169.254.169.254 inside a Teredo address)"),
+        ("64:ff9b::7f00:1", "loopback (127.0.0.1 inside a NAT64 address)"),
+        ("64:ff9b::a9fe:a9fe", "link-local (169.254.169.254 inside a NAT64 address)"),
+        ("::ffff:a9fe:a9fe", "link-local"),
+        ("64:ff9b::5db8:d70e", None),  # a public server reached through a NAT64 gateway
+        ("2002:5db8:d70e::1", None),  # a public host's 6to4 address
+    ],
+)
+def test_addresses_that_embed_an_ipv4_address_are_judged_by_it(address: str, reason: str | None) -> None:
+    """Issue 20 item 8: 2002:a9fe:a9fe::1 (6to4 around 169.254.169.254) passed the check."""
+    assert blocked_reason(ipaddress.ip_address(address)) == reason
+
+
+def test_a_host_resolving_to_a_6to4_loopback_is_refused_and_never_contacted() -> None:
+    fetcher = Fetcher(
+        FetchPolicy(min_interval=0, respect_robots=False, retries=0), resolver=lambda host, port: ["2002:7f00:1::1"]
+    )
+    with fetcher, pytest.raises(FetchError, match=r"loopback \(127.0.0.1 inside a 6to4 address\)"):
+        fetcher.get("http://metadata.example/latest/")
+
+
 def test_page_fetched_with_a_user_agent_naming_eventfuse(server: LocalServer) -> None:
     with _fetcher() as fetcher:
         page = fetcher.get(server.url("/blast.html"))
