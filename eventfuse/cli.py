@@ -18,9 +18,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 import typer.core
+import typer.exceptions
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
@@ -47,16 +47,10 @@ class _Commands(typer.core.TyperGroup):
     """The command group. An exception no command expected is an internal error: one line naming the log file
     that holds its traceback, exit status 3 (not 1, which means some inputs were rejected)."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (
-            typer.Exit,
-            typer.Abort,
-            click.exceptions.Exit,
-            click.exceptions.ClickException,
-            click.exceptions.Abort,
-        ):
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):  # exits and usage errors tell themselves
             raise
         except KeyboardInterrupt:
             err_console.print("interrupted: what was stored so far is kept")
