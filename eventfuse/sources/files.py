@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import traceback
 from collections.abc import Iterable, Iterator
@@ -30,6 +31,9 @@ SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 SIDECAR_SUFFIX = ".meta.json"
 # JSON deeper than this raises RecursionError in json.loads (Python's recursion limit, less what the stack holds).
 NESTING_LIMIT = sys.getrecursionlimit()
+# A text may hold a stray NUL; random binary data holds one byte in 256.
+MAX_NUL_SHARE = 0.001
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # A first line this short, followed by a blank line and not ending a sentence, is taken as the title.
 MAX_TITLE_CHARS = 200
 
@@ -113,12 +117,20 @@ def read_file(
 
 def decode_bytes(data: bytes, name: str) -> str:
     """Text from bytes: UTF-8 (with or without BOM) first, else the detected encoding; binary is rejected."""
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(name, "binary file (NUL bytes), not text")
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # NUL bytes at the start, or more than a stray few anywhere (binary data after a text head), are binary;
+        # a stray NUL in a text is dropped when the article is stored (model.storable_text)
+        first = data.find(b"\x00")
+        if 0 <= first < 8192 or (first >= 0 and data.count(b"\x00") > len(data) * MAX_NUL_SHARE):
+            raise InputError(name, f"binary file (NUL bytes from offset {first:,}), not text")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    else:
+        if _looks_binary(text):
+            raise InputError(name, "binary file (control characters), not text")
+        return text
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise InputError(name, "undecodable text: not UTF-8 and no encoding could be detected (convert it to UTF-8)")
@@ -130,11 +142,13 @@ def decode_bytes(data: bytes, name: str) -> str:
 
 
 def _looks_binary(text: str) -> bool:
-    sample = text[:4096]
-    if not sample:
-        return False
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
-    return control / len(sample) > 0.05
+    """Over 5% control characters in the first 4,096 characters, or in any later stretch of 64 KiB (binary data
+    after a text head)."""
+    for start in (0, *range(4096, len(text), 65536)):
+        sample = text[start : start + (4096 if start == 0 else 65536)]
+        if sample and len(_CONTROL.findall(sample)) / len(sample) > 0.05:
+            return True
+    return False
 
 
 def _article_from_plain_text(text: str, name: str) -> Article:

@@ -6,12 +6,22 @@ Hands on an Article (text, title, date, site name, author); navigation, scripts 
 from __future__ import annotations
 
 import json
+import re
 
 import trafilatura
 
 from ..errors import InputError
 from ..model import Article, article_id_for
 from .meta import normalise_published
+
+# Menus, breadcrumbs and labels are short items ("Home | About", "Sign in"); a report holds a sentence. A page
+# whose every line and menu item is shorter than this many words is not an article.
+MIN_SENTENCE_WORDS = 6
+_NAV_SEPARATORS = re.compile(r"[\n|•·»›/]+")
+
+
+def _has_prose(text: str) -> bool:
+    return any(len(item.split()) >= MIN_SENTENCE_WORDS for item in _NAV_SEPARATORS.split(text))
 
 
 def article_from_html(html: str, name: str, url: str | None = None) -> Article:
@@ -39,6 +49,9 @@ def article_from_html(html: str, name: str, url: str | None = None) -> Article:
         text = rest.strip()
     if not text:
         raise InputError(name, "no article text found in the HTML page")
+    if not _has_prose(text):
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        raise InputError(name, f"no article text found in the HTML page, only navigation or labels ({shown!r})")
     published = normalise_published(data.get("date") or "", name)
     return Article(
         id=article_id_for(text),

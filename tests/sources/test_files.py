@@ -200,3 +200,53 @@ def test_lone_surrogate_escapes_and_undecodable_file_names_are_read_and_stored(t
     assert baidoa.title == "Baidoa \ufffd blast"
     assert baidoa.id == article_id_for("A bomb killed 9 in Baidoa \ud800 police said.")
     assert texts[GOOD_TEXT].source_path is not None and texts[GOOD_TEXT].source_path.endswith("b-caf\\xe9.txt")
+
+
+def test_nul_bytes_past_the_first_8_kb_never_reach_the_stored_text(tmp_path: Path) -> None:
+    from eventfuse import pipeline
+    from eventfuse.clean import load_rules
+    from eventfuse.store import Store
+
+    head = (BODY + "\n\n") * 100  # 9,900 bytes: past the 8 KB that are checked for NUL bytes
+    (tmp_path / "a.txt").write_bytes(head.encode() + b"Three\x00 soldiers were\x00\x00 killed.")
+    [article], errors = _read([tmp_path / "a.txt"])
+    assert errors == []
+    with Store.open(tmp_path / "s.db") as store:
+        [article_id] = pipeline.ingest(store, [article], load_rules()).added
+        stored = store.get_article(article_id)
+    assert stored is not None and "\x00" not in stored.raw_text and "\x00" not in stored.text
+    assert stored.text.endswith("Three soldiers were killed.")
+
+
+def test_binary_data_after_a_text_head_is_rejected_as_binary(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(20)
+    noise = bytes(rng.randrange(256) for _ in range(60_000))
+    (tmp_path / "a.txt").write_bytes(((BODY + "\n\n") * 100).encode() + noise)
+    _, [error] = _read([tmp_path / "a.txt"])
+    assert "binary" in error.reason
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><body><nav><a href=/>Home</a> | <a href=/about>About</a></nav></body></html>",
+        "<html><body><p>Home | About</p></body></html>",
+        "<html><body><div>Home</div><div>About us</div><div>Contact</div><div>Sign in</div></body></html>",
+        "<html><body><p>Page not found</p></body></html>",
+    ],
+)
+def test_a_page_of_navigation_only_is_not_an_article(tmp_path: Path, page: str) -> None:
+    """Issue 20 item 9: such a page was stored as the 12-character article "Home | About"."""
+    (tmp_path / "nav.html").write_text(page)
+    articles, [error] = _read([tmp_path / "nav.html"])
+    assert articles == [] and "no article text" in error.reason
+
+
+def test_a_one_sentence_page_is_an_article(tmp_path: Path) -> None:
+    (tmp_path / "brief.html").write_text(
+        "<html><body><p>Five rockets struck the Balad air base on Saturday.</p></body></html>"
+    )
+    [article], errors = _read([tmp_path / "brief.html"])
+    assert errors == [] and article.raw_text == "Five rockets struck the Balad air base on Saturday."

@@ -399,3 +399,9 @@ def test_every_error_carries_the_security_headers(examples_copy: Path, monkeypat
         for header in SECURITY_HEADERS:
             assert header in response.headers, (status, header)
     assert "the disk went away" not in responses[500].text  # the cause goes to the log, not to the client
+
+
+def test_a_posted_page_of_navigation_only_is_422(writer: TestClient) -> None:
+    page = {"html": "<html><body><nav><a href=/>Home</a> | <a href=/about>About</a></nav></body></html>"}
+    response = writer.post("/api/articles", json=page, headers=AUTH)
+    assert response.status_code == 422 and "no article text" in response.json()["message"]
