@@ -505,3 +505,36 @@ def test_show_and_events_take_percent_and_underscore_literally(examples_run: dic
 def test_events_refuses_impossible_dates(tmp_path: Path) -> None:
     result = runner.invoke(app, ["events", "--from", "2025-02-30", "--db", str(tmp_path / "e.db")])
     assert result.exit_code == 2 and "2025-02-30" in result.output
+
+
+def test_an_internal_error_exits_3_with_one_line_and_the_log_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20 item 10: an internal crash exited 1, the code of an ordinary rejection, with a traceback."""
+    log_file = tmp_path / "logs" / "eventfuse.log"
+    monkeypatch.setenv("EVENTFUSE_LOG", str(log_file))
+
+    def breaks(*args: Any, **kwargs: Any) -> Any:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pipeline, "events_of_articles", breaks)
+    (tmp_path / "good.txt").write_text("Five rockets struck the Balad air base in Iraq on Saturday, officials said.")
+    result = runner.invoke(app, ["analyze", str(tmp_path / "good.txt"), "--db", str(tmp_path / "c.db"), "-q"])
+    assert result.exit_code == 3
+    [line] = result.output.strip().splitlines()
+    assert line == (
+        "internal error (a bug in eventfuse, please report it): ZeroDivisionError: division by zero; "
+        f"the traceback is in {log_file}"
+    )
+    logged = log_file.read_text()
+    assert "Traceback (most recent call last)" in logged and "ZeroDivisionError: division by zero" in logged
+
+
+def test_an_interrupted_ingest_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "ingest", interrupted)
+    (tmp_path / "good.txt").write_text("Five rockets struck the Balad air base in Iraq on Saturday, officials said.")
+    result = runner.invoke(app, ["ingest", str(tmp_path / "good.txt"), "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 130 and "interrupted" in result.output

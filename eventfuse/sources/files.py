@@ -29,6 +29,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 SIDECAR_SUFFIX = ".meta.json"
+WARC_SUFFIXES = (".warc", ".warc.gz")  # web archives go through `eventfuse ingest` (sources/warc.py)
 # JSON deeper than this raises RecursionError in json.loads (Python's recursion limit, less what the stack holds).
 NESTING_LIMIT = sys.getrecursionlimit()
 # A text may hold a stray NUL; random binary data holds one byte in 256.
@@ -91,6 +92,8 @@ def read_file(
 ) -> Iterator[Article | InputError]:
     """The articles in one file (one for .txt/.html, one per object for .json/.jsonl); a whole-file problem raises."""
     name = str(path)
+    if name.lower().endswith(WARC_SUFFIXES):
+        raise InputError(name, f"a web archive: read it with `eventfuse ingest {name}`, then `eventfuse run`")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -116,7 +119,19 @@ def read_file(
 
 
 def decode_bytes(data: bytes, name: str) -> str:
-    """Text from bytes: UTF-8 (with or without BOM) first, else the detected encoding; binary is rejected."""
+    """Text from bytes: UTF-8 (with or without BOM) first, UTF-16 without a BOM, a file of UTF-8 lines and
+    Windows-1252 lines line by line, else the detected encoding; binary is rejected."""
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            text = data.decode(utf16)
+            if not _looks_binary(text):
+                return text
+        except UnicodeDecodeError as err:
+            raise InputError(
+                name,
+                f"looks like {utf16.upper()} without a byte-order mark, but {err.reason} at byte {err.start:,} (convert it to UTF-8)",
+            ) from None
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # NUL bytes at the start, or more than a stray few anywhere (binary data after a text head), are binary;
         # a stray NUL in a text is dropped when the article is stored (model.storable_text)
@@ -126,8 +141,8 @@ def decode_bytes(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    else:
+        text = _mixed_utf8_and_cp1252(data, name)
+    if text is not None:
         if _looks_binary(text):
             raise InputError(name, "binary file (control characters), not text")
         return text
@@ -139,6 +154,40 @@ def decode_bytes(data: bytes, name: str) -> str:
         raise InputError(name, "binary file, not text")
     log.info("%s: decoded as %s", name, best.encoding)
     return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when the bytes look like UTF-16 with no byte-order mark: most characters of
+    Latin-script text are below U+0100, so every other byte is NUL (the high byte), and the others seldom are."""
+    sample = data[:8192]
+    if len(sample) < 16 or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_nul > 0.4 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.4 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _mixed_utf8_and_cp1252(data: bytes, name: str) -> str | None:
+    """A file whose lines are UTF-8 but for some in Windows-1252 (text pasted together from two editors), read
+    line by line; None when no line is UTF-8 beyond ASCII (then it is one legacy encoding, detected whole)."""
+    lines = data.splitlines(keepends=True)
+    utf8_lines = legacy_lines = 0
+    decoded = []
+    for line in lines:
+        try:
+            decoded.append(line.decode("utf-8"))
+            utf8_lines += not line.isascii()
+        except UnicodeDecodeError:
+            decoded.append(line.decode("cp1252", errors="replace"))
+            legacy_lines += 1
+    if not utf8_lines or not legacy_lines:
+        return None
+    log.warning("%s: mixed encodings: %d lines read as UTF-8, %d as Windows-1252", name, utf8_lines, legacy_lines)
+    return "".join(decoded).removeprefix("\ufeff")
 
 
 def _looks_binary(text: str) -> bool:

@@ -27,12 +27,11 @@ from ..errors import InputError
 from ..model import Article
 from ..store import Store
 from .fetch import HTML_TYPES
-from .files import DEFAULT_MAX_BYTES, decode_bytes
+from .files import DEFAULT_MAX_BYTES, WARC_SUFFIXES, decode_bytes
 from .html import article_from_html
 
 log = logging.getLogger(__name__)
 
-WARC_SUFFIXES = (".warc", ".warc.gz")
 WARC_TYPES = frozenset(
     {"warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion", "continuation"}
 )

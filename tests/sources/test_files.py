@@ -250,3 +250,34 @@ def test_a_one_sentence_page_is_an_article(tmp_path: Path) -> None:
     )
     [article], errors = _read([tmp_path / "brief.html"])
     assert errors == [] and article.raw_text == "Five rockets struck the Balad air base on Saturday."
+
+
+# --- messages that say what the input is (issue 20 item 10) ----------------------------------------------
+
+WORLD_TEXT = (
+    "Clashes in Beledweyne — “five soldiers” killed, officials said.\n\nThe army’s café was hit; naïve reports."
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    (tmp_path / "a.txt").write_bytes(WORLD_TEXT.encode(encoding))
+    [article], errors = _read([tmp_path / "a.txt"])
+    assert errors == [] and article.raw_text == WORLD_TEXT
+
+
+def test_a_file_mixing_utf8_and_windows_1252_lines_is_read_line_by_line(tmp_path: Path) -> None:
+    utf8_line = "Clashes in Beledweyne — “five soldiers” killed, officials said.\n"
+    cp1252_line = "The army’s café was hit; naïve reports.\n"
+    (tmp_path / "a.txt").write_bytes(utf8_line.encode() + b"\n" + cp1252_line.encode("cp1252"))
+    [article], errors = _read([tmp_path / "a.txt"])
+    assert errors == []
+    assert article.raw_text == utf8_line + "\n" + cp1252_line.strip()
+
+
+@pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc"])
+def test_a_web_archive_given_to_analyze_points_to_ingest(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_bytes(gzip.compress(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n\r\n"))
+    _, [error] = _read([tmp_path / name])
+    assert "web archive" in error.reason and f"eventfuse ingest {tmp_path / name}" in error.reason
+    assert "binary" not in error.reason
