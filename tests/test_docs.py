@@ -39,3 +39,15 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert len(commands) >= 2
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert commands[1] in ci
+
+
+def test_the_readme_test_command_checks_lint_and_format_before_the_tests() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.findall(r"```bash\n(.+?)\n```", readme)[1]
+    steps = [step.strip() for step in command.split("&&")]
+    pytest_step = steps.index(".venv/bin/python -m pytest")
+    assert steps.index(".venv/bin/ruff check") < pytest_step
+    assert steps.index(".venv/bin/ruff format --check") < pytest_step
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    test_extra = pyproject.split("test = [", 1)[1].split("]", 1)[0]
+    assert re.search(r'"ruff==[\d.]+"', test_extra)  # the test command installs '.[test]', pinned
