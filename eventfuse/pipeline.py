@@ -114,7 +114,13 @@ def ingest(
         if not isinstance(item, InputError):
             try:
                 article = _dated(clean(item, rules))
+                if not article.raw_text.strip():
+                    raise InputError(
+                        item.source_path or item.url or item.id, "no text once control characters are dropped"
+                    )
                 (report.added if store.add_article(article) else report.duplicates).append(article.id)
+            except InputError as err:
+                item = err
             except sqlite3.OperationalError:
                 raise
             except Exception as err:
@@ -196,7 +202,8 @@ def run(
         extracted = parallel.extract_in_workers(batches, resources.worker_spec, workers)
     else:
         batches = _pending_batches(store, pending, watch, BATCH_SIZE, within_limit)
-        extracted = (x for b in batches for x in parallel.extract_batch(b, resources.nlp, resources.extractor))
+        # a batch left empty (every article over the limit) does not load the model
+        extracted = (x for b in batches if b for x in parallel.extract_batch(b, resources.nlp, resources.extractor))
     touched: dict[str, None] = {}
     for item in extracted:
         watch.add("nlp", item.nlp_seconds)

@@ -241,3 +241,12 @@ def test_a_one_line_text_without_punctuation_costs_bounded_work(tmp_path: Path, 
         assert [f.article_id for f in report.failed] == [article_id_for(huge)]
         assert report.processed == 2
     assert sum(handed) == len(long) + len(GOOD)
+
+
+def test_an_article_of_control_characters_only_is_rejected_not_stored_empty(tmp_path: Path) -> None:
+    noise = Article(id=article_id_for("\x07\x00\x1b"), raw_text="\x07\x00\x1b", source_path="bells.txt")
+    with Store.open(tmp_path / "c.db") as store:
+        report = pipeline.ingest(store, [noise], load_rules())
+        assert report.added == [] and store.count_articles() == 0
+        [error] = report.errors
+        assert error.source == "bells.txt" and error.reason == "no text once control characters are dropped"

@@ -205,7 +205,8 @@ def _article_from_plain_text(text: str, name: str) -> Article:
     title = None
     head, sep, rest = text.partition("\n\n")
     first = head.strip()
-    if sep and "\n" not in first and 0 < len(first) <= MAX_TITLE_CHARS and not first.endswith((".", '"', "”")):
+    title_like = sep and "\n" not in first and 0 < len(first) <= MAX_TITLE_CHARS and not first.endswith((".", '"', "”"))
+    if title_like and rest.strip():  # a title with nothing after it is the text itself
         title, text = first, rest
     body = text.strip()
     return Article(id=article_id_for(body), raw_text=body, title=title, source_path=name)

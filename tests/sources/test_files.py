@@ -281,3 +281,10 @@ def test_a_web_archive_given_to_analyze_points_to_ingest(tmp_path: Path, name: s
     _, [error] = _read([tmp_path / name])
     assert "web archive" in error.reason and f"eventfuse ingest {tmp_path / name}" in error.reason
     assert "binary" not in error.reason
+
+
+def test_a_title_with_nothing_after_it_is_the_text(tmp_path: Path) -> None:
+    """Found by the fuzz target: '!\\n\\n' gave an article with a title and no text."""
+    (tmp_path / "a.txt").write_text("Rockets hit Balad\n\n\n")
+    [article], errors = _read([tmp_path / "a.txt"])
+    assert errors == [] and article.raw_text == "Rockets hit Balad" and article.title is None
