@@ -347,6 +347,7 @@ def analyze(
         ingested = _ingest(store, paths, defaults, max_bytes, quiet)
         resources = _load_resources(lexicon, quiet)
         report = _run(store, resources, quiet, workers, max_chars)
+        failed_before = _failed_earlier(store, ingested.duplicates)
         events = pipeline.events_of_articles(store, ingested.article_ids)
         if explain:
             _print_removed(store, ingested.article_ids)
@@ -355,12 +356,26 @@ def analyze(
                 console.print(event_renderable(event, store.history(event.id)))
             summary = f"{len(ingested.article_ids)} articles ({len(ingested.duplicates)} already stored), "
             summary += f"{len(events)} events, {len(ingested.errors)} inputs rejected"
-            if report.failed:
-                summary += f", {len(report.failed)} articles failed (`eventfuse failed` lists them)"
+            failed = len(report.failed) + len(failed_before)
+            if failed:
+                summary += f", {failed} articles failed (`eventfuse failed` lists them)"
             err_console.print(Text(summary))
         _write_outputs(store, events, json_out, md_out)
-    if ingested.errors or report.failed:
+    if ingested.errors or report.failed or failed_before:
         raise typer.Exit(1)
+
+
+def _failed_earlier(store: Store, article_ids: list[str]) -> list[pipeline.Failure]:
+    """The articles given again that an earlier run set aside as failed: said again, so a rerun tells the same."""
+    failures = []
+    for article_id in dict.fromkeys(article_ids):
+        status, reason = store.article_status(article_id) or ("", None)
+        article = store.get_article(article_id) if status == "failed" else None
+        if article is not None:
+            source = article.source_path or article.url or article_id
+            failures.append(pipeline.Failure(article_id, source, f"{reason} (set aside earlier; `eventfuse failed`)"))
+            _report_failure(failures[-1])
+    return failures
 
 
 def _write_outputs(store: Store, events: list[Any], json_out: Path | None, md_out: Path | None) -> None:
@@ -780,7 +795,8 @@ def bench(
         Path | None,
         typer.Option(
             "--data",
-            help="Data directory (default ../shared/bench/NAME; time reads te3; tolls, speed and cluster-scale read gv).",
+            help="Data directory (default ../shared/bench/NAME; time reads te3; tolls, speed and cluster-scale read gv; "
+            "hostile generates its corpus and reads none).",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")] = False,
@@ -789,7 +805,8 @@ def bench(
         typer.Option(
             "--limit",
             min=1,
-            help="Use only the first N records (speed: N articles; cluster-scale: N articles at most).",
+            help="Use only the first N records (speed: N articles; cluster-scale: N articles at most; hostile: the "
+            "first N inputs).",
         ),
     ] = None,
 ) -> None:

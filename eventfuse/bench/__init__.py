@@ -29,6 +29,7 @@ BENCHMARKS: dict[str, str] = {
     "ecb": "eventfuse.bench.ecb",
     "speed": "eventfuse.bench.speed",
     "tolls": "eventfuse.bench.tolls",
+    "hostile": "eventfuse.bench.hostile",
 }
 
 
