@@ -169,3 +169,28 @@ def test_warc_reader(
             else:
                 assert isinstance(item, Article)
                 clean(item, RULES).text.encode("utf-8")
+
+
+@FUZZ
+@given(
+    st.binary(max_size=2000) | html_pages() | hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass")),
+    st.sampled_from([".txt", ".html", ".json", ".jsonl"]),
+    mutations,
+)
+def test_a_bad_input_never_stops_the_batch_and_a_rerun_stores_nothing_new(
+    data: bytes, suffix: str, mutation: tuple[list[int], list[tuple[int, int]]]
+) -> None:
+    from eventfuse import pipeline
+    from eventfuse.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bad, good = Path(tmp) / f"a_bad{suffix}", Path(tmp) / "b_good.txt"
+        bad.write_bytes(_mutated(data, *mutation))
+        good.write_text(NEWS)
+        with Store.open(Path(tmp) / "s.db") as store:
+            first = pipeline.ingest(store, read_articles([bad, good]), RULES)
+            assert article_id_for(NEWS) in first.article_ids  # the input after the bad one was read and stored
+            counts = store.count_articles()
+            again = pipeline.ingest(store, read_articles([bad, good]), RULES)
+            assert again.added == [] and store.count_articles() == counts
+            assert [e.reason for e in again.errors] == [e.reason for e in first.errors]
