@@ -21,8 +21,10 @@ GEO_PRECISION_TOWN, GEO_PRECISION_NEAR, GEO_PRECISION_REGION = 1, 2, 3
 
 
 # Code points that are never text: the C0 controls but white space (tab, line feed, vertical tab, form feed,
-# carriage return), DEL and the C1 controls.
-NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# carriage return), DEL and the C1 controls; and the invisible ones that split a word without showing
+# (soft hyphen, zero-width space, word joiner, a byte-order mark inside the text): "ro\u200bckets" is "rockets".
+# The zero-width joiners (U+200C, U+200D) stay: Persian and Indic scripts and emoji need them.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
 # A lone surrogate: a JSON "\ud800" escape, or a byte of a file name in another encoding (Python's
 # surrogateescape, U+DC80-U+DCFF). It cannot be written as UTF-8, so it is never stored.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")

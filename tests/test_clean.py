@@ -92,3 +92,11 @@ def test_cleaning_never_fails_and_only_removes(text: str) -> None:
         assert article.raw_text[removed.start : removed.end] == removed.text
     assert len(article.text) <= len(text)
     article.text.encode("utf-8")  # storable as UTF-8 whatever was given
+
+
+def test_invisible_characters_that_split_words_are_dropped() -> None:
+    """Found by bench hostile: zero-width spaces inside words ('ro\\u200bckets') hid a report from extraction."""
+    hidden = "Five ro\u200bckets struck Beled\u00adweyne on Sun\u2060day, po\ufefflice said."
+    article = _clean(hidden)
+    assert article.raw_text == article.text == "Five rockets struck Beledweyne on Sunday, police said."
+    assert _clean("کتاب\u200cها").text == "کتاب\u200cها"  # the zero-width non-joiner of Persian stays
