@@ -170,15 +170,15 @@ def test_an_article_the_extractor_breaks_on_fails_alone(
 def test_an_article_whose_grouping_raises_is_rolled_back_and_fails_alone(
     tmp_path: Path, resources: pipeline.Resources, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = pipeline.group_mentions
+    real = pipeline.Grouper.group
 
-    def breaks_on_bombs(store: Store, config: Any, article_id: str, mentions: Any, text: str | None = None) -> Any:
-        touched = real(store, config, article_id, mentions, text)
+    def breaks_on_bombs(grouper: Any, article_id: str, mentions: Any, text: str | None = None) -> Any:
+        touched = real(grouper, article_id, mentions, text)  # written, then rolled back
         if text and "bomb" in text:
             raise ZeroDivisionError("division by zero")
         return touched
 
-    monkeypatch.setattr(pipeline, "group_mentions", breaks_on_bombs)
+    monkeypatch.setattr(pipeline.Grouper, "group", breaks_on_bombs)
     bad = "A bomb killed nine people in Baidoa on Sunday, police said."
     with _store_of(tmp_path, [bad, GOOD]) as store:
         report = pipeline.run(store, resources)
