@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sqlite3
 import sys
 import time
 import traceback
@@ -55,6 +56,14 @@ class _Commands(typer.core.TyperGroup):
         except KeyboardInterrupt:
             err_console.print("interrupted: what was stored so far is kept")
             raise typer.Exit(130) from None
+        except sqlite3.OperationalError as err:  # the store, not eventfuse: say so, and where to look
+            log.critical("`eventfuse %s`: the event store failed: %s", ctx.invoked_subcommand, err, exc_info=err)
+            message = (
+                f"error: the event store could not be read or written ({one_line_reason(err)}): is another "
+                f"eventfuse writing to it, or the disk full? What was stored is kept; details in {log_path()}"
+            )
+            err_console.print(Text(_line(message), style="red"), soft_wrap=True)
+            raise typer.Exit(3) from None
         except Exception as err:
             log.critical(
                 "internal error in `eventfuse %s`: %s",

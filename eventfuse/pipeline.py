@@ -34,8 +34,9 @@ Progress = Callable[[int], None]
 BATCH_SIZE = 32  # articles per nlp.pipe call in one process (workers take parallel.TASK_ARTICLES)
 # Below this many pending articles one process finishes first: a worker spends seconds loading the model.
 PARALLEL_MIN_ARTICLES = 100
-# The longest text analysed as one article (characters of cleaned text). The model's time grows with the text
-# (about 5 s per 100,000 characters here, bench hostile), so this bounds the work one article can cause; news
+# The longest text analysed as one article (characters of cleaned text). The model's time grows with the text,
+# so this bounds the work one article can cause (bench hostile, 2 shared cores, one process with its start-up:
+# 99,000 characters on one line 9 s and 360 MB, 99,000 characters of report sentences 14 s and 385 MB); news
 # reports are far shorter (the longest of the 4,710 gv articles is 100,000 characters, cut there by its source).
 MAX_ARTICLE_CHARS = 100_000
 
@@ -213,6 +214,8 @@ def run(
             continue
         try:
             event_ids = group_article(store, resources, item.article, item.mentions, watch)
+        except sqlite3.OperationalError:
+            raise  # the store itself (locked, full, damaged), not this article: stop, a rerun resumes here
         except Exception as err:  # the article's transaction was rolled back: set it aside, go on with the next
             fail(item.article, f"grouping or fusion failed: {one_line_reason(err)}", traceback.format_exc())
             continue

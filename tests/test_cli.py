@@ -538,3 +538,24 @@ def test_an_interrupted_ingest_exits_130(tmp_path: Path, monkeypatch: pytest.Mon
     (tmp_path / "good.txt").write_text("Five rockets struck the Balad air base in Iraq on Saturday, officials said.")
     result = runner.invoke(app, ["ingest", str(tmp_path / "good.txt"), "--db", str(tmp_path / "c.db")])
     assert result.exit_code == 130 and "interrupted" in result.output
+
+
+def test_a_store_that_cannot_be_written_stops_the_run_and_blames_no_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    db = tmp_path / "l.db"
+    (tmp_path / "good.txt").write_text("Five rockets struck the Balad air base in Iraq on Saturday, officials said.")
+    assert _invoke("ingest", str(tmp_path / "good.txt"), "--db", str(db), "-q").exit_code == 0
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(pipeline, "group_article", locked)
+    result = runner.invoke(app, ["run", "--db", str(db), "-q"])
+    assert result.exit_code == 3
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("error: the event store could not be read or written (OperationalError: database is locked)")
+    with Store(db) as store:
+        assert len(store.pending_article_ids()) == 1 and store.failed_articles() == []  # not the article's fault
