@@ -52,7 +52,7 @@ FEATURE_WORDS = {
     "no_points": "the article has no other located place",
     "coherent": "close to a place another name of the article can mean",
     "coherent_names": "how many of the article's other names can mean a place close by",
-    "qualified": 'qualified by its state or country ("X, Syria")',
+    "qualified": "named with its state or country",
     "qualifier_conflict": "its qualifier names another state or country",
     "taken": "another name of the article means this place",
     "taken_by_longer_name": "a longer name of the article that holds this one means this place",
@@ -175,9 +175,13 @@ def candidate_features(
             row["taken_by_longer_name"] = 1.0
     if context.hint and cc == context.hint:
         row["hinted"] = 1.0
-    # A country or continent named is its own evidence; a town or division abroad needs the article's support.
-    abroad = feature not in COUNTRY_FEATURES and feature != "CONT" and cc and cc not in view.related
-    if context.any_context and abroad and (nearest is None or nearest > FAR_KM):
+    # A country or continent named is its own evidence; a town or division abroad needs the article's support:
+    # a neighbour of the article's countries is abroad only when it is also far from the article's places.
+    far = nearest is None or nearest > FAR_KM
+    abroad = feature not in COUNTRY_FEATURES and feature != "CONT" and cc and cc not in view.known
+    if abroad and cc in view.related:
+        far = nearest is not None and nearest > FAR_KM
+    if context.any_context and abroad and far:
         row["unnamed_far"] = 1.0
     for country, (lat_lo, lat_hi, lon_lo, lon_hi) in context.regions:
         if cc == country and lat_lo <= candidate.lat <= lat_hi and lon_lo <= candidate.lon <= lon_hi:
@@ -200,7 +204,8 @@ class GroupView:
     total_weight: float  # the article's country weights, added up
     best_weight: float  # the largest country weight among the candidates' countries
     nearest: float  # the smallest distance of any non-country candidate to the article's located places
-    related: frozenset[str]  # countries the article names or is in, and their neighbours
+    known: frozenset[str]  # countries the article names or is in
+    related: frozenset[str]  # and their neighbours
     distances: Mapping[int, float]  # each candidate's distance to the nearest located place of the article
 
 
@@ -216,6 +221,7 @@ def group_view(candidates: Sequence[Candidate], context: ArticleContext) -> Grou
         nearest=min(
             (distances[c.key] for c in candidates if (c.feature or "") not in COUNTRY_FEATURES), default=math.inf
         ),
+        known=frozenset(known),
         related=frozenset(known | {n for c in known for n in context.neighbours.get(c, ())}),
         distances=distances,
     )

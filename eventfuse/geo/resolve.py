@@ -398,8 +398,16 @@ def _choose(group: _Group, context: ArticleContext, model: LinearModel | None, *
     best_score = -math.inf
     group.scores = {}
     group.rows = {}
+    # "Paris, Texas": a name written with its state or country means a place there when there is one.
+    written_with = {
+        c.key
+        for c in group.candidates
+        if any(c.country_code == q and (a1 is None or a1 == c.admin1_code) for q, a1 in group.qualifiers)
+    }
     view = group_view(group.candidates, context)
     for index, candidate in enumerate(group.candidates):
+        if written_with and candidate.key not in written_with:
+            continue
         near = group.coherence[index] if index < len(group.coherence) else None
         row = candidate_features(
             candidate,
