@@ -461,12 +461,16 @@ class Gazetteer:
         """(lat_lo, lat_hi, lon_lo, lon_hi) of a country's populated places, 1st to 99th percentile; None if none."""
         extent = self._country_extents.get(code)
         if extent is None and code not in self._country_extents:
-            points = self.country_points(code)
-            if points:
-                lats = sorted(p[0] for p in points)
-                lons = sorted(p[1] for p in points)
-                cut = len(lats) // 100
-                extent = (lats[cut], lats[-1 - cut], lons[cut], lons[-1 - cut])
+            where = "FROM place WHERE country_code=? AND feature_class='P'"
+            count = self.db.execute(f"SELECT COUNT(*) {where}", (code,)).fetchone()[0]
+            if count:
+                cut = count // 100  # SQLite sorts in C: no need to read every town into Python
+
+                def at(column: str, order: str) -> float:
+                    sql = f"SELECT {column} {where} ORDER BY {column} {order} LIMIT 1 OFFSET ?"
+                    return float(self.db.execute(sql, (code, cut)).fetchone()[0])
+
+                extent = (at("lat", "ASC"), at("lat", "DESC"), at("lon", "ASC"), at("lon", "DESC"))
             self._country_extents[code] = extent
         return extent
 

@@ -101,16 +101,33 @@ def candidate_features(
 
     ``coherence`` is (km to the nearest place another name of the article can mean, how many other names can
     mean a place within COHERENCE_KM), from ``coherence``; ``view`` what the rivals share (``group_view``,
-    computed here when not given).
+    computed here when not given). The row is ``static_features`` (the same in every pass) and
+    ``context_features`` (what the other names' picks say) together.
     """
     view = group_view(candidates, context) if view is None else view
+    row = static_features(candidate, candidates, qualifiers, context, name_key, coherence=coherence)
+    row.update(context_features(candidate, context, name_key, view))
+    return row
+
+
+def static_features(
+    candidate: Candidate,
+    candidates: Sequence[Candidate],
+    qualifiers: Sequence[tuple[str, str | None]],
+    cues: ArticleContext,
+    name_key: str,
+    *,
+    coherence: tuple[float, int] | None = None,
+) -> dict[str, float]:
+    """The features that do not depend on the other names' picks: the name, the place, its rivals, the text's cues."""
     cc = candidate.country_code
     feature = candidate.feature or ""
     row: dict[str, float] = {"name_score": candidate.name_score}
     if candidate.match != "exact" and candidate.match != "article":
         row[f"match_{candidate.match}"] = 1.0
     row["log_population"] = math.log10(candidate.population + 1)
-    top, total_population = view.top_population, view.total_population
+    top = max((c.population for c in candidates), default=0)
+    total_population = sum(c.population for c in candidates)
     if candidate.population >= top and top > 0:
         row["largest"] = 1.0
     if total_population > 0:
@@ -128,43 +145,61 @@ def candidate_features(
         row["feature_facility"] = 1.0
     elif feature == "CONT":
         row["feature_continent"] = 1.0
+    if coherence is not None and _coheres(candidate):
+        km, names = coherence
+        row["coherent"] = math.exp(-km / COHERENCE_KM)
+        row["coherent_names"] = math.log1p(names)
+    if qualifiers:
+        if any(cc == q and (a1 is None or a1 == candidate.admin1_code) for q, a1 in qualifiers):
+            row["qualified"] = 1.0
+        else:
+            row["qualifier_conflict"] = 1.0
+    if cues.hint and cc == cues.hint:
+        row["hinted"] = 1.0
+    for country, (lat_lo, lat_hi, lon_lo, lon_hi) in cues.regions:
+        if cc == country and lat_lo <= candidate.lat <= lat_hi and lon_lo <= candidate.lon <= lon_hi:
+            row["region_cue"] = 1.0
+    for country, points in cues.borders:
+        if cc != country and _within(candidate.lat, candidate.lon, points, 60.0):
+            row["border_cue"] = 1.0
+    row["ambiguity"] = math.log(len(candidates))
+    if len(name_key.replace(" ", "")) <= 4:
+        row["short_name"] = 1.0
+    return row
+
+
+def context_features(candidate: Candidate, context: ArticleContext, name_key: str, view: GroupView) -> dict[str, float]:
+    """The features that come from the other names' picks: their countries, divisions and places."""
+    cc = candidate.country_code
+    feature = candidate.feature or ""
+    row: dict[str, float] = {}
     weights = context.country_weight
     total = view.total_weight
     share = max(0.0, weights.get(cc or "", 0.0)) / total if cc and total > 0 else 0.0
     row["country_share"] = share
+    row["country_gap"] = share - (view.best_weight / total if total > 0 else 0.0)
     if cc and cc in context.named_countries:
         row["country_named"] = 1.0
-    neighbours = context.neighbours.get(cc or "", frozenset())
-    if cc and share == 0 and any(weights.get(n, 0.0) > 0 for n in neighbours):
+    if cc and share == 0 and any(weights.get(n, 0.0) > 0 for n in context.neighbours.get(cc, ())):
         row["neighbour_context"] = 1.0
-    if cc and candidate.admin1_code and feature != "ADM1" and (cc, candidate.admin1_code) in context.admin1:
-        row["admin1_context"] = 1.0
-    if cc and candidate.admin1_code and feature != "ADM1" and (cc, candidate.admin1_code) in context.admin1_named:
-        row["admin1_named"] = 1.0
+    if cc and candidate.admin1_code and feature != "ADM1":
+        if (cc, candidate.admin1_code) in context.admin1:
+            row["admin1_context"] = 1.0
+        if (cc, candidate.admin1_code) in context.admin1_named:
+            row["admin1_named"] = 1.0
     nearest_km = view.distances.get(candidate.key)
     if nearest_km is None:
         nearest_km = _nearest(candidate, context.points)
     nearest = nearest_km if nearest_km != math.inf else None
     if feature in COUNTRY_FEATURES:
         # Towns of the article inside a country are as close to it as can be ("Mexico" among Mexican towns).
-        near = 1.0 if cc in context.point_countries else 0.0
+        row["near"] = 1.0 if cc in context.point_countries else 0.0
     else:
-        near = math.exp(-nearest / NEAR_SCALE_KM) if nearest is not None else 0.0
-    row["near"] = near
+        row["near"] = math.exp(-nearest / NEAR_SCALE_KM) if nearest is not None else 0.0
     if nearest is None:
         row["no_points"] = 1.0
     elif feature not in COUNTRY_FEATURES and nearest <= view.nearest:
         row["nearest_candidate"] = 1.0
-    if coherence is not None and _coheres(candidate):
-        km, names = coherence
-        row["coherent"] = math.exp(-km / COHERENCE_KM)
-        row["coherent_names"] = math.log1p(names)
-    row["country_gap"] = share - (view.best_weight / total if total > 0 else 0.0)
-    if qualifiers:
-        if any(cc == q and (a1 is None or a1 == candidate.admin1_code) for q, a1 in qualifiers):
-            row["qualified"] = 1.0
-        else:
-            row["qualifier_conflict"] = 1.0
     if candidate.key in context.taken:
         row["taken"] = 1.0
         # "Mexico" beside "Mexico City": the longer name took the city, so the shorter one means something else.
@@ -173,8 +208,6 @@ def candidate_features(
             for other in context.taken_by.get(candidate.key, ())
         ):
             row["taken_by_longer_name"] = 1.0
-    if context.hint and cc == context.hint:
-        row["hinted"] = 1.0
     # A country or continent named is its own evidence; a town or division abroad needs the article's support:
     # a neighbour of the article's countries is abroad only when it is also far from the article's places.
     far = nearest is None or nearest > FAR_KM
@@ -183,15 +216,6 @@ def candidate_features(
         far = nearest is not None and nearest > FAR_KM
     if context.any_context and abroad and far:
         row["unnamed_far"] = 1.0
-    for country, (lat_lo, lat_hi, lon_lo, lon_hi) in context.regions:
-        if cc == country and lat_lo <= candidate.lat <= lat_hi and lon_lo <= candidate.lon <= lon_hi:
-            row["region_cue"] = 1.0
-    for country, points in context.borders:
-        if cc != country and _within(candidate.lat, candidate.lon, points, 60.0):
-            row["border_cue"] = 1.0
-    row["ambiguity"] = math.log(len(candidates))
-    if len(name_key.replace(" ", "")) <= 4:
-        row["short_name"] = 1.0
     return row
 
 
@@ -209,10 +233,13 @@ class GroupView:
     distances: Mapping[int, float]  # each candidate's distance to the nearest located place of the article
 
 
-def group_view(candidates: Sequence[Candidate], context: ArticleContext) -> GroupView:
+def group_view(
+    candidates: Sequence[Candidate], context: ArticleContext, cache: dict[tuple[int, float, float], float] | None = None
+) -> GroupView:
+    """What a name's candidates share in this context; ``cache`` keeps candidate-to-place distances across passes."""
     weights = context.country_weight
     known = set(context.named_countries) | {c for c, v in weights.items() if v > 0}
-    distances = {c.key: _nearest(c, context.points) for c in candidates}
+    distances = {c.key: _nearest(c, context.points, cache) for c in candidates}
     return GroupView(
         top_population=max((c.population for c in candidates), default=0),
         total_population=sum(c.population for c in candidates),
@@ -252,14 +279,18 @@ def coherence(candidate_sets: Sequence[Sequence[Candidate]]) -> list[list[tuple[
     distances = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
     owner_array = np.asarray(owners)
     distances[owner_array[:, None] == owner_array[None, :]] = np.inf
+    close = distances <= COHERENCE_KM
+    names_close = np.zeros(len(owners), dtype=int)
+    for owner in set(owners):  # a loop over names, not candidates: an article has a handful of names
+        names_close += close[:, owner_array == owner].any(axis=1)
+    nearest = distances.min(axis=1).tolist()
+    counts = names_close.tolist()
     row = 0
     for owner, candidates in enumerate(candidate_sets):
         for index, c in enumerate(candidates):
             if not _coheres(c):
                 continue
-            d = distances[row]
-            close = set(owner_array[d <= COHERENCE_KM].tolist())
-            out[owner][index] = (float(d.min()), len(close))
+            out[owner][index] = (nearest[row], counts[row])
             row += 1
     return out
 
@@ -268,8 +299,21 @@ def _coheres(candidate: Candidate) -> bool:
     return (candidate.feature or "") not in COUNTRY_FEATURES and candidate.feature not in ("ADM1", "CONT")
 
 
-def _nearest(candidate: Candidate, points: Sequence[tuple[float, float]]) -> float:
-    return min((haversine_km(candidate.lat, candidate.lon, lat, lon) for lat, lon in points), default=math.inf)
+def _nearest(
+    candidate: Candidate,
+    points: Sequence[tuple[float, float]],
+    cache: dict[tuple[int, float, float], float] | None = None,
+) -> float:
+    if cache is None:
+        return min((haversine_km(candidate.lat, candidate.lon, lat, lon) for lat, lon in points), default=math.inf)
+    best = math.inf
+    for lat, lon in points:
+        key = (candidate.key, lat, lon)
+        km = cache.get(key)
+        if km is None:
+            km = cache[key] = haversine_km(candidate.lat, candidate.lon, lat, lon)
+        best = min(best, km)
+    return best
 
 
 def _within(lat: float, lon: float, points: Sequence[tuple[float, float, int]], km: float) -> bool:

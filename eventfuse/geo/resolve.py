@@ -21,10 +21,11 @@ from .ranker import (
     ArticleContext,
     bootstrap_score,
     bundled_model,
-    candidate_features,
     coherence,
+    context_features,
     group_view,
     reason_words,
+    static_features,
 )
 
 DEFAULT_OFFSET_KM = 30.0
@@ -89,6 +90,8 @@ class _Group:
     key: str = ""
     coherence: list[tuple[float, int]] = field(default_factory=list)  # per candidate, see ranker.coherence
     divisions: frozenset[tuple[str, str]] = frozenset()  # (country, admin1 code) of its first-level candidates
+    static: dict[int, tuple[dict[str, float], float]] = field(default_factory=dict)  # key -> (row, its score)
+    distances: dict[tuple[int, float, float], float] = field(default_factory=dict)  # (key, lat, lon) -> km
     explained: str | None = None  # the pick's reasons in words, computed for its first span
     dropped: str | None = None  # why a pick was not taken (a far country the article never names)
 
@@ -404,20 +407,19 @@ def _choose(group: _Group, context: ArticleContext, model: LinearModel | None, *
         for c in group.candidates
         if any(c.country_code == q and (a1 is None or a1 == c.admin1_code) for q, a1 in group.qualifiers)
     }
-    view = group_view(group.candidates, context)
-    for index, candidate in enumerate(group.candidates):
+    view = group_view(group.candidates, context, group.distances)
+    if not group.static:
+        for index, candidate in enumerate(group.candidates):
+            near = group.coherence[index] if index < len(group.coherence) else None
+            static = static_features(candidate, group.candidates, group.qualifiers, context, group.key, coherence=near)
+            group.static[candidate.key] = (static, model.scores(static)[0] if model is not None else 0.0)
+    zero = model.scores({})[0] if model is not None else 0.0
+    for candidate in group.candidates:
         if written_with and candidate.key not in written_with:
             continue
-        near = group.coherence[index] if index < len(group.coherence) else None
-        row = candidate_features(
-            candidate,
-            group.candidates,
-            group.qualifiers,
-            context,
-            group.key,
-            coherence=near,
-            view=view,
-        )
+        static, static_score = group.static[candidate.key]
+        contextual = context_features(candidate, context, group.key, view)
+        row = {**static, **contextual}
         if candidate.match in _NEEDS_SUPPORT:
             # A spelling variant or a translated name counts only where the article already is: same country,
             # a neighbouring one, or nearby ("White House" is not Casablanca in a story about Washington).
@@ -431,7 +433,8 @@ def _choose(group: _Group, context: ArticleContext, model: LinearModel | None, *
             )
             if not (allow_variants and supported):
                 continue
-        score = model.scores(row)[0] if model is not None else bootstrap_score(row)
+        # The model is linear: the static part's score is kept from the first pass, the context part added.
+        score = static_score + model.scores(contextual)[0] - zero if model is not None else bootstrap_score(row)
         group.scores[candidate.key] = score
         group.rows[candidate.key] = row
         if score > best_score:
