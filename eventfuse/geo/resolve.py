@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..learned import LinearModel
 from ..model import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
-from .gazetteer import COUNTRY_FEATURES, MATCH_SCORES, Candidate, Gazetteer
+from .gazetteer import COUNTRY_FEATURES, MATCH_SCORES, Candidate, Gazetteer, haversine_km
 from .normalise import normalise_name
 from .ranker import (
     ArticleContext,
@@ -29,6 +29,7 @@ from .ranker import (
 )
 
 DEFAULT_OFFSET_KM = 30.0
+RIVAL_KM = 50.0
 BORDER_ZONE_KM = 60.0
 PASSES = 2
 # Endings of names for a place's people and what replaces them to give the place's name, tried in order.
@@ -71,6 +72,9 @@ _FACILITY_WORDS = re.compile(
 )
 _FACILITY_AFTER = re.compile(
     r"\s+(?:military\s+|air\s+|army\s+|naval\s+|coalition\s+)?(?:base|air\s*base|airbase|airport|airfield|camp)\b", re.I
+)
+_DIVISION_WORDS = re.compile(
+    r"\s+(?:province|governorate|state|county|district|region|oblast|prefecture|department|parish)$", re.I
 )
 _NEXT_SENTENCE_SUBJECT = re.compile(r"^\s*The\s+(?:base|town|city|village|facility|camp|airport|airbase|site)\b")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
@@ -237,6 +241,17 @@ def _candidates(gazetteer: Gazetteer, name: str) -> list[Candidate]:
         stripped = _FACILITY_WORDS.sub("", name.strip())
         if stripped != name.strip() and stripped:
             found = gazetteer.lookup(stripped, limit=12)
+    if not found or all(c.match == "variant" for c in found):
+        # "Salahuddin province", "Borno State": a division written with its division word, which the
+        # gazetteer's name for it may lack; only divisions answer to it.
+        stripped = _DIVISION_WORDS.sub("", name.strip())
+        if stripped != name.strip() and stripped:
+            divisions = [
+                dataclasses.replace(c, match="short", name_score=MATCH_SCORES["short"], score=c.score - 0.2)
+                for c in gazetteer.lookup(stripped, limit=12)
+                if c.feature in ("ADM1", "ADM2") and c.match not in _NEEDS_SUPPORT
+            ]
+            found = divisions or found
     if all(c.match == "variant" for c in found):
         found = _inhabitant_candidates(gazetteer, name) or found
     if name[:4] in ("the ", "The "):
@@ -421,13 +436,13 @@ def _choose(group: _Group, context: ArticleContext, model: LinearModel | None, *
         contextual = context_features(candidate, context, group.key, view)
         row = {**static, **contextual}
         if candidate.match in _NEEDS_SUPPORT:
-            # A spelling variant or a translated name counts only where the article already is: same country,
-            # a neighbouring one, or nearby ("White House" is not Casablanca in a story about Washington).
+            # A spelling variant or a translated name counts only where the article already is: its country,
+            # or near its places ("White House" is not Casablanca in a story about Washington, and "Katyusha"
+            # rockets in Iraq are not a Turkish town that is spelt alike).
             cc = candidate.country_code
             qualified = not group.qualifiers or any(cc == q for q, _ in group.qualifiers)
             supported = qualified and (
                 row.get("country_share", 0.0) > 0
-                or row.get("neighbour_context", 0.0) > 0
                 or row.get("near", 0.0) > math.exp(-300 / 250)
                 or row.get("qualified", 0.0) > 0
             )
@@ -440,10 +455,6 @@ def _choose(group: _Group, context: ArticleContext, model: LinearModel | None, *
         if score > best_score:
             best, best_score = candidate, score
     group.pick = best
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
 def _context_countries(groups: dict[str, _Group], country_hint: str | None) -> list[str]:
@@ -468,11 +479,19 @@ def precision_for(feature: str | None) -> int:
 def _place_from(group: _Group, start: int, end: int, name: str, model: LinearModel | None) -> Place:
     pick = group.pick
     assert pick is not None
-    # The pick's share of the candidates' probabilities: 1 for a name only one place has.
-    probabilities = {k: _sigmoid(v) for k, v in group.scores.items()}
-    total = sum(probabilities.values())
-    share = probabilities.get(pick.key, 0.0) / total if total > 0 else 1.0
-    confidence = min(1.0, pick.name_score) * share
+    # How sure: the name match, and the pick's lead over the next candidate in log-odds (a name only one place
+    # has leads by 1), as grouping reads it (places under 0.8 neither veto nor count as near).
+    # A rival close to the pick (Balad and Balad District) puts the event in the same place: only rivals
+    # more than RIVAL_KM away count against it.
+    rivals = [
+        score
+        for c in group.candidates
+        if (score := group.scores.get(c.key)) is not None
+        and c.key != pick.key
+        and haversine_km(c.lat, c.lon, pick.lat, pick.lon) > RIVAL_KM
+    ]
+    margin = group.scores[pick.key] - max(rivals) if rivals else 1.0
+    confidence = min(1.0, pick.name_score) * (0.5 + 0.5 * math.tanh(2.0 * margin))
     reasons = []
     if pick.match == "variant":
         reasons.append(f"spelling variant of {pick.name}")

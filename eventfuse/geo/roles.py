@@ -92,8 +92,7 @@ def assign_roles(text: str, places: Sequence[Place], sentence_spans: Sequence[tu
     2. target: the place follows "at/on/toward(s)/hit/struck/targeted ... base/facility in", a bare
        "toward(s)/hit/struck/targeted/attacked", or "attack/strike on/in".
     3. target: the place follows "in/inside/near/outside" in a sentence that reports an event (attack, strike,
-       rocket, fired, killed, ...), unless words of reaction or attribution come before it ("officials in
-       Baghdad condemned", "said in Washington"); "..., police said" after the place does not count.
+       rocket, fired, killed, ...) and is not a reaction or attribution (condemned, said, officials, statement).
     4. mentioned: everything else, and every place left without coordinates ("the White House" in a text that
        says nothing about where it is): a place that cannot be put on a map is no event location or origin.
     5. a place named as the target or origin that the gazetteer does not have and the text does not place
@@ -126,11 +125,7 @@ def assign_roles(text: str, places: Sequence[Place], sentence_spans: Sequence[tu
             role = "origin"
         elif _TARGET_CUE.search(before):
             role = "target"
-        elif (
-            _IN_CUE.search(before)
-            and _EVENT_WORDS.search(sentence)
-            and not _REACTION_WORDS.search(text[sentence_start : place.start])
-        ):
+        elif _IN_CUE.search(before) and _EVENT_WORDS.search(sentence) and not _REACTION_WORDS.search(sentence):
             role = "target"
         else:
             role = "mentioned"
