@@ -314,60 +314,95 @@ def _rank(groups: dict[str, _Group], model: LinearModel | None, cues: ArticleCon
     """
     for group in groups.values():
         _choose(group, cues, model, allow_variants=False)
-    context = cues
+    # A name with one candidate that needs no support has nothing to choose: it is weighed once, at the end.
+    settled = {k for k, g in groups.items() if len(g.candidates) == 1 and g.candidates[0].match not in _NEEDS_SUPPORT}
     for _ in range(PASSES):
         before = {key: (g.pick.key if g.pick is not None else None) for key, g in groups.items()}
-        country_weight: dict[str, float] = defaultdict(float)
-        admin1: dict[tuple[str, str], float] = defaultdict(float)
-        named: dict[str, float] = defaultdict(float)
-        points: list[tuple[str, float, float, str | None]] = []
+        totals = _aggregate(groups, cues)
         for key, group in groups.items():
-            pick = group.pick
-            if pick is None or pick.country_code is None:
-                continue
-            weight = 1.5 if pick.feature in COUNTRY_FEATURES else 1.0
-            country_weight[pick.country_code] += weight * len(group.spans) ** 0.5
-            if pick.feature in COUNTRY_FEATURES:
-                named[pick.country_code] += 1.0
-            if pick.admin1_code:
-                admin1[(pick.country_code, pick.admin1_code)] += 1.0
-            if pick.feature not in COUNTRY_FEATURES and pick.feature not in ("ADM1", "CONT"):
-                points.append((key, pick.lat, pick.lon, pick.country_code))
-        if cues.hint:
-            country_weight[cues.hint] += 2.0
-        for key, group in groups.items():
-            own = group.pick
-            others_weight = dict(country_weight)
-            others_admin1 = dict(admin1)
-            others_named = dict(named)
-            if own is not None and own.country_code:
-                weight = 1.5 if own.feature in COUNTRY_FEATURES else 1.0
-                others_weight[own.country_code] -= weight * len(group.spans) ** 0.5
-                if own.admin1_code:
-                    others_admin1[(own.country_code, own.admin1_code)] -= 1.0
-                if own.feature in COUNTRY_FEATURES:
-                    others_named[own.country_code] -= 1.0
-            named_countries = {c for c, v in others_named.items() if v > 0}
-            for other_key, other in groups.items():
-                if other_key != key:
-                    named_countries.update(q for q, _a1 in other.qualifiers if q)
-            context = dataclasses.replace(
-                cues,
-                country_weight=others_weight,
-                admin1=frozenset(k for k, v in others_admin1.items() if v > 0),
-                points=tuple((lat, lon) for k, lat, lon, _cc in points if k != key),
-                point_countries=frozenset(cc for k, _lat, _lon, cc in points if k != key and cc),
-                named_countries=frozenset(named_countries),
-                taken=frozenset(g.pick.key for k, g in groups.items() if k != key and g.pick is not None),
-                taken_by=_taken_by(groups, key),
-                any_context=any(g.pick is not None for k, g in groups.items() if k != key),
-                admin1_named=frozenset(d for k, g in groups.items() if k != key for d in _named_divisions(g)),
-            )
-            _choose(group, context, model, allow_variants=True)
+            if key not in settled:
+                _choose(group, _context_for(key, group, groups, totals, cues), model, allow_variants=True)
         if all((g.pick.key if g.pick is not None else None) == before[key] for key, g in groups.items()):
             break
+    totals = _aggregate(groups, cues)
+    for key in settled:
+        group = groups[key]
+        _choose(group, _context_for(key, group, groups, totals, cues), model, allow_variants=True)
     for group in groups.values():
         _constrain(group)
+
+
+@dataclass
+class _Totals:
+    """What all groups' picks add up to at the start of a pass; each group's context subtracts its own part."""
+
+    country_weight: dict[str, float]
+    admin1: dict[tuple[str, str], float]
+    named: dict[str, float]
+    points: list[tuple[str, float, float, str | None]]
+    picked_by: dict[int, set[str]] = field(default_factory=dict)  # place key -> the groups that picked it
+    qualifier_countries: dict[str, int] = field(default_factory=dict)  # country -> groups qualified by it
+    divisions: dict[tuple[str, str], int] = field(default_factory=dict)  # division -> groups that can mean it
+
+
+def _aggregate(groups: dict[str, _Group], cues: ArticleContext) -> _Totals:
+    totals = _Totals(defaultdict(float), defaultdict(float), defaultdict(float), [])
+    for key, group in groups.items():
+        for country in {q for q, _a1 in group.qualifiers if q}:
+            totals.qualifier_countries[country] = totals.qualifier_countries.get(country, 0) + 1
+        for division in _named_divisions(group):
+            totals.divisions[division] = totals.divisions.get(division, 0) + 1
+        if group.pick is not None:
+            totals.picked_by.setdefault(group.pick.key, set()).add(key)
+    for key, group in groups.items():
+        pick = group.pick
+        if pick is None or pick.country_code is None:
+            continue
+        weight = 1.5 if pick.feature in COUNTRY_FEATURES else 1.0
+        totals.country_weight[pick.country_code] += weight * len(group.spans) ** 0.5
+        if pick.feature in COUNTRY_FEATURES:
+            totals.named[pick.country_code] += 1.0
+        if pick.admin1_code:
+            totals.admin1[(pick.country_code, pick.admin1_code)] += 1.0
+        if pick.feature not in COUNTRY_FEATURES and pick.feature not in ("ADM1", "CONT"):
+            totals.points.append((key, pick.lat, pick.lon, pick.country_code))
+    if cues.hint:
+        totals.country_weight[cues.hint] += 2.0
+    return totals
+
+
+def _context_for(
+    key: str, group: _Group, groups: dict[str, _Group], totals: _Totals, cues: ArticleContext
+) -> ArticleContext:
+    """The article as the other groups' picks describe it, seen from one group."""
+    own = group.pick
+    others_weight = dict(totals.country_weight)
+    others_admin1 = dict(totals.admin1)
+    others_named = dict(totals.named)
+    if own is not None and own.country_code:
+        weight = 1.5 if own.feature in COUNTRY_FEATURES else 1.0
+        others_weight[own.country_code] -= weight * len(group.spans) ** 0.5
+        if own.admin1_code:
+            others_admin1[(own.country_code, own.admin1_code)] -= 1.0
+        if own.feature in COUNTRY_FEATURES:
+            others_named[own.country_code] -= 1.0
+    named_countries = {c for c, v in others_named.items() if v > 0}
+    own_qualifiers = {q for q, _a1 in group.qualifiers if q}
+    named_countries.update(c for c, n in totals.qualifier_countries.items() if n - (c in own_qualifiers) > 0)
+    own_divisions = _named_divisions(group)
+    taken_by = {k: frozenset(v - {key}) for k, v in totals.picked_by.items() if v - {key}}
+    return dataclasses.replace(
+        cues,
+        country_weight=others_weight,
+        admin1=frozenset(k for k, v in others_admin1.items() if v > 0),
+        points=tuple((lat, lon) for k, lat, lon, _cc in totals.points if k != key),
+        point_countries=frozenset(cc for k, _lat, _lon, cc in totals.points if k != key and cc),
+        named_countries=frozenset(named_countries),
+        taken=frozenset(taken_by),
+        taken_by=taken_by,
+        any_context=bool(taken_by),
+        admin1_named=frozenset(d for d, n in totals.divisions.items() if n - (d in own_divisions) > 0),
+    )
 
 
 def _constrain(group: _Group) -> None:
@@ -399,15 +434,6 @@ def _named_divisions(group: _Group) -> frozenset[tuple[str, str]]:
     if pick is None or pick.feature == "ADM1" or not pick.country_code or not pick.admin1_code:
         return group.divisions
     return group.divisions - {(pick.country_code, pick.admin1_code)}
-
-
-def _taken_by(groups: dict[str, _Group], own: str) -> dict[int, frozenset[str]]:
-    """For each place another group picked, the keys of the groups that picked it."""
-    out: dict[int, set[str]] = defaultdict(set)
-    for key, group in groups.items():
-        if key != own and group.pick is not None:
-            out[group.pick.key].add(key)
-    return {k: frozenset(v) for k, v in out.items()}
 
 
 def _choose(group: _Group, context: ArticleContext, model: LinearModel | None, *, allow_variants: bool) -> None:
