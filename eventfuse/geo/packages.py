@@ -180,15 +180,21 @@ def iso_subdivisions() -> dict[str, Subdivision]:
                 continue
             # "localOtherName": "NSW (eng), The First State (eng), ..." - only the English ones are news names.
             names = tuple(
-                part.strip()[: -len("(eng)")].strip()
+                name
                 for part in (record.get("localOtherName") or "").split(",")
                 if part.strip().endswith("(eng)")
+                # "LA" for Lower Austria: a short capitalised code is the Spanish article or an acronym in news
+                and not _is_code(name := part.strip()[: -len("(eng)")].strip())
             )
             try:
                 out[code] = Subdivision(float(point[0]), float(point[1]), names)
             except (TypeError, ValueError):
                 continue
     return out
+
+
+def _is_code(name: str) -> bool:
+    return len(name.replace(".", "")) <= 3 and name.replace(".", "").isupper()
 
 
 @dataclass(frozen=True)

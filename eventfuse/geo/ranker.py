@@ -56,7 +56,6 @@ FEATURE_WORDS = {
     "qualifier_conflict": "its qualifier names another state or country",
     "taken": "another name of the article means this place",
     "taken_by_longer_name": "a longer name of the article that holds this one means this place",
-    "hinted": "the source's country",
     "unnamed_far": "in a country the article never names, far from its other places",
     "region_cue": 'in the part of the country the article names ("northeastern Syria")',
     "border_cue": "near the border the article names",
@@ -154,8 +153,6 @@ def static_features(
             row["qualified"] = 1.0
         else:
             row["qualifier_conflict"] = 1.0
-    if cues.hint and cc == cues.hint:
-        row["hinted"] = 1.0
     for country, (lat_lo, lat_hi, lon_lo, lon_hi) in cues.regions:
         if cc == country and lat_lo <= candidate.lat <= lat_hi and lon_lo <= candidate.lon <= lon_hi:
             row["region_cue"] = 1.0

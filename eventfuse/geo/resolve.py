@@ -330,6 +330,39 @@ def _rank(groups: dict[str, _Group], model: LinearModel | None, cues: ArticleCon
         _choose(group, _context_for(key, group, groups, totals, cues), model, allow_variants=True)
     for group in groups.values():
         _constrain(group)
+        _finest_nearby(group)
+
+
+# Which of two close candidates of one name an event is better placed at: a town before the district or state
+# named like it ("San Salvador" the capital, not its department), a country before its own province ("Panama").
+_FINENESS = {"PPLC": 0, "PPLA": 1, "PPL": 2, "ADM2": 5, "ADM1": 6}
+FINER_MARGIN = 1.0  # log-odds: how far behind the best a finer candidate may score and still be taken
+FINER_KM = 100.0
+
+
+def _fineness(candidate: Candidate) -> int:
+    feature = candidate.feature or ""
+    if feature in COUNTRY_FEATURES:
+        return 4
+    return _FINENESS.get(feature, 3)  # facilities and other sites between towns and countries
+
+
+def _finest_nearby(group: _Group) -> None:
+    """Among candidates close to the pick (FINER_KM) and scored almost as well (FINER_MARGIN), the finest.
+
+    They put the event in the same area, so the choice costs nothing in distance and gains in precision."""
+    pick = group.pick
+    if pick is None or pick.key not in group.scores:
+        return
+    best = group.scores[pick.key]
+    close = [
+        c
+        for c in group.candidates
+        if c.key in group.scores
+        and group.scores[c.key] >= best - FINER_MARGIN
+        and haversine_km(c.lat, c.lon, pick.lat, pick.lon) <= FINER_KM
+    ]
+    group.pick = min(close, key=lambda c: (_fineness(c), -group.scores[c.key]))
 
 
 @dataclass
@@ -414,7 +447,7 @@ def _constrain(group: _Group) -> None:
     if pick is None or not group.rows.get(pick.key, {}).get("unnamed_far"):
         return
     countries = {c.country_code for c in group.candidates if c.key in group.rows and c.name_score >= 0.9}
-    if len(countries) <= 1 or group.rows[pick.key].get("qualified"):
+    if len(countries) <= 1 or group.rows[pick.key].get("qualified") or _famous(pick, group.candidates):
         return
     allowed = [c for c in group.candidates if c.key in group.rows and not group.rows[c.key].get("unnamed_far")]
     if allowed:
@@ -425,6 +458,16 @@ def _constrain(group: _Group) -> None:
         f"({pick.country_code}), is in a country the article never names, far from its other places"
     )
     group.pick = None
+
+
+def _famous(pick: Candidate, candidates: Sequence[Candidate]) -> bool:
+    """A capital, a city of a million, or a place far larger than any other of its name: the name alone is strong
+    evidence for it ("Lima" is Lima, Peru, whatever else the article names)."""
+    others = [c.population for c in candidates if c.key != pick.key]
+    largest_other = max(others, default=0)
+    if pick.population < largest_other:
+        return False
+    return pick.feature == "PPLC" or pick.population >= 1_000_000 or pick.population >= 50 * max(largest_other, 1)
 
 
 def _named_divisions(group: _Group) -> frozenset[tuple[str, str]]:
