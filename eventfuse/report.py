@@ -22,6 +22,8 @@ from .fuse import format_range, toll_total
 from .model import Claim, Event, FusedField, Source, Speaker, source_name
 
 # The order fields are shown in; others follow alphabetically.
+# What the report says of an event no report places: said outright, so no one reads a missing line as an oversight.
+NO_LOCATION = "none: the reports name no place that could be located"
 FIELD_ORDER = ("event_type", "date", "time", "location", "origin", "actor1", "actor2", "assoc_actor", "weapon")
 QUOTE_CHARS = 160
 WORDING_CHARS = 60
@@ -204,6 +206,9 @@ def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> Re
         for claim in fused.other_figures[:CLAIMS_SHOWN]:
             table.append(f"\n    {OTHER_FIGURE} {safe(_outlet(event, claim))}: ", style="dim")
             table.append(f'"{safe(_wording(claim))}" ({safe(display_value(claim.value))})', style="dim")
+    if "location" not in event.fields:
+        table.append("\nlocation: ", style="bold cyan")
+        table.append(NO_LOCATION, style="yellow")
     parts: list[RenderableType] = [table]
     if event.discrepancies:
         parts.append(Text("\nWhere sources disagree", style="bold red"))
@@ -294,6 +299,8 @@ def event_markdown(event: Event) -> str:
             f"| {md_escape(fused.field)} | {md_escape(display_value(fused.value))} | {fused.status} | "
             f"{fused.credibility}: {md_escape(fused.credibility_reason)} | {sources} |"
         )
+    if "location" not in event.fields:
+        lines.append(f"| location | {NO_LOCATION} | | | |")
     if event.discrepancies:
         lines += ["", "### Where sources disagree", ""]
         for discrepancy in event.discrepancies:

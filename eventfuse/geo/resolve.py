@@ -13,20 +13,24 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..learned import LinearModel
 from ..model import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .gazetteer import COUNTRY_FEATURES, MATCH_SCORES, Candidate, Gazetteer, haversine_km
 from .normalise import normalise_name
+from .ranker import (
+    ArticleContext,
+    bootstrap_score,
+    bundled_model,
+    coherence,
+    context_features,
+    group_view,
+    reason_words,
+    static_features,
+)
 
-# Weights of the context evidence added to a candidate's context-free score (name match + priors).
-COUNTRY_CONTEXT_WEIGHT = 0.6
-ADMIN1_CONTEXT_WEIGHT = 0.5
-PROXIMITY_WEIGHT = 0.35
-PROXIMITY_SCALE_KM = 250.0
-QUALIFIER_WEIGHT = 1.2
 DEFAULT_OFFSET_KM = 30.0
+RIVAL_KM = 50.0
 BORDER_ZONE_KM = 60.0
-NEIGHBOUR_CONTEXT_WEIGHT = 0.35
-DISTINCT_NAME_PENALTY = 0.6
 PASSES = 2
 # Endings of names for a place's people and what replaces them to give the place's name, tried in order.
 _INHABITANT_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -69,6 +73,9 @@ _FACILITY_WORDS = re.compile(
 _FACILITY_AFTER = re.compile(
     r"\s+(?:military\s+|air\s+|army\s+|naval\s+|coalition\s+)?(?:base|air\s*base|airbase|airport|airfield|camp)\b", re.I
 )
+_DIVISION_WORDS = re.compile(
+    r"\s+(?:province|governorate|state|county|district|region|oblast|prefecture|department|parish)$", re.I
+)
 _NEXT_SENTENCE_SUBJECT = re.compile(r"^\s*The\s+(?:base|town|city|village|facility|camp|airport|airbase|site)\b")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
@@ -82,7 +89,15 @@ class _Group:
     candidates: list[Candidate] = field(default_factory=list)
     qualifiers: list[tuple[str, str | None]] = field(default_factory=list)  # (country, admin1 code or None)
     pick: Candidate | None = None
-    scores: dict[int, float] = field(default_factory=dict)
+    scores: dict[int, float] = field(default_factory=dict)  # the model's log-odds per candidate key
+    rows: dict[int, dict[str, float]] = field(default_factory=dict)  # the feature row per candidate key
+    key: str = ""
+    coherence: list[tuple[float, int]] = field(default_factory=list)  # per candidate, see ranker.coherence
+    divisions: frozenset[tuple[str, str]] = frozenset()  # (country, admin1 code) of its first-level candidates
+    static: dict[int, tuple[dict[str, float], float]] = field(default_factory=dict)  # key -> (row, its score)
+    distances: dict[tuple[int, float, float], float] = field(default_factory=dict)  # (key, lat, lon) -> km
+    explained: str | None = None  # the pick's reasons in words, computed for its first span
+    dropped: str | None = None  # why a pick was not taken (a far country the article never names)
 
 
 def resolve_places(
@@ -91,29 +106,16 @@ def resolve_places(
     gazetteer: Gazetteer,
     *,
     country_hint: str | None = None,
+    model: LinearModel | None = None,
 ) -> list[Place]:
-    """One Place per (start, end) span, in the order given: resolved, approximated by description, or with a reason."""
-    context_regions = gazetteer.context_regions()
-    groups: dict[str, _Group] = {}
-    order: list[str] = []
-    for index, (start, end) in enumerate(toponyms):
-        name = text[start:end]
-        key = normalise_name(name)
-        if not key:
-            order.append("")
-            continue
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = _Group(name=name)
-            group.candidates = [] if key in context_regions else _candidates(gazetteer, name)
-        group.spans.append(index)
-        qualifier = _qualifier(text, end, toponyms, gazetteer)
-        if qualifier:
-            group.qualifiers.append(qualifier)
-        order.append(key)
+    """One Place per (start, end) span, in the order given: resolved, approximated by description, or with a reason.
 
-    _rank(groups, country_hint, gazetteer.neighbours())
+    Candidates are ranked by the learned ranker (``model``, default the bundled one; see ``geo.ranker``).
+    """
+    groups, order = rank_groups(text, toponyms, gazetteer, country_hint=country_hint, model=model)
+    context_regions = gazetteer.context_regions()
     context_countries = _context_countries(groups, country_hint)
+    ranker = model if model is not None else bundled_model()
     places: list[Place] = []
     approximations: dict[str, Place | None] = {}
     for index, (start, end) in enumerate(toponyms):
@@ -127,7 +129,7 @@ def resolve_places(
             places.append(Place(name=name, start=start, end=end, reason="context-only region, not an event location"))
             continue
         if group.pick is not None:
-            places.append(_place_from(group, start, end, name))
+            places.append(_place_from(group, start, end, name, ranker))
             continue
         if key not in approximations:
             approx = _approximate(text, group, toponyms, groups, gazetteer, context_countries)
@@ -135,10 +137,13 @@ def resolve_places(
         approx = approximations[key]
         if approx is None:
             reason = "no gazetteer entry and no relative description in the text"
-            if group.candidates:
+            if group.dropped:
+                reason = group.dropped
+            elif group.candidates:
                 reason = "only distant spelling variants in the gazetteer, none supported by the article's context"
             places.append(Place(name=name, start=start, end=end, reason=reason))
         else:
+            reason = approx.reason if not group.dropped else f"{group.dropped}; {approx.reason}"
             places.append(
                 Place(
                     name=name,
@@ -151,10 +156,78 @@ def resolve_places(
                     admin2=approx.admin2,
                     geo_precision=approx.geo_precision,
                     score=approx.score,
-                    reason=approx.reason,
+                    reason=reason,
                 )
             )
     return places
+
+
+def rank_groups(
+    text: str,
+    toponyms: Sequence[tuple[int, int]],
+    gazetteer: Gazetteer,
+    *,
+    country_hint: str | None = None,
+    model: LinearModel | None = None,
+    use_model: bool = True,
+) -> tuple[dict[str, _Group], list[str]]:
+    """The article's names grouped (one group per normalised name) with their candidates ranked in context.
+
+    Returns the groups by key and, per span, its group's key ("" for an empty name). Each group keeps the
+    feature row and score of every candidate it weighed (training reads them). ``use_model=False`` ranks by
+    ``ranker.bootstrap_score`` (training's first round, before a model exists).
+    """
+    context_regions = gazetteer.context_regions()
+    groups: dict[str, _Group] = {}
+    order: list[str] = []
+    for start, end in toponyms:
+        name = text[start:end]
+        key = normalise_name(name)
+        if not key:
+            order.append("")
+            continue
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(name=name, key=key)
+            group.candidates = [] if key in context_regions else _candidates(gazetteer, name)
+        group.spans.append(len(order))
+        qualifier = _qualifier(text, end, toponyms, gazetteer)
+        if qualifier:
+            group.qualifiers.append(qualifier)
+        order.append(key)
+    ranker = (model if model is not None else bundled_model()) if use_model else None
+    keys = list(groups)
+    for key, near in zip(keys, coherence([groups[k].candidates for k in keys]), strict=True):
+        groups[key].coherence = near
+        groups[key].divisions = frozenset(
+            (c.country_code, c.admin1_code)
+            for c in groups[key].candidates
+            if c.feature == "ADM1" and c.country_code and c.admin1_code
+        )
+    if any(len(g.candidates) for g in groups.values()):
+        _rank(groups, ranker, _article_cues(text, groups, gazetteer, country_hint))
+    return groups, order
+
+
+def _article_cues(
+    text: str, groups: dict[str, _Group], gazetteer: Gazetteer, country_hint: str | None
+) -> ArticleContext:
+    """The context every group shares: the hint, neighbours, and the parts and borders of countries the text names."""
+    regions: list[tuple[str, tuple[float, float, float, float]]] = []
+    for match in _REGION.finditer(text):
+        found = gazetteer.lookup(match.group(3), limit=1)
+        if found and found[0].feature in COUNTRY_FEATURES and found[0].country_code:
+            extent = gazetteer.country_extent(found[0].country_code)
+            if extent is not None:
+                regions.append((found[0].country_code, _sector_box(extent, (match.group(1), match.group(2)))))
+    borders: list[tuple[str, list[tuple[float, float, int]]]] = []
+    for match in _BORDER.finditer(text):
+        found = gazetteer.lookup(match.group(1), limit=1)
+        if found and found[0].feature in COUNTRY_FEATURES and found[0].country_code:
+            borders.append((found[0].country_code, gazetteer.country_points(found[0].country_code)))
+    return ArticleContext(
+        hint=country_hint, neighbours=gazetteer.neighbours(), regions=tuple(regions), borders=tuple(borders)
+    )
 
 
 def _candidates(gazetteer: Gazetteer, name: str) -> list[Candidate]:
@@ -168,6 +241,17 @@ def _candidates(gazetteer: Gazetteer, name: str) -> list[Candidate]:
         stripped = _FACILITY_WORDS.sub("", name.strip())
         if stripped != name.strip() and stripped:
             found = gazetteer.lookup(stripped, limit=12)
+    if not found or all(c.match == "variant" for c in found):
+        # "Salahuddin province", "Borno State": a division written with its division word, which the
+        # gazetteer's name for it may lack; only divisions answer to it.
+        stripped = _DIVISION_WORDS.sub("", name.strip())
+        if stripped != name.strip() and stripped:
+            divisions = [
+                dataclasses.replace(c, match="short", name_score=MATCH_SCORES["short"], score=c.score - 0.2)
+                for c in gazetteer.lookup(stripped, limit=12)
+                if c.feature in ("ADM1", "ADM2") and c.match not in _NEEDS_SUPPORT
+            ]
+            found = divisions or found
     if all(c.match == "variant" for c in found):
         found = _inhabitant_candidates(gazetteer, name) or found
     if name[:4] in ("the ", "The "):
@@ -223,109 +307,223 @@ def _qualifier(
     return None
 
 
-def _rank(groups: dict[str, _Group], country_hint: str | None, neighbours: dict[str, frozenset[str]]) -> None:
-    """Pick a candidate per group: context-free first, then again with the other groups' picks as context."""
+def _rank(groups: dict[str, _Group], model: LinearModel | None, cues: ArticleContext) -> None:
+    """Pick a candidate per group: context-free first, then again with the other groups' picks as context.
+
+    Then each pick must fit the article's geography (``_constrain``).
+    """
     for group in groups.values():
-        group.pick = _best(group, {}, {}, [], allow_variants=False)
+        _choose(group, cues, model, allow_variants=False)
+    # A name with one candidate that needs no support has nothing to choose: it is weighed once, at the end.
+    settled = {k for k, g in groups.items() if len(g.candidates) == 1 and g.candidates[0].match not in _NEEDS_SUPPORT}
     for _ in range(PASSES):
-        country_ctx: dict[str, float] = defaultdict(float)
-        admin1_ctx: dict[tuple[str, str], float] = defaultdict(float)
-        points: list[tuple[str, float, float, str | None]] = []
+        before = {key: (g.pick.key if g.pick is not None else None) for key, g in groups.items()}
+        totals = _aggregate(groups, cues)
         for key, group in groups.items():
-            pick = group.pick
-            if pick is None or pick.country_code is None:
-                continue
-            weight = 1.5 if pick.feature in COUNTRY_FEATURES else 1.0
-            country_ctx[pick.country_code] += weight * len(group.spans) ** 0.5
-            if pick.admin1_code:
-                admin1_ctx[(pick.country_code, pick.admin1_code)] += 1.0
-            if pick.feature not in COUNTRY_FEATURES and pick.feature not in ("ADM1", "CONT"):
-                points.append((key, pick.lat, pick.lon, pick.country_code))
-        if country_hint:
-            country_ctx[country_hint] += 2.0
-        for key, group in groups.items():
-            own = group.pick
-            others_country = dict(country_ctx)
-            others_admin1 = dict(admin1_ctx)
-            if own is not None and own.country_code:
-                weight = 1.5 if own.feature in COUNTRY_FEATURES else 1.0
-                others_country[own.country_code] -= weight * len(group.spans) ** 0.5
-                if own.admin1_code:
-                    others_admin1[(own.country_code, own.admin1_code)] -= 1.0
-            other_points = [(lat, lon) for k, lat, lon, _cc in points if k != key]
-            point_countries = frozenset(cc for k, _lat, _lon, cc in points if k != key and cc)
-            taken = frozenset(g.pick.key for k, g in groups.items() if k != key and g.pick is not None)
-            group.pick = _best(
-                group,
-                others_country,
-                others_admin1,
-                other_points,
-                allow_variants=True,
-                neighbours=neighbours,
-                point_countries=point_countries,
-                taken=taken,
-            )
+            if key not in settled:
+                _choose(group, _context_for(key, group, groups, totals, cues), model, allow_variants=True)
+        if all((g.pick.key if g.pick is not None else None) == before[key] for key, g in groups.items()):
+            break
+    totals = _aggregate(groups, cues)
+    for key in settled:
+        group = groups[key]
+        _choose(group, _context_for(key, group, groups, totals, cues), model, allow_variants=True)
+    for group in groups.values():
+        _constrain(group)
+        _finest_nearby(group)
 
 
-def _best(
-    group: _Group,
-    country_ctx: dict[str, float],
-    admin1_ctx: dict[tuple[str, str], float],
-    points: list[tuple[float, float]],
-    *,
-    allow_variants: bool,
-    neighbours: dict[str, frozenset[str]] | None = None,
-    point_countries: frozenset[str] = frozenset(),
-    taken: frozenset[int] = frozenset(),
-) -> Candidate | None:
-    total = sum(v for v in country_ctx.values() if v > 0)
+# Which of two close candidates of one name an event is better placed at: a town before the district or state
+# named like it ("San Salvador" the capital, not its department), a country before its own province ("Panama").
+_FINENESS = {"PPLC": 0, "PPLA": 1, "PPL": 2, "ADM2": 5, "ADM1": 6}
+FINER_MARGIN = 1.0  # log-odds: how far behind the best a finer candidate may score and still be taken
+FINER_KM = 100.0
+
+
+def _fineness(candidate: Candidate) -> int:
+    feature = candidate.feature or ""
+    if feature in COUNTRY_FEATURES:
+        return 4
+    return _FINENESS.get(feature, 3)  # facilities and other sites between towns and countries
+
+
+def _finest_nearby(group: _Group) -> None:
+    """Among candidates close to the pick (FINER_KM) and scored almost as well (FINER_MARGIN), the finest.
+
+    They put the event in the same area, so the choice costs nothing in distance and gains in precision."""
+    pick = group.pick
+    if pick is None or pick.key not in group.scores:
+        return
+    best = group.scores[pick.key]
+    close = [
+        c
+        for c in group.candidates
+        if c.key in group.scores
+        and group.scores[c.key] >= best - FINER_MARGIN
+        and haversine_km(c.lat, c.lon, pick.lat, pick.lon) <= FINER_KM
+    ]
+    group.pick = min(close, key=lambda c: (_fineness(c), -group.scores[c.key]))
+
+
+@dataclass
+class _Totals:
+    """What all groups' picks add up to at the start of a pass; each group's context subtracts its own part."""
+
+    country_weight: dict[str, float]
+    admin1: dict[tuple[str, str], float]
+    named: dict[str, float]
+    points: list[tuple[str, float, float, str | None]]
+    picked_by: dict[int, set[str]] = field(default_factory=dict)  # place key -> the groups that picked it
+    qualifier_countries: dict[str, int] = field(default_factory=dict)  # country -> groups qualified by it
+    divisions: dict[tuple[str, str], int] = field(default_factory=dict)  # division -> groups that can mean it
+
+
+def _aggregate(groups: dict[str, _Group], cues: ArticleContext) -> _Totals:
+    totals = _Totals(defaultdict(float), defaultdict(float), defaultdict(float), [])
+    for key, group in groups.items():
+        for country in {q for q, _a1 in group.qualifiers if q}:
+            totals.qualifier_countries[country] = totals.qualifier_countries.get(country, 0) + 1
+        for division in _named_divisions(group):
+            totals.divisions[division] = totals.divisions.get(division, 0) + 1
+        if group.pick is not None:
+            totals.picked_by.setdefault(group.pick.key, set()).add(key)
+    for key, group in groups.items():
+        pick = group.pick
+        if pick is None or pick.country_code is None:
+            continue
+        weight = 1.5 if pick.feature in COUNTRY_FEATURES else 1.0
+        totals.country_weight[pick.country_code] += weight * len(group.spans) ** 0.5
+        if pick.feature in COUNTRY_FEATURES:
+            totals.named[pick.country_code] += 1.0
+        if pick.admin1_code:
+            totals.admin1[(pick.country_code, pick.admin1_code)] += 1.0
+        if pick.feature not in COUNTRY_FEATURES and pick.feature not in ("ADM1", "CONT"):
+            totals.points.append((key, pick.lat, pick.lon, pick.country_code))
+    if cues.hint:
+        totals.country_weight[cues.hint] += 2.0
+    return totals
+
+
+def _context_for(
+    key: str, group: _Group, groups: dict[str, _Group], totals: _Totals, cues: ArticleContext
+) -> ArticleContext:
+    """The article as the other groups' picks describe it, seen from one group."""
+    own = group.pick
+    others_weight = dict(totals.country_weight)
+    others_admin1 = dict(totals.admin1)
+    others_named = dict(totals.named)
+    if own is not None and own.country_code:
+        weight = 1.5 if own.feature in COUNTRY_FEATURES else 1.0
+        others_weight[own.country_code] -= weight * len(group.spans) ** 0.5
+        if own.admin1_code:
+            others_admin1[(own.country_code, own.admin1_code)] -= 1.0
+        if own.feature in COUNTRY_FEATURES:
+            others_named[own.country_code] -= 1.0
+    named_countries = {c for c, v in others_named.items() if v > 0}
+    own_qualifiers = {q for q, _a1 in group.qualifiers if q}
+    named_countries.update(c for c, n in totals.qualifier_countries.items() if n - (c in own_qualifiers) > 0)
+    own_divisions = _named_divisions(group)
+    taken_by = {k: frozenset(v - {key}) for k, v in totals.picked_by.items() if v - {key}}
+    return dataclasses.replace(
+        cues,
+        country_weight=others_weight,
+        admin1=frozenset(k for k, v in others_admin1.items() if v > 0),
+        points=tuple((lat, lon) for k, lat, lon, _cc in totals.points if k != key),
+        point_countries=frozenset(cc for k, _lat, _lon, cc in totals.points if k != key and cc),
+        named_countries=frozenset(named_countries),
+        taken=frozenset(taken_by),
+        taken_by=taken_by,
+        any_context=bool(taken_by),
+        admin1_named=frozenset(d for d, n in totals.divisions.items() if n - (d in own_divisions) > 0),
+    )
+
+
+def _constrain(group: _Group) -> None:
+    """The article's geography constrains every place: a pick in a country the article never names, far from all
+    its other places, stands only on strong evidence - a name only one country has, or one qualified by its state
+    or country ("Bara, Sudan"). Otherwise the best candidate the article's geography allows is taken, and when
+    there is none the name falls back to what the context supports (a description, or no place)."""
+    pick = group.pick
+    if pick is None or not group.rows.get(pick.key, {}).get("unnamed_far"):
+        return
+    countries = {c.country_code for c in group.candidates if c.key in group.rows and c.name_score >= 0.9}
+    if len(countries) <= 1 or group.rows[pick.key].get("qualified") or _famous(pick, group.candidates):
+        return
+    allowed = [c for c in group.candidates if c.key in group.rows and not group.rows[c.key].get("unnamed_far")]
+    if allowed:
+        group.pick = max(allowed, key=lambda c: group.scores[c.key])
+        return
+    group.dropped = (
+        f"{group.name} can mean places in {len(countries)} countries; the gazetteer's first, {pick.name} "
+        f"({pick.country_code}), is in a country the article never names, far from its other places"
+    )
+    group.pick = None
+
+
+def _famous(pick: Candidate, candidates: Sequence[Candidate]) -> bool:
+    """A capital, a city of a million, or a place far larger than any other of its name: the name alone is strong
+    evidence for it ("Lima" is Lima, Peru, whatever else the article names)."""
+    others = [c.population for c in candidates if c.key != pick.key]
+    largest_other = max(others, default=0)
+    if pick.population < largest_other:
+        return False
+    return pick.feature == "PPLC" or pick.population >= 1_000_000 or pick.population >= 50 * max(largest_other, 1)
+
+
+def _named_divisions(group: _Group) -> frozenset[tuple[str, str]]:
+    """The states or provinces a group's name can mean, less the one its own town is in ("Mexico City" the
+    city does not name the division Mexico City for the article's other towns)."""
+    pick = group.pick
+    if pick is None or pick.feature == "ADM1" or not pick.country_code or not pick.admin1_code:
+        return group.divisions
+    return group.divisions - {(pick.country_code, pick.admin1_code)}
+
+
+def _choose(group: _Group, context: ArticleContext, model: LinearModel | None, *, allow_variants: bool) -> None:
+    """Score every candidate of a group in the context given and keep the best as its pick."""
     best: Candidate | None = None
     best_score = -math.inf
     group.scores = {}
+    group.rows = {}
+    # "Paris, Texas": a name written with its state or country means a place there when there is one.
+    written_with = {
+        c.key
+        for c in group.candidates
+        if any(c.country_code == q and (a1 is None or a1 == c.admin1_code) for q, a1 in group.qualifiers)
+    }
+    view = group_view(group.candidates, context, group.distances)
+    if not group.static:
+        for index, candidate in enumerate(group.candidates):
+            near = group.coherence[index] if index < len(group.coherence) else None
+            static = static_features(candidate, group.candidates, group.qualifiers, context, group.key, coherence=near)
+            group.static[candidate.key] = (static, model.scores(static)[0] if model is not None else 0.0)
+    zero = model.scores({})[0] if model is not None else 0.0
     for candidate in group.candidates:
-        score = candidate.score
-        cc = candidate.country_code
-        share = max(0.0, country_ctx.get(cc, 0.0)) / total if cc and total > 0 else 0.0
-        score += COUNTRY_CONTEXT_WEIGHT * share
-        neighbour_share = 0.0
-        if cc and total > 0 and share == 0 and neighbours:
-            # "Gaza" in a story about Israel: a neighbour of a country the article is about, not a homonym
-            # on another continent. Any mention of the neighbour counts, however many other countries there are.
-            neighbour_share = sum(max(0.0, country_ctx.get(n, 0.0)) for n in neighbours.get(cc, ())) / total
-            if neighbour_share > 0:
-                score += NEIGHBOUR_CONTEXT_WEIGHT
-        if cc and candidate.admin1_code and candidate.feature != "ADM1":
-            if admin1_ctx.get((cc, candidate.admin1_code), 0.0) > 0:
-                score += ADMIN1_CONTEXT_WEIGHT
-        nearest = min((haversine_km(candidate.lat, candidate.lon, lat, lon) for lat, lon in points), default=None)
-        if nearest is not None and candidate.feature not in COUNTRY_FEATURES:
-            score += PROXIMITY_WEIGHT * math.exp(-nearest / PROXIMITY_SCALE_KM)
-        elif candidate.feature in COUNTRY_FEATURES and cc in point_countries:
-            # Towns of the article inside a country are as close to it as can be ("Mexico" among Mexican towns).
-            score += PROXIMITY_WEIGHT
-        if candidate.key in taken:
-            # Another name of the article already means this place; a different name usually means another
-            # place ("Mexico" beside "Mexico City"), and the place's own mentions must not vouch for it.
-            score -= DISTINCT_NAME_PENALTY
-        for q_country, q_admin1 in group.qualifiers:
-            if cc == q_country and (q_admin1 is None or q_admin1 == candidate.admin1_code):
-                score += QUALIFIER_WEIGHT
+        if written_with and candidate.key not in written_with:
+            continue
+        static, static_score = group.static[candidate.key]
+        contextual = context_features(candidate, context, group.key, view)
+        row = {**static, **contextual}
         if candidate.match in _NEEDS_SUPPORT:
-            # A spelling variant or a translated name counts only where the article already is: same country,
-            # a neighbouring one, or nearby ("White House" is not Casablanca in a story about Washington).
+            # A spelling variant or a translated name counts only where the article already is: its country,
+            # or near its places ("White House" is not Casablanca in a story about Washington, and "Katyusha"
+            # rockets in Iraq are not a Turkish town that is spelt alike).
+            cc = candidate.country_code
             qualified = not group.qualifiers or any(cc == q for q, _ in group.qualifiers)
             supported = qualified and (
-                share > 0
-                or neighbour_share > 0
-                or (nearest is not None and nearest < 300)
-                or any(cc == q for q, _ in group.qualifiers)
+                row.get("country_share", 0.0) > 0
+                or row.get("near", 0.0) > math.exp(-300 / 250)
+                or row.get("qualified", 0.0) > 0
             )
             if not (allow_variants and supported):
                 continue
+        # The model is linear: the static part's score is kept from the first pass, the context part added.
+        score = static_score + model.scores(contextual)[0] - zero if model is not None else bootstrap_score(row)
         group.scores[candidate.key] = score
+        group.rows[candidate.key] = row
         if score > best_score:
             best, best_score = candidate, score
-    return best
+    group.pick = best
 
 
 def _context_countries(groups: dict[str, _Group], country_hint: str | None) -> list[str]:
@@ -347,17 +545,33 @@ def precision_for(feature: str | None) -> int:
     return GEO_PRECISION_TOWN
 
 
-def _place_from(group: _Group, start: int, end: int, name: str) -> Place:
+def _place_from(group: _Group, start: int, end: int, name: str, model: LinearModel | None) -> Place:
     pick = group.pick
     assert pick is not None
-    ranked = sorted(group.scores.values(), reverse=True)
-    margin = ranked[0] - ranked[1] if len(ranked) > 1 else 1.0
+    # How sure: the name match, and the pick's lead over the next candidate in log-odds (a name only one place
+    # has leads by 1), as grouping reads it (places under 0.8 neither veto nor count as near).
+    # A rival close to the pick (Balad and Balad District) puts the event in the same place: only rivals
+    # more than RIVAL_KM away count against it.
+    rivals = [
+        score
+        for c in group.candidates
+        if (score := group.scores.get(c.key)) is not None
+        and c.key != pick.key
+        and haversine_km(c.lat, c.lon, pick.lat, pick.lon) > RIVAL_KM
+    ]
+    margin = group.scores[pick.key] - max(rivals) if rivals else 1.0
     confidence = min(1.0, pick.name_score) * (0.5 + 0.5 * math.tanh(2.0 * margin))
-    reason = None
+    reasons = []
     if pick.match == "variant":
-        reason = f"spelling variant of {pick.name}"
+        reasons.append(f"spelling variant of {pick.name}")
     elif pick.match == "translation":
-        reason = f"translated or former name of {pick.name}"
+        reasons.append(f"translated or former name of {pick.name}")
+    if model is not None and len(group.scores) > 1:
+        if group.explained is None:
+            words = reason_words(model, group.rows.get(pick.key, {}))
+            group.explained = f"chosen among {len(group.scores)} places of that name by {words}" if words else ""
+        if group.explained:
+            reasons.append(group.explained)
     return Place(
         name=name,
         start=start,
@@ -372,7 +586,7 @@ def _place_from(group: _Group, start: int, end: int, name: str) -> Place:
         feature=pick.feature,
         geo_precision=precision_for(pick.feature),
         score=round(confidence, 3),
-        reason=reason,
+        reason="; ".join(reasons) or None,
     )
 
 
@@ -608,6 +822,25 @@ def _sector(
     lat = sorted(p[0] for p in part)[len(part) // 2]
     lon = sorted(p[1] for p in part)[len(part) // 2]
     return round(lat, 5), round(lon, 5), part
+
+
+def _sector_box(
+    extent: tuple[float, float, float, float], direction: tuple[str, str | None]
+) -> tuple[float, float, float, float]:
+    """(lat_lo, lat_hi, lon_lo, lon_hi) of the named part ("northeastern") of a country's populated extent."""
+    lat_lo, lat_hi, lon_lo, lon_hi = extent
+    lat_mid, lon_mid = (lat_lo + lat_hi) / 2, (lon_lo + lon_hi) / 2
+    words = (direction[0] + " " + (direction[1] or "")).lower()
+    box = [lat_lo - 0.5, lat_hi + 0.5, lon_lo - 0.5, lon_hi + 0.5]
+    if "north" in words:
+        box[0] = lat_mid
+    if "south" in words:
+        box[1] = lat_mid
+    if "east" in words:
+        box[2] = lon_mid
+    if "west" in words:
+        box[3] = lon_mid
+    return box[0], box[1], box[2], box[3]
 
 
 def _border_zone(

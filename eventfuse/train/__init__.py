@@ -15,7 +15,7 @@ from types import ModuleType
 from ..errors import BenchDataError
 
 # name -> module; a model is listed here once its training module exists.
-MODELS: dict[str, str] = {}
+MODELS: dict[str, str] = {"geo_ranker": "eventfuse.train.geo_ranker"}
 
 
 def load_trainer(name: str) -> ModuleType:

