@@ -10,25 +10,27 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
-from ..model import Claim
-from .context import NOTHING, ActorMention, DocumentContext, Finder, Found, GenericActor, SentenceContext
+from .context import NOTHING, ActorMention, DocumentContext, Finder, Found, GenericActor, SentenceContext, Shared
 from .registry import register
+from .roles import ASSOC, NO_ROLE, RoleReading, bind_role, victim_reading
 from .syntax import governing_verb
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
-
-# The dependency relation of an actor's phrase to the event verb -> its role.
-ROLE_BY_DEP = {"nsubj": "actor1", "agent": "actor1", "nsubjpass": "actor2", "dobj": "actor2", "obj": "actor2"}
-TARGET_PREPOSITIONS = frozenset("at on against toward towards targeting into".split())
+    from spacy.tokens import Doc
 
 
 @register("actors")
 class ActorsFinder(Finder):
-    """Actors of an event sentence by their grammatical relation to the event verb: its subject or "by" agent is
-    actor1, its object, passive subject or "at/on/against" phrase is actor2, anyone else assoc_actor."""
+    """Actors of an event sentence by their relation to its trigger in the dependency parse (``roles.bind_role``):
+    the agent is actor1, the target or victim actor2, anyone else assoc_actor (an unnamed one is left out); each
+    claim's value keeps the role confidence and the relation in words."""
 
-    needs = ("reports_event", "trigger", "speaker_spans")
+    needs = ("reports_event", "trigger", "speaker_spans", "background_spans")
+
+    def __init__(self, shared: Shared) -> None:
+        super().__init__(shared)
+        patterns = shared.patterns
+        self.toll_words = frozenset(w for w in (*patterns.killed_words, *patterns.injured_words) if " " not in w)
 
     def prepare(self, document: DocumentContext) -> DocumentContext:
         return dataclasses.replace(document, actors=tuple(self.actor_mentions(document.text, document.doc)))
@@ -79,40 +81,55 @@ class ActorsFinder(Finder):
         trigger_span = doc.char_span(
             sentence.start + trigger.start, sentence.start + trigger.end, alignment_mode="expand"
         )
-        verb = governing_verb(trigger_span.root) if trigger_span is not None else None
-        claims: list[Claim] = []
+        trigger_word = trigger_span.root if trigger_span is not None else None
+        verb = governing_verb(trigger_word) if trigger_word is not None else None
+        readings: list[tuple[ActorMention, RoleReading]] = []
         for mention in document.actors:
-            start, end = mention.start, mention.end
-            if not sentence.start <= start < sentence.end:
+            if not sentence.start <= mention.start < sentence.end:
                 continue
-            if any(s.holds(start) for s in sentence.speaker_spans):
+            if any(s.holds(mention.start) for s in sentence.speaker_spans) or sentence.in_background(mention.start):
+                continue  # a speaker, or an actor of an earlier event
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None or trigger_word is None or verb is None:
+                reading = NO_ROLE
+            else:
+                reading = bind_role(span.root, trigger_word, verb)
+                if reading.role == ASSOC:
+                    reading = victim_reading(span.root, self.toll_words) or reading
+            if mention.generic and reading.role == ASSOC:
                 continue
-            span = doc.char_span(start, end, alignment_mode="expand")
-            role = _role(span.root, verb) if span is not None and verb is not None else "assoc_actor"
+            readings.append((mention, reading))
+        claims = []
+        for mention, reading in _one_role_each(readings):
             actor = mention.actor
-            if mention.generic and role == "assoc_actor":
-                continue
             value = {"name": actor.name, "type": actor.type, "country": getattr(actor, "country", None) or None}
             if mention.generic:
                 value["generic"] = True
-            claims.append(
-                sentence.claim(role, value, start - sentence.start, end - sentence.start, wording=mention.surface)
-            )
+            value["role_confidence"] = reading.confidence
+            value["relation"] = reading.relation
+            start, end = mention.start - sentence.start, mention.end - sentence.start
+            claims.append(sentence.claim(reading.role, value, start, end, wording=mention.surface))
         return Found(tuple(claims))
 
 
-def _role(token: Token, verb: Token) -> str:
-    """actor1, actor2 or assoc_actor, from the path between an actor's word and the event verb."""
-    child = token
-    # spaCy makes a new Token object on every access: tokens are compared by index, never with "is".
-    while child.head.i != child.i and child.head.i != verb.i:
-        if child.dep_ in ("relcl", "appos"):
-            return "assoc_actor"  # "al-Shabaab, which is linked to al-Qaeda, ...": al-Qaeda did not act
-        if child.dep_ == "pobj" and child.head.lower_ in TARGET_PREPOSITIONS and child.head.head.i == verb.i:
-            return "actor2"
-        child = child.head
-    if child.head.i != verb.i:
-        return "assoc_actor"
-    if child.dep_ == "prep":
-        return "actor2" if child.lower_ in TARGET_PREPOSITIONS else "assoc_actor"
-    return ROLE_BY_DEP.get(child.dep_, "assoc_actor")
+def _one_role_each(readings: list[tuple[ActorMention, RoleReading]]) -> list[tuple[ActorMention, RoleReading]]:
+    """An actor is never both attacker and target of one event: when one is read in both roles (named twice, or
+    under two names of one actor), the surer reading stands and the other becomes an associated actor."""
+    best: dict[str, RoleReading] = {}
+    for mention, reading in readings:
+        if reading.role == ASSOC:
+            continue
+        key = mention.actor.name
+        if key not in best or reading.confidence > best[key].confidence:
+            best[key] = reading
+    kept = []
+    for mention, reading in readings:
+        sure = best.get(mention.actor.name)
+        if sure is not None and reading.role != ASSOC and reading.role != sure.role:
+            if mention.generic:
+                continue
+            reading = RoleReading(
+                ASSOC, reading.confidence, f"read as {reading.relation}, but {sure.relation} elsewhere"
+            )
+        kept.append((mention, reading))
+    return kept

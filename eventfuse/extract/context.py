@@ -128,6 +128,8 @@ class SentenceContext:
     last_speaker: Speaker | None = None  # the latest speaker up to this sentence ("he said")
     # background
     background: bool = False
+    background_spans: tuple[CharSpan, ...] = ()  # clauses about another, earlier event ("a blast in 2017 that ...")
+    foreground: str | None = None  # the text with those clauses blanked (offsets kept), when there are any
     # outcomes
     outcome_spans: tuple[CharSpan, ...] = ()
     last_object: NamedObject | None = None
@@ -139,6 +141,15 @@ class SentenceContext:
     statement_time: TimeValue | None = None
     # places
     places: tuple[Place, ...] = ()
+
+    @property
+    def event_text(self) -> str:
+        """The sentence's text without its background clauses (blanked, so offsets hold): what tells of this event."""
+        return self.foreground if self.foreground is not None else self.text
+
+    def in_background(self, offset: int) -> bool:
+        """Whether an article offset lies in one of the sentence's background clauses."""
+        return any(span.holds(offset) for span in self.background_spans)
 
     def with_facts(self, facts: Mapping[str, Any]) -> SentenceContext:
         """A new context with ``facts`` set (this one is unchanged); as ``dataclasses.replace``, without the cost

@@ -29,7 +29,7 @@ class TimeFinder(Finder):
     the statement ("announced Sunday night"), which dates the event only when nothing else does."""
 
     provides = ("event_time", "statement_time")
-    needs = ("reports_event",)
+    needs = ("reports_event", "background_spans")
 
     def __init__(self, shared: Shared) -> None:
         super().__init__(shared)
@@ -41,7 +41,11 @@ class TimeFinder(Finder):
         return dataclasses.replace(document, timexes=tuple(temporal.find_timexes(article.text, article.published)))
 
     def find(self, sentence: SentenceContext, document: DocumentContext) -> Found:
-        times = [t for t in document.timexes if sentence.start <= t.start < sentence.end]
+        times = [
+            t
+            for t in document.timexes
+            if sentence.start <= t.start < sentence.end and not sentence.in_background(t.start)
+        ]
         if not times:
             return NOTHING
         event_time, statement_time = self.event_time(sentence.span, times)

@@ -77,6 +77,7 @@ class Extractor:
                 if seconds is not None:
                     seconds[finder.name] = seconds.get(finder.name, 0.0) + time.perf_counter() - started
             previous = context
+            mentions.extend(_recalled_clauses(article, index, context))
             if context.background:
                 claims = []  # a sentence recalling an earlier event gives no claims of this one
             trigger = context.trigger
@@ -107,3 +108,19 @@ class Extractor:
     ) -> SubEventType | OtherEventType | None:
         """The event class a text reports by summed cue weight (``cues.EventClassifier.classify``)."""
         return self.classifier.classify(text, min_score=min_score, acled_only=acled_only)
+
+
+def _recalled_clauses(article: Article, index: int, context: SentenceContext) -> list[Mention]:
+    """Each clause of the sentence that tells of an earlier event, as a background mention of its own (it joins no
+    event, and its claims are the earlier event's: none of this one's)."""
+    return [
+        Mention(
+            id=f"{article.id}:{index}.{n}",
+            article_id=article.id,
+            start=span.start,
+            end=span.end,
+            text=article.text[span.start : span.end],
+            background=True,
+        )
+        for n, span in enumerate(context.background_spans, 1)
+    ]

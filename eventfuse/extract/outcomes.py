@@ -24,6 +24,7 @@ class OutcomesFinder(Finder):
     agent and its class (agents of one class are one account)."""
 
     provides = ("outcome_spans", "last_object")
+    needs = ("background_spans",)
 
     def __init__(self, shared: Shared) -> None:
         super().__init__(shared)
@@ -52,6 +53,8 @@ class OutcomesFinder(Finder):
         claims: list[Claim] = []
         actions, objects = self.actions, self.objects
         for token in sentence.span:
+            if sentence.in_background(token.idx):
+                continue  # what happened in an earlier event
             lower = token.lower_
             thing = _object_class(token, objects)
             if thing:

@@ -30,6 +30,9 @@ class Patterns:
     agent_classes: dict[str, str]
     responsibility: dict[str, tuple[re.Pattern[str], ...]]
     finders: tuple[str, ...] = ()
+    clause_recall_days: int = 30
+    irrealis_modals: frozenset[str] = frozenset()
+    realis_before_to: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path | None = None) -> Patterns:
@@ -38,6 +41,7 @@ class Patterns:
         return cls(
             background=tuple(re.compile(p, re.I) for p in data["background"]["patterns"]),
             recall_days=int(data["background"]["recall_days"]),
+            clause_recall_days=int(data["background"].get("clause_recall_days", 30)),
             non_event_time_prefixes=tuple(data["background"]["non_event_time_prefixes"]),
             killed_words=tuple(toll["killed"]),
             injured_words=tuple(toll["injured"]),
@@ -53,6 +57,8 @@ class Patterns:
                 for status, patterns in data["responsibility"].items()
             },
             finders=tuple(data.get("pipeline", {}).get("finders", ())),
+            irrealis_modals=frozenset(data.get("event", {}).get("irrealis_modals", ())),
+            realis_before_to=frozenset(data.get("event", {}).get("realis_before_to", ())),
         )
 
     @property

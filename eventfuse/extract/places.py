@@ -32,7 +32,7 @@ class PlacesFinder(Finder):
     attack came from is its origin and, when no place is the target, the most precise other one is."""
 
     provides = ("places",)
-    needs = ("trigger", "reports_event", "background")
+    needs = ("trigger", "reports_event", "background", "background_spans")
 
     def prepare(self, document: DocumentContext) -> DocumentContext:
         text = document.text
@@ -41,7 +41,11 @@ class PlacesFinder(Finder):
         return dataclasses.replace(document, places=tuple(geo.assign_roles(text, resolved, spans)))
 
     def find(self, sentence: SentenceContext, document: DocumentContext) -> Found:
-        places = tuple(p for p in document.places if sentence.start <= p.start < sentence.end)
+        places = tuple(
+            p
+            for p in document.places
+            if sentence.start <= p.start < sentence.end and not sentence.in_background(p.start)
+        )
         if not places:
             return NOTHING
         if sentence.reports_event:

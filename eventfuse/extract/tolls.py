@@ -30,7 +30,7 @@ class TollsFinder(Finder):
     """Toll patterns over the words of ``extraction.toml`` [toll], tried in order; a later pattern never takes
     words an earlier one took. A sentence with no toll word is skipped before the patterns."""
 
-    needs = ("background",)
+    needs = ("background", "foreground")
 
     def __init__(self, shared: Shared) -> None:
         super().__init__(shared)
@@ -92,19 +92,19 @@ class TollsFinder(Finder):
         )
 
     def find(self, sentence: SentenceContext, document: DocumentContext) -> Found:
-        if sentence.background or not self.toll_cue.search(sentence.text):
+        if sentence.background or not self.toll_cue.search(sentence.event_text):
             return NOTHING
         return Found(tuple(self.claims(sentence)))
 
     def claims(self, sentence: SentenceContext) -> list[Claim]:
-        text = sentence.text
+        text = sentence.event_text
         claims: list[Claim] = []
         taken: list[tuple[int, int]] = []
         last_party: str | None = None
         persons = [
             (e.start_char - sentence.start, e.end_char - sentence.start)
             for e in sentence.span.ents
-            if e.label_ == "PERSON"
+            if e.label_ == "PERSON" and not sentence.in_background(e.start_char)
         ]
         killed_words, shot_words = self.patterns.killed_words, self.patterns.shot_words
         for pattern in self.toll_res:

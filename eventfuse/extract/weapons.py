@@ -20,7 +20,7 @@ class WeaponsFinder(Finder):
     """Counts of weapons ("at least five rockets", as a range) and the weapons named, in a sentence with an event
     trigger that is not background."""
 
-    needs = ("trigger", "background")
+    needs = ("trigger", "background", "foreground")
 
     def __init__(self, shared: Shared) -> None:
         super().__init__(shared)
@@ -35,7 +35,7 @@ class WeaponsFinder(Finder):
         if sentence.trigger is None or sentence.background:
             return NOTHING
         claims: list[Claim] = []
-        text = sentence.text
+        text = sentence.event_text
         for match in self.weapon_re.finditer(text):
             weapon = self.weapon_names.get(match.group("weapon").casefold(), match.group("weapon").casefold())
             figure = self.shared.quantities.range(match.group("qual"), match.group("num"))
