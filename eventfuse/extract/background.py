@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -32,10 +33,11 @@ SINCE = re.compile(r"\bsince\b", re.I)
 @register("background")
 class BackgroundFinder(Finder):
     """A sentence matching a background pattern of ``extraction.toml`` ("had previously been attacked", "in the
-    past years") recalls an earlier event: it gives no claims of this one. So does a clause of a sentence that is
-    dated ``clause_recall_days`` or more before the report, opens with "since", or sums up a past in the present
-    perfect ("since 2009", "for 15 years"): what it says is the earlier event's, and the rest of the sentence
-    still reports this one (a clause that is the whole sentence makes it background)."""
+    past years") recalls an earlier event: it gives no claims of this one. So does a clause that describes an event
+    noun dated ``clause_recall_days`` or more before the report ("a blast in 2017 that killed ..."), opens with
+    "since", or sums up a past in the present perfect ("since 2009", "for 15 years"): what it says is the earlier
+    event's, and the rest of the sentence still reports this one (a clause that is the whole sentence makes it
+    background)."""
 
     provides = ("background", "background_spans", "foreground")
 
@@ -44,6 +46,11 @@ class BackgroundFinder(Finder):
         # one pass over the sentence for all the patterns
         self.pattern = re.compile("|".join(f"(?:{p.pattern})" for p in shared.patterns.background), re.I)
         self.days = shared.patterns.clause_recall_days
+        self.lexicon = shared.lexicon
+
+    def is_event_word(self, word: str) -> bool:
+        """Whether a noun names an event (an event cue of the lexicon: "blast", "attacks", "shooting")."""
+        return bool(self.lexicon.find_event_cues(word))
 
     def find(self, sentence: SentenceContext, document: DocumentContext) -> Found:
         if self.pattern.search(sentence.text):
@@ -56,7 +63,7 @@ class BackgroundFinder(Finder):
         for token in sentence.span:
             if token.pos_ not in ("VERB", "AUX") or (token.dep_ not in CLAUSES and token.dep_ != "ROOT"):
                 continue
-            scope = _recalled_scope(token, times, cutoff)
+            scope = _recalled_scope(token, times, cutoff, self.is_event_word)
             if scope is None:
                 continue
             if scope.start <= sentence.start and scope.end >= sentence.end - 1:
@@ -82,7 +89,9 @@ def _cutoff(published: str | None, days: int) -> str | None:
         return None
 
 
-def _recalled_scope(verb: Token, times: list[TimeValue], cutoff: str | None) -> CharSpan | None:
+def _recalled_scope(
+    verb: Token, times: list[TimeValue], cutoff: str | None, is_event_word: Callable[[str], bool]
+) -> CharSpan | None:
     """The stretch of text a clause about an earlier event covers, or None when the clause is not one: a relative
     or participial clause covers the noun phrase it describes ("a massive blast in 2017 that killed ..."), another
     clause its own words, the main clause the whole sentence."""
@@ -97,6 +106,13 @@ def _recalled_scope(verb: Token, times: list[TimeValue], cutoff: str | None) -> 
         or any(c.lower_ == "since" and c.dep_ == "prep" for c in verb.children)
         or any(c.dep_ == "advcl" and _opens_with_since(c) for c in verb.children)
     )
+    if described is not None:
+        # a clause on an event noun dated well before the report ("a blast in 2017 that killed ...", "attacks that
+        # killed three service members in January"); one on a person or place ("Seichter, killed on Dec. 22") is
+        # about this event, whenever the report came out
+        earlier = earlier and is_event_word(described.text)
+    elif not (since or perfect):
+        return None  # the main clause dated earlier is for the whole article to judge (mark_recalled)
     if not (earlier or since or perfect):
         return None
     if described is not None:

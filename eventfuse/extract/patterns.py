@@ -22,6 +22,7 @@ class Patterns:
     killed_words: tuple[str, ...]
     injured_words: tuple[str, ...]
     shot_words: tuple[str, ...]
+    fatal_nouns: tuple[str, ...]
     people: tuple[str, ...]
     demonyms: dict[str, str]
     party_synonyms: dict[str, str]
@@ -46,6 +47,7 @@ class Patterns:
             killed_words=tuple(toll["killed"]),
             injured_words=tuple(toll["injured"]),
             shot_words=tuple(toll["shot"]),
+            fatal_nouns=tuple(toll.get("fatal", ())),
             people=tuple(toll["people"]),
             demonyms=dict(data["demonyms"]),
             party_synonyms=dict(toll["party_synonyms"]),
@@ -64,4 +66,4 @@ class Patterns:
     @property
     def toll_words(self) -> tuple[str, ...]:
         """The words that make a sentence a toll: killed, injured and shot."""
-        return (*self.killed_words, *self.injured_words, *self.shot_words)
+        return (*self.killed_words, *self.injured_words, *self.shot_words, *self.fatal_nouns)

@@ -61,6 +61,9 @@ class TollsFinder(Finder):
         stops = "|".join(sorted(map(re.escape, [*single, *ages, "and", "or", "but", *q.words]), key=len, reverse=True))
         age = r"\d{1,3}[- ](?:year|month|week|day)s?[- ]old\s+"  # "a 12 year-old girl" is one girl
         filler = rf"(?:{age}|(?!(?:{stops}|\d[\d,]*)\s)[\w.'-]+\s+)"
+        one = [p for p in self.patterns.people if not _plural(p)]
+        one_party = rf"(?P<party>{filler}{{0,2}}?(?:{'|'.join(sorted(map(re.escape, one), key=len, reverse=True))}))"
+        fatal = "|".join(sorted(map(re.escape, self.patterns.fatal_nouns), key=len, reverse=True)) or "(?!)"
         party = rf"(?P<party>{filler}{{0,3}}?(?:{people}))"
         verb = rf"(?P<verb>{killed}|{injured}|(?:{shot})(?!\s+(?:at|back|up|down|out|through|into)\b))"
         # "were [later] killed", but "was fatally wounded" is a death, not an injury
@@ -89,6 +92,16 @@ class TollsFinder(Finder):
             re.compile(
                 rf"(?P<name>{name}(?:(?:,\s*|,?\s+and\s+){name})*)(?:,\s*\d{{1,3}},)?\s+(?:{be}{verb}|(?P<verb_i>{died}))\b"
             ),
+            # "the victim died", "the man was shot and killed": one person the report has spoken of, at least one
+            re.compile(rf"\b(?P<the>the)\s+{one_party}\s+(?:{be}{verb}|(?P<verb_i>{died}))\b", re.I),
+            # "a 25-year-old man who was shot and killed", "two people who died": the people the clause is about
+            re.compile(rf"\b{quantity}\s+{party},?\s+who\s+(?:{be}{verb}|(?P<verb_i>{died}))\b", re.I),
+            # "leaving two people dead", "left one dead"
+            re.compile(rf"\b(?:left|leaving|leaves)\s+{quantity}(?:\s+{party})?\s+(?P<verb>dead)\b", re.I),
+            # "the death of a 25-year-old man"
+            re.compile(rf"\b(?P<verb>deaths? of)\s+{quantity}\s+{party}", re.I),
+            # "a fatal shooting", "the homicide": someone died, at least one
+            re.compile(rf"\b(?:a|an|the|this|that)\s+(?:\w+\s+)?(?P<fatal>{fatal})\b", re.I),
         )
 
     def find(self, sentence: SentenceContext, document: DocumentContext) -> Found:
@@ -112,8 +125,8 @@ class TollsFinder(Finder):
                 if any(s < match.end() and match.start() < e for s, e in taken):
                     continue
                 groups = match.groupdict()
-                verb = (groups["verb"] or groups.get("verb_i") or "").casefold()
-                if _is_kill(verb, killed_words):
+                verb = (groups.get("verb") or groups.get("verb_i") or "").casefold()
+                if groups.get("fatal") is not None or _is_kill(verb, killed_words) or verb.startswith("death"):
                     kind = "killed"
                 elif verb in shot_words:
                     kind = "shot"
@@ -121,7 +134,11 @@ class TollsFinder(Finder):
                         continue  # "the officer fired one shot": a shot fired, not a person hit
                 else:
                     kind = "injured"
-                if groups.get("party") and not text[match.end("party") : match.start("verb")].strip():
+                if (
+                    groups.get("party")
+                    and groups.get("verb")
+                    and not text[match.end("party") : match.start("verb")].strip()
+                ):
                     if ACTIVE_OBJECT.match(text, match.end()):
                         continue  # "a man killed his wife", "a student shot five people": who did it, not the toll
                 named = 0
@@ -134,6 +151,8 @@ class TollsFinder(Finder):
                     low, high = 0, 0
                 elif groups.get("one") is not None or groups.get("name") is not None:
                     low, high, party_phrase = max(1, named), None, "person"
+                elif groups.get("the") is not None or groups.get("fatal") is not None:
+                    low, high = 1, None
                 else:
                     figure = self.quantities.range(groups.get("qual"), groups.get("num") or "")
                     low, high = figure.min, figure.max
