@@ -10,13 +10,29 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
-from .context import NOTHING, ActorMention, DocumentContext, Finder, Found, GenericActor, SentenceContext, Shared
+from .context import (
+    NOTHING,
+    ActorMention,
+    DocumentContext,
+    Finder,
+    Found,
+    GenericActor,
+    SentenceContext,
+    Shared,
+    UnlistedActor,
+)
 from .registry import register
-from .roles import ASSOC, NO_ROLE, RoleReading, bind_role, victim_reading
+from .role_model import PERPETRATOR, VICTIM, Candidate, anchor_of, candidates, features, responsibility_status
+from .roles import ACTOR1, ACTOR2, ASSOC, NO_ROLE, RoleReading, bind_role, victim_reading
 from .syntax import governing_verb
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+    from ..learned import LinearModel
+
+# The ACLED label of people a report does not say more of ("the peasants", "a judge").
+CIVILIANS_LABEL = "Civilians ({country})"
 
 
 @register("actors")
@@ -31,6 +47,7 @@ class ActorsFinder(Finder):
         super().__init__(shared)
         patterns = shared.patterns
         self.toll_words = frozenset(w for w in (*patterns.killed_words, *patterns.injured_words) if " " not in w)
+        self.people = frozenset(patterns.people)  # head nouns of people: "the peasants", "a judge"
 
     def prepare(self, document: DocumentContext) -> DocumentContext:
         return dataclasses.replace(document, actors=tuple(self.actor_mentions(document.text, document.doc)))
@@ -74,42 +91,117 @@ class ActorsFinder(Finder):
         return re.sub(r"\s*\(\{country\}\)|\s*of \{country\}|\{country\}", "", label).strip()
 
     def find(self, sentence: SentenceContext, document: DocumentContext) -> Found:
-        if not sentence.reports_event or sentence.trigger is None:
+        event = sentence.reports_event and sentence.trigger is not None
+        model = self.shared.role_model
+        if sentence.background or not (event or model is not None):
             return NOTHING
         doc = sentence.span.doc
-        trigger = sentence.trigger
-        trigger_span = doc.char_span(
-            sentence.start + trigger.start, sentence.start + trigger.end, alignment_mode="expand"
-        )
-        trigger_word = trigger_span.root if trigger_span is not None else None
-        verb = governing_verb(trigger_word) if trigger_word is not None else None
+        trigger_word = verb = None
+        if event and sentence.trigger is not None:
+            trigger = sentence.trigger
+            span = doc.char_span(sentence.start + trigger.start, sentence.start + trigger.end, alignment_mode="expand")
+            trigger_word = span.root if span is not None else None
+            verb = governing_verb(trigger_word) if trigger_word is not None else None
+        mentions = [
+            m
+            for m in document.actors
+            if sentence.start <= m.start < sentence.end
+            and not any(s.holds(m.start) for s in sentence.speaker_spans)  # a speaker is no participant
+            and not sentence.in_background(m.start)  # an actor of an earlier event
+        ]
+        if model is None:
+            found = [self.lexicon_candidate(m, doc) for m in mentions]
+            spans = [c for c in found if c is not None]
+        else:
+            spans = [
+                c
+                for c in candidates(sentence.span, mentions, self.people, nouns=event)
+                if not any(s.holds(c.start) for s in sentence.speaker_spans) and not sentence.in_background(c.start)
+            ]
+        status = responsibility_status(sentence.text, self.shared.patterns.responsibility) if model else ""
         readings: list[tuple[ActorMention, RoleReading]] = []
-        for mention in document.actors:
-            if not sentence.start <= mention.start < sentence.end:
-                continue
-            if any(s.holds(mention.start) for s in sentence.speaker_spans) or sentence.in_background(mention.start):
-                continue  # a speaker, or an actor of an earlier event
-            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if span is None or trigger_word is None or verb is None:
-                reading = NO_ROLE
-            else:
-                reading = bind_role(span.root, trigger_word, verb)
+        for candidate in spans:
+            reading = NO_ROLE
+            if trigger_word is not None and verb is not None:
+                reading = bind_role(candidate.root, trigger_word, verb)
                 if reading.role == ASSOC:
-                    reading = victim_reading(span.root, self.toll_words) or reading
-            if mention.generic and reading.role == ASSOC:
-                continue
+                    reading = victim_reading(candidate.root, self.toll_words) or reading
+            if model is not None:
+                row = features(
+                    candidate,
+                    anchor_of(sentence.span, trigger_word),
+                    triggered=trigger_word is not None,
+                    event_class=sentence.trigger.sub.name if event and sentence.trigger else "",
+                    toll_words=self.toll_words,
+                    responsibility=status,
+                    reading=reading,
+                )
+                reading = self.weigh(reading, model, row, event, listed=candidate.source == "lexicon")
+            mention = self.mention_of(candidate, sentence)
+            if reading.role == ASSOC and (mention.generic or candidate.source != "lexicon"):
+                continue  # an unnamed or unlisted actor is kept only in a role
+            if not event and reading.role != ACTOR1:
+                continue  # outside an event's sentences only a perpetrator is worth a claim
+            if candidate.entity == "PERSON" and reading.role == ACTOR1 and candidate.source != "lexicon":
+                continue  # ACLED's actors are groups, not the people who acted
             readings.append((mention, reading))
         claims = []
         for mention, reading in _one_role_each(readings):
             actor = mention.actor
-            value = {"name": actor.name, "type": actor.type, "country": getattr(actor, "country", None) or None}
+            value: dict[str, object] = {"name": actor.name, "type": actor.type, "country": actor.country or None}
             if mention.generic:
                 value["generic"] = True
+            if isinstance(actor, UnlistedActor):
+                value["unlisted"] = True
             value["role_confidence"] = reading.confidence
             value["relation"] = reading.relation
             start, end = mention.start - sentence.start, mention.end - sentence.start
             claims.append(sentence.claim(reading.role, value, start, end, wording=mention.surface))
         return Found(tuple(claims))
+
+    def lexicon_candidate(self, mention: ActorMention, doc: Doc) -> Candidate | None:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            return None
+        actor = mention.actor
+        return Candidate(
+            mention.start, mention.end, mention.surface, span.root, "lexicon", actor.type, mention.generic, "", mention
+        )
+
+    def mention_of(self, candidate: Candidate, sentence: SentenceContext) -> ActorMention:
+        """The actor a candidate names: its lexicon actor, an unlisted organisation, or civilians ("the peasants")."""
+        if candidate.mention is not None:
+            return candidate.mention
+        if candidate.source == "people":
+            label = self.generic_label(CIVILIANS_LABEL, sentence.text, candidate.start - sentence.start)
+            return ActorMention(candidate.start, candidate.end, candidate.text, GenericActor(label, "Civilians"))
+        name = re.sub(r"^(?:the|a|an)\s+", "", candidate.text, flags=re.I).strip()
+        return ActorMention(candidate.start, candidate.end, candidate.text, UnlistedActor(name))
+
+    def weigh(
+        self, reading: RoleReading, model: LinearModel, row: dict[str, float], event: bool, listed: bool
+    ) -> RoleReading:
+        """The syntax rules' reading, or where they give no role, the learned model's when it is sure enough (its
+        threshold, chosen on out-of-fold probabilities; outside an event's sentences at least
+        ``outside_event_min_probability``), with the features that weigh most as its reasons. A name the lexicon
+        does not know takes a role only when the model gives it one: the parse alone often makes a place, a
+        newspaper or a government body the subject of an event verb."""
+        if reading.role != ASSOC and listed:
+            return reading
+        probabilities = model.probabilities(row)
+        thresholds = model.meta.get("thresholds", {})
+        perpetrator, victim = probabilities.get(PERPETRATOR, 0.0), probabilities.get(VICTIM, 0.0)
+        floor = 0.0 if event else self.shared.patterns.outside_event_min_probability
+        if perpetrator >= max(thresholds.get(PERPETRATOR, 0.5), floor) and perpetrator >= victim:
+            return RoleReading(ACTOR1, round(perpetrator, 2), self.reasons(model, row, PERPETRATOR, perpetrator))
+        if event and victim >= thresholds.get(VICTIM, 0.5):
+            return RoleReading(ACTOR2, round(victim, 2), self.reasons(model, row, VICTIM, victim))
+        return reading if listed else NO_ROLE
+
+    @staticmethod
+    def reasons(model: LinearModel, row: dict[str, float], label: str, probability: float) -> str:
+        top = [name for name, weight in model.contributions(row, label)[:3] if weight > 0]
+        return f"the role model: {label} with probability {probability:.2f} ({'; '.join(top)})"
 
 
 def _one_role_each(readings: list[tuple[ActorMention, RoleReading]]) -> list[tuple[ActorMention, RoleReading]]:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
     from ..geo import Gazetteer
+    from ..learned import LinearModel
     from ..lexicon import Lexicon
     from ..lexicon.records import Actor, SubEventType
     from .cues import EventClassifier
@@ -44,13 +45,23 @@ class GenericActor:
 
 
 @dataclass(frozen=True)
+class UnlistedActor:
+    """An organisation spaCy names that the lexicon does not know ("the Manuel Rodriguez Patriotic Front"), under its
+    name as written; its ACLED type is unknown."""
+
+    name: str
+    type: str = ""
+    country: str | None = None
+
+
+@dataclass(frozen=True)
 class ActorMention:
     """An actor named in the text: a lexicon actor (by alias or by a matching organisation name) or a generic noun."""
 
     start: int
     end: int
     surface: str
-    actor: Actor | GenericActor
+    actor: Actor | GenericActor | UnlistedActor
 
     @property
     def generic(self) -> bool:
@@ -92,6 +103,7 @@ class Shared:
     patterns: Patterns
     quantities: Quantities
     classifier: EventClassifier
+    role_model: LinearModel | None = None  # the learned role model beside the syntax rules (None: rules alone)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .cues import MIN_TRIGGER_SCORE, EventClassifier
 from .numbers import Quantities
 from .patterns import Patterns
 from .registry import build_finders
+from .role_model import load_role_model
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -26,8 +27,10 @@ if TYPE_CHECKING:
 
 
 class Extractor:
-    """Finds event mentions and claims. Built once (lexicon, gazetteer, compiled patterns, finders), used for every
-    article. ``finders`` replaces the order of ``extraction.toml`` (leave a name out to disable that finder)."""
+    """Finds event mentions and claims. Built once (lexicon, gazetteer, compiled patterns, finders, the learned
+    models), used for every article. ``finders`` replaces the order of ``extraction.toml`` (leave a name out to
+    disable that finder); ``learned_roles=False`` reads roles by the syntax rules alone (as when the role model is
+    trained)."""
 
     def __init__(
         self,
@@ -35,12 +38,14 @@ class Extractor:
         gazetteer: Gazetteer,
         patterns: Patterns | None = None,
         finders: Sequence[str] | None = None,
+        learned_roles: bool = True,
     ) -> None:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.patterns = patterns or Patterns.load()
         self.classifier = EventClassifier(lexicon)
-        shared = Shared(lexicon, gazetteer, self.patterns, Quantities(lexicon), self.classifier)
+        role_model = load_role_model() if learned_roles else None
+        shared = Shared(lexicon, gazetteer, self.patterns, Quantities(lexicon), self.classifier, role_model)
         self.finders = build_finders(self.patterns.finders if finders is None else finders, shared)
 
     def extract(self, article: Article, doc: Doc, seconds: MutableMapping[str, float] | None = None) -> list[Mention]:

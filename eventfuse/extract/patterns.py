@@ -32,6 +32,7 @@ class Patterns:
     responsibility: dict[str, tuple[re.Pattern[str], ...]]
     finders: tuple[str, ...] = ()
     clause_recall_days: int = 30
+    outside_event_min_probability: float = 0.5
     irrealis_modals: frozenset[str] = frozenset()
     realis_before_to: frozenset[str] = frozenset()
 
@@ -43,6 +44,7 @@ class Patterns:
             background=tuple(re.compile(p, re.I) for p in data["background"]["patterns"]),
             recall_days=int(data["background"]["recall_days"]),
             clause_recall_days=int(data["background"].get("clause_recall_days", 30)),
+            outside_event_min_probability=float(data.get("roles", {}).get("outside_event_min_probability", 0.5)),
             non_event_time_prefixes=tuple(data["background"]["non_event_time_prefixes"]),
             killed_words=tuple(toll["killed"]),
             injured_words=tuple(toll["injured"]),

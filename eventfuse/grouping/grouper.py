@@ -14,9 +14,8 @@ from typing import Any, Protocol
 from ..fuse import fuse
 from ..model import Article, Event, Mention
 from ..timing import Stopwatch
-from . import decisions
+from . import decisions, profiles
 from . import index as candidate_index
-from . import profiles
 from .config import ClusterConfig
 
 

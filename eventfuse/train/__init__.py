@@ -15,7 +15,9 @@ from types import ModuleType
 from ..errors import BenchDataError
 
 # name -> module; a model is listed here once its training module exists.
-MODELS: dict[str, str] = {}
+MODELS: dict[str, str] = {
+    "roles": "eventfuse.train.roles",
+}
 
 
 def load_trainer(name: str) -> ModuleType:
