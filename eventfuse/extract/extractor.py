@@ -13,6 +13,7 @@ from ..model import Article, Claim, Mention
 from .background import mark_recalled
 from .context import DocumentContext, SentenceContext, Shared
 from .cues import MIN_TRIGGER_SCORE, EventClassifier
+from .event_model import EventEvidence, event_features, load_event_model
 from .numbers import Quantities
 from .patterns import Patterns
 from .registry import build_finders
@@ -47,6 +48,7 @@ class Extractor:
         role_model = load_role_model() if learned_roles else None
         shared = Shared(lexicon, gazetteer, self.patterns, Quantities(lexicon), self.classifier, role_model)
         self.finders = build_finders(self.patterns.finders if finders is None else finders, shared)
+        self._event_evidence: EventEvidence | None = None
 
     def extract(self, article: Article, doc: Doc, seconds: MutableMapping[str, float] | None = None) -> list[Mention]:
         """Every sentence that reports an event or states a claim about one, as a Mention with its claims.
@@ -113,6 +115,13 @@ class Extractor:
     ) -> SubEventType | OtherEventType | None:
         """The event class a text reports by summed cue weight (``cues.EventClassifier.classify``)."""
         return self.classifier.classify(text, min_score=min_score, acled_only=acled_only)
+
+    def classify_learned(self, text: str) -> str:
+        """The CASE label the learned event-type model gives a text (``event_model.event_features``: the cue rules'
+        evidence and answer, weapons, actors, tolls, responsibility)."""
+        if self._event_evidence is None:
+            self._event_evidence = EventEvidence.build(self.classifier, self.patterns)
+        return load_event_model().predict(event_features(text, self._event_evidence))
 
 
 def _recalled_clauses(article: Article, index: int, context: SentenceContext) -> list[Mention]:

@@ -16,6 +16,7 @@ from ..errors import BenchDataError
 
 # name -> module; a model is listed here once its training module exists.
 MODELS: dict[str, str] = {
+    "event_types": "eventfuse.train.event_types",
     "roles": "eventfuse.train.roles",
 }
 
