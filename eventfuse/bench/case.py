@@ -35,6 +35,9 @@ and ARMED_CLASH is the largest class. Scores: per-label F1 as in scikit-learn, w
 of each label (weighted F1) or averaged over the labels of the label list (macro F1), which is how the
 task scored submissions.
 
+``learned`` gives the learned event-type model (``eventfuse train event_types``) beside the rules: out of fold (each
+snippet labelled by a model fitted without it), whole and by halves, and the bundled model's in-sample figure.
+
 The data set is the task's test set and has no training or development part. The cue lexicon was revised
 by reading the mistakes on the snippets with even ids only; ``halves`` gives the figures on those and on
 the snippets with odd ids, whose texts were not read: the second figure is the one to expect on new text.
