@@ -50,7 +50,13 @@ class ActorsFinder(Finder):
         self.people = frozenset(patterns.people)  # head nouns of people: "the peasants", "a judge"
 
     def prepare(self, document: DocumentContext) -> DocumentContext:
-        return dataclasses.replace(document, actors=tuple(self.actor_mentions(document.text, document.doc)))
+        doc = document.doc
+        return dataclasses.replace(
+            document,
+            actors=tuple(self.actor_mentions(document.text, doc)),
+            entities=tuple(doc.ents),
+            noun_chunks=tuple(doc.noun_chunks) if self.shared.role_model is not None else (),
+        )
 
     def actor_mentions(self, text: str, doc: Doc) -> list[ActorMention]:
         """Lexicon actors named in the text, organisation names spaCy finds that fuzzily match one, and
@@ -115,7 +121,14 @@ class ActorsFinder(Finder):
         else:
             spans = [
                 c
-                for c in candidates(sentence.span, mentions, self.people, nouns=event)
+                for c in candidates(
+                    sentence.span,
+                    mentions,
+                    self.people,
+                    nouns=event,
+                    entities=document.entities,
+                    noun_chunks=document.noun_chunks,
+                )
                 if not any(s.holds(c.start) for s in sentence.speaker_spans) and not sentence.in_background(c.start)
             ]
         status = responsibility_status(sentence.text, self.shared.patterns.responsibility) if model else ""

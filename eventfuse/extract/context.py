@@ -117,6 +117,8 @@ class DocumentContext:
     timexes: tuple[TimeValue, ...] = ()
     places: tuple[Place, ...] = ()
     actors: tuple[ActorMention, ...] = ()
+    entities: tuple[Span, ...] = ()  # spaCy's entities and noun chunks, listed once (a Span's own lists rescan the Doc)
+    noun_chunks: tuple[Span, ...] = ()
 
     @property
     def text(self) -> str:

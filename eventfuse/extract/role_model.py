@@ -46,19 +46,28 @@ class Candidate:
 
 
 def candidates(
-    sentence: Span, actors: Sequence[ActorMention], people: frozenset[str], *, nouns: bool = True
+    sentence: Span,
+    actors: Sequence[ActorMention],
+    people: frozenset[str],
+    *,
+    nouns: bool = True,
+    entities: Sequence[Span] | None = None,
+    noun_chunks: Sequence[Span] | None = None,
 ) -> list[Candidate]:
     """The candidate spans of a sentence: its lexicon actors, then the ORG/NORP/PERSON entities and (with
-    ``nouns``) the noun phrases whose head is a word for people ("the peasants", "a judge") not inside them."""
+    ``nouns``) the noun phrases whose head is a word for people ("the peasants", "a judge") not inside them.
+    ``entities`` and ``noun_chunks`` are the document's, when already listed (else the sentence's own)."""
     doc = sentence.doc
+    begin, end = sentence.start_char, sentence.end_char
+    ents = [e for e in entities if begin <= e.start_char < end] if entities is not None else list(sentence.ents)
     found: list[Candidate] = []
     taken: list[tuple[int, int]] = []
-    entities = {(e.start_char, e.end_char): e.label_ for e in sentence.ents}
+    labels = {(e.start_char, e.end_char): e.label_ for e in ents}
     for mention in actors:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is None:
             continue
-        label = entities.get((span.start_char, span.end_char), "")
+        label = labels.get((span.start_char, span.end_char), "")
         actor = mention.actor
         found.append(
             Candidate(
@@ -74,13 +83,16 @@ def candidates(
             )
         )
         taken.append((mention.start, mention.end))
-    for ent in sentence.ents:
+    for ent in ents:
         if ent.label_ not in PARTICIPANT_ENTITIES or any(s < ent.end_char and ent.start_char < e for s, e in taken):
             continue
         found.append(Candidate(ent.start_char, ent.end_char, ent.text, ent.root, "entity", "", False, ent.label_))
         taken.append((ent.start_char, ent.end_char))
     if nouns:
-        for chunk in sentence.noun_chunks:
+        chunks = (
+            [c for c in noun_chunks if begin <= c.start_char < end] if noun_chunks is not None else sentence.noun_chunks
+        )
+        for chunk in chunks:
             if chunk.root.lower_ not in people or any(s < chunk.end_char and chunk.start_char < e for s, e in taken):
                 continue
             found.append(Candidate(chunk.start_char, chunk.end_char, chunk.text, chunk.root, "people", "", True, ""))
