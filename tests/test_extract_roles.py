@@ -148,3 +148,9 @@ def test_a_present_perfect_summing_up_years_is_background(extract: Any) -> None:
     assert all(not m.claims for m in mentions)
     mentions = extract("Al-Shabaab has fought for more than 15 years to overthrow the federal government.")
     assert all(not m.claims and not m.event_type for m in mentions)
+
+
+def test_a_name_inside_another_actors_spelling_is_that_actor(extract: Any) -> None:
+    # "Hizbullah" alone is Lebanon's Hezbollah; "Kata'ib Hizbullah" is Kataib Hezbollah
+    [claimed] = _claims(extract("Kata'ib Hizbullah reportedly claimed the attack on Sunday."), ("actor1",))
+    assert claimed.value["name"] == "Kataib Hezbollah"

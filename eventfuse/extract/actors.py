@@ -22,7 +22,16 @@ from .context import (
     UnlistedActor,
 )
 from .registry import register
-from .role_model import PERPETRATOR, VICTIM, Candidate, anchor_of, candidates, features, responsibility_status
+from .role_model import (
+    PERPETRATOR,
+    VICTIM,
+    Candidate,
+    anchor_of,
+    candidates,
+    features,
+    people_phrases,
+    responsibility_status,
+)
 from .roles import ACTOR1, ACTOR2, ASSOC, NO_ROLE, RoleReading, bind_role, victim_reading
 from .syntax import governing_verb
 
@@ -31,6 +40,8 @@ if TYPE_CHECKING:
 
     from ..learned import LinearModel
 
+# One or two capitalised words right before a name ("Kata'ib" before "Hizbullah").
+CAPITALISED_BEFORE = re.compile(r"(?:[A-Z][\w'\u2019-]*\s+){1,2}$")
 # The ACLED label of people a report does not say more of ("the peasants", "a judge").
 CIVILIANS_LABEL = "Civilians ({country})"
 
@@ -55,14 +66,15 @@ class ActorsFinder(Finder):
             document,
             actors=tuple(self.actor_mentions(document.text, doc)),
             entities=tuple(doc.ents),
-            noun_chunks=tuple(doc.noun_chunks) if self.shared.role_model is not None else (),
         )
 
     def actor_mentions(self, text: str, doc: Doc) -> list[ActorMention]:
         """Lexicon actors named in the text, organisation names spaCy finds that fuzzily match one, and
         generic actors ("Iraqi militants", "gunmen") under ACLED-style labels."""
         lexicon = self.shared.lexicon
-        found = [ActorMention(m.start, m.end, m.surface, m.actor) for m in lexicon.find_actors(text)]
+        found = [
+            self.longer_name(text, ActorMention(m.start, m.end, m.surface, m.actor)) for m in lexicon.find_actors(text)
+        ]
         taken = [(a.start, a.end) for a in found]
         for ent in doc.ents:
             if ent.label_ not in ("ORG", "PERSON", "NORP"):
@@ -84,6 +96,18 @@ class ActorsFinder(Finder):
             label = self.generic_label(noun.label, text, match.start)
             found.append(ActorMention(match.start, match.end, match.surface, GenericActor(label, noun.type)))
         return sorted(found, key=lambda m: m.start)
+
+    def longer_name(self, text: str, mention: ActorMention) -> ActorMention:
+        """A name matched inside a longer one that is another actor's spelling ("Kata'ib Hizbullah" holds "Hizbullah",
+        Hezbollah, but is Kataib Hezbollah): the longer name, when the lexicon's fuzzy match says so."""
+        before = CAPITALISED_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        if before is None:
+            return mention
+        longer = text[before.start() : mention.end]
+        actor = self.shared.lexicon.match_actor(longer)
+        if actor is None or actor.name == mention.actor.name:
+            return mention
+        return ActorMention(before.start(), mention.end, longer, actor)
 
     def generic_label(self, label: str, text: str, start: int) -> str:
         """ "Unidentified Armed Group ({country})" filled from the demonym in front ("Iraqi militants")."""
@@ -127,11 +151,15 @@ class ActorsFinder(Finder):
                     self.people,
                     nouns=event,
                     entities=document.entities,
-                    noun_chunks=document.noun_chunks,
+                    noun_chunks=people_phrases(sentence.span, self.people) if event else (),
                 )
                 if not any(s.holds(c.start) for s in sentence.speaker_spans) and not sentence.in_background(c.start)
             ]
-        status = responsibility_status(sentence.text, self.shared.patterns.responsibility) if model else ""
+        if not event:  # outside an event's sentences only a named group can be a perpetrator worth a claim
+            spans = [c for c in spans if not c.generic and c.entity != "PERSON"]
+            if not spans:
+                return NOTHING
+        status = responsibility_status(sentence.text, self.shared.patterns.responsibility) if model and spans else ""
         readings: list[tuple[ActorMention, RoleReading]] = []
         for candidate in spans:
             reading = NO_ROLE
@@ -213,7 +241,16 @@ class ActorsFinder(Finder):
 
     @staticmethod
     def reasons(model: LinearModel, row: dict[str, float], label: str, probability: float) -> str:
-        top = [name for name, weight in model.contributions(row, label)[:3] if weight > 0]
+        """The probability and the three features of the span that raise it most (its own features only: the
+        absent ones' parts are the same for every span)."""
+        index = {name: i for i, name in enumerate(model.features)}
+        r = model.classes.index(label)
+        parts = [
+            (name, model.coef[r][index[name]] * (value - model.mean[index[name]]) / model.scale[index[name]])
+            for name, value in row.items()
+            if name in index and value
+        ]
+        top = [name for name, weight in sorted(parts, key=lambda p: (-p[1], p[0]))[:3] if weight > 0]
         return f"the role model: {label} with probability {probability:.2f} ({'; '.join(top)})"
 
 

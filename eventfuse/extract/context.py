@@ -117,8 +117,7 @@ class DocumentContext:
     timexes: tuple[TimeValue, ...] = ()
     places: tuple[Place, ...] = ()
     actors: tuple[ActorMention, ...] = ()
-    entities: tuple[Span, ...] = ()  # spaCy's entities and noun chunks, listed once (a Span's own lists rescan the Doc)
-    noun_chunks: tuple[Span, ...] = ()
+    entities: tuple[Span, ...] = ()  # spaCy's entities, listed once (a Span's own list rescans the whole Doc)
 
     @property
     def text(self) -> str:

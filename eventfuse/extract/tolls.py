@@ -62,7 +62,7 @@ class TollsFinder(Finder):
         age = r"\d{1,3}[- ](?:year|month|week|day)s?[- ]old\s+"  # "a 12 year-old girl" is one girl
         filler = rf"(?:{age}|(?!(?:{stops}|\d[\d,]*)\s)[\w.'-]+\s+)"
         one = [p for p in self.patterns.people if not _plural(p)]
-        one_party = rf"(?P<party>{filler}{{0,2}}?(?:{'|'.join(sorted(map(re.escape, one), key=len, reverse=True))}))"
+        one_party = rf"(?P<party>{filler}{{0,1}}?(?:{'|'.join(sorted(map(re.escape, one), key=len, reverse=True))}))"
         fatal = "|".join(sorted(map(re.escape, self.patterns.fatal_nouns), key=len, reverse=True)) or "(?!)"
         party = rf"(?P<party>{filler}{{0,3}}?(?:{people}))"
         verb = rf"(?P<verb>{killed}|{injured}|(?:{shot})(?!\s+(?:at|back|up|down|out|through|into)\b))"
@@ -78,7 +78,8 @@ class TollsFinder(Finder):
         return (
             re.compile(rf"\b(?P<neg>no|none of the|not a single)\s+{party}\s+{be}{verb}\b", re.I),
             re.compile(rf"\b{quantity}\s+{party},?\s+and\s+{second}\s+(?:{be})?{verb}\b", re.I),
-            re.compile(rf"\b{quantity}\s+(?:of\s+the\s+)?{party}\s+(?:{be})?{verb}\b", re.I),
+            # "two soldiers were killed", "a 25-year-old man who was shot and killed"
+            re.compile(rf"\b{quantity}\s+(?:of\s+the\s+)?{party}(?:,?\s+who)?\s+(?:{be})?{verb}\b", re.I),
             re.compile(rf"\b{verb}\s+{quantity}\s+{party},?\s+and\s+{second}\b", re.I),
             re.compile(rf"\b{verb}\s+{quantity}\s+{party}\b", re.I),
             re.compile(rf"\b(?P<verb>claimed the lives? of|claiming the lives? of)\s+{quantity}\s+{party}", re.I),
@@ -94,8 +95,6 @@ class TollsFinder(Finder):
             ),
             # "the victim died", "the man was shot and killed": one person the report has spoken of, at least one
             re.compile(rf"\b(?P<the>the)\s+{one_party}\s+(?:{be}{verb}|(?P<verb_i>{died}))\b", re.I),
-            # "a 25-year-old man who was shot and killed", "two people who died": the people the clause is about
-            re.compile(rf"\b{quantity}\s+{party},?\s+who\s+(?:{be}{verb}|(?P<verb_i>{died}))\b", re.I),
             # "leaving two people dead", "left one dead"
             re.compile(rf"\b(?:left|leaving|leaves)\s+{quantity}(?:\s+{party})?\s+(?P<verb>dead)\b", re.I),
             # "the death of a 25-year-old man"

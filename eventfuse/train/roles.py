@@ -102,7 +102,7 @@ def message_examples(extractor: Any, article: Any, doc: Any, message: dict[str, 
     people = actors_finder.people
     toll_words = actors_finder.toll_words
     responsibility = extractor.patterns.responsibility
-    entities, noun_chunks = tuple(doc.ents), tuple(doc.noun_chunks)
+    entities = tuple(doc.ents)
     for index, sentence in enumerate(doc.sents):
         found = triggers.get(index)
         trigger = None
@@ -110,9 +110,7 @@ def message_examples(extractor: Any, article: Any, doc: Any, message: dict[str, 
             span = doc.char_span(found[0], found[1], alignment_mode="expand")
             trigger = span.root if span is not None else None
         in_sentence = [a for a in actors if sentence.start_char <= a.start < sentence.end_char]
-        listed = candidates(
-            sentence, in_sentence, people, nouns=trigger is not None, entities=entities, noun_chunks=noun_chunks
-        )
+        listed = candidates(sentence, in_sentence, people, nouns=trigger is not None, entities=entities)
         for candidate in listed:
             row = features(
                 candidate,
