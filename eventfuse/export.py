@@ -165,9 +165,10 @@ def events_acled(events: Sequence[Event]) -> str:
         location = _value(event, "location")
         country = countries.get(str(event.country or ""), {})
         sub = lexicon.sub_event_type(event.sub_event_type) if event.sub_event_type else None
-        actor1, assoc1 = _actors(event, "actor1"), _actors(event, "assoc_actor")
-        actor2 = _actors(event, "actor2")
-        inter1, inter2 = _inter(actor1[:1]), _inter(actor2[:1])
+        actor1, actor2 = _actors(event, "actor1"), _actors(event, "actor2")
+        named = {a["name"] for a in actor1 + actor2}
+        assoc1 = [a for a in _actors(event, "assoc_actor") if a["name"] not in named]
+        inter1, inter2 = _inter(actor1[:1], event.country), _inter(actor2[:1], event.country)
         date_field = event.fields.get("date") or event.fields.get("statement_date")
         precision = date_field.value.get("precision") if date_field and isinstance(date_field.value, dict) else None
         writer.writerow(
@@ -253,10 +254,18 @@ def _actors(event: Event, field: str) -> list[dict[str, Any]]:
     return [v for v in values if isinstance(v, dict) and v.get("name")]
 
 
-def _inter(actors: list[dict[str, Any]]) -> int | None:
+def _inter(actors: list[dict[str, Any]], country: str | None = None) -> int | None:
+    """ACLED's inter code of the first actor; a state's forces acting outside their country are External/Other
+    forces (8), as ACLED codes them."""
     from .lexicon.records import ACTOR_TYPES
 
-    return ACTOR_TYPES.get(str(actors[0].get("type"))) if actors else None
+    if not actors:
+        return None
+    actor = actors[0]
+    home = actor.get("country")
+    if actor.get("type") == "State forces" and home and country and home.upper() != country.upper():
+        return ACTOR_TYPES["External/Other forces"]
+    return ACTOR_TYPES.get(str(actor.get("type")))
 
 
 def _fatalities(event: Event) -> int:

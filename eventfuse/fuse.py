@@ -88,6 +88,7 @@ def fuse(
     for mention in mentions:
         for claim in mention.claims:
             by_field[_field_key(claim)].append(claim)
+    _bind_roles(by_field, mentions)
     fields: dict[str, FusedField] = {}
     discrepancies: list[Discrepancy] = []
     for key in sorted(by_field):
@@ -398,16 +399,97 @@ def _unify_equal(claims: list[Claim]) -> list[_Group]:
     return list(groups.values())
 
 
+# --- roles ------------------------------------------------------------------------------------------
+
+ROLE_FIELDS = ("actor1", "actor2", "assoc_actor")
+# Actor types of armed groups outside the state: an unnamed one ("gunmen") can be a named one of any of them.
+NON_STATE_ARMED = frozenset(("Rebel group", "Political militia", "Identity militia"))
+# The role confidence of an actor claim that states none (claims stored before roles had confidences).
+DEFAULT_ROLE_CONFIDENCE = 0.5
+
+
+def _bind_roles(by_field: dict[str, list[Claim]], mentions: Sequence[Mention]) -> None:
+    """Actors by role as the event's own sentences give them (in place).
+
+    Roles belong to the act they are roles of: actor claims of sentences that report another kind of event (a
+    withdrawal the group demanded, a statement about resuming attacks) are left out when the event's own kind
+    of sentences are there. An actor is never both attacker and target of one event: named in both roles, it
+    keeps the role its claims support more surely (summed role confidence; the target on a tie)."""
+    kinds: dict[str, int] = defaultdict(int)
+    for mention in mentions:
+        if mention.event_type:
+            kinds[mention.event_type] += 1
+    own_kind = max(kinds, key=lambda k: kinds[k]) if kinds else None  # dicts keep order: the first on a tie
+    if own_kind is not None:
+        other = {id(c) for m in mentions if m.event_type and m.event_type != own_kind for c in m.claims}
+        for field in ROLE_FIELDS:
+            if field in by_field:
+                by_field[field] = [c for c in by_field[field] if id(c) not in other]
+    weight: dict[str, dict[str, float]] = {"actor1": defaultdict(float), "actor2": defaultdict(float)}
+    for field, sums in weight.items():
+        for claim in by_field.get(field, []):
+            sums[_actor_key(claim.value)] += _role_confidence(claim.value)
+    loses: dict[str, str] = {}  # an actor named in both roles -> the role it loses
+    for key in weight["actor1"].keys() & weight["actor2"].keys():
+        loses[key] = "actor1" if weight["actor2"][key] >= weight["actor1"][key] else "actor2"
+    for field in ("actor1", "actor2"):
+        if field in by_field:
+            by_field[field] = [c for c in by_field[field] if loses.get(_actor_key(c.value)) != field]
+    for field in ROLE_FIELDS:
+        if field in by_field and not by_field[field]:
+            del by_field[field]
+
+
+def _actor_key(value: Any) -> str:
+    return _norm(value.get("name")) if isinstance(value, dict) else _norm(value)
+
+
+def _role_confidence(value: Any) -> float:
+    confidence = value.get("role_confidence") if isinstance(value, dict) else None
+    return float(confidence) if confidence is not None else DEFAULT_ROLE_CONFIDENCE
+
+
+def _same_side(generic: dict[str, Any], named: dict[str, Any]) -> bool:
+    """Whether an unnamed actor can be a named one: the same actor type, or armed groups outside the state both."""
+    kinds = {generic.get("type"), named.get("type")}
+    return len(kinds) == 1 or kinds <= NON_STATE_ARMED
+
+
+def _group_confidence(group: _Group) -> float:
+    return sum(_role_confidence(c.value) for c in group.claims)
+
+
 def _merge_perpetrators(groups: list[_Group]) -> tuple[Any | None, str]:
-    """Perpetrators: an unnamed one ("gunmen") is refined by a named one; two named ones conflict."""
+    """Perpetrators: an unnamed one ("gunmen") is refined by a named one of its side (armed groups outside the
+    state, or the state's forces); two named ones conflict. An unnamed attacker is never refined into an actor of
+    another side: both are kept, the surer first."""
     named = [g for g in groups if isinstance(g.value, dict) and not g.value.get("generic")]
     if len({_norm(g.value.get("name")) for g in named}) > 1:
         return None, " vs ".join(str(g.value.get("name")) for g in named)
     if named:
+        refined = [g for g in groups if g not in named and _same_side(g.value, named[0].value)]
+        apart = [g for g in groups if g not in named and g not in refined]
         value = dict(named[0].value)
-        value["refines"] = [g.value.get("name") for g in groups if g not in named]
-        return value, ""
+        value["refines"] = [g.value.get("name") for g in refined]
+        if not apart:
+            return value, ""
+        merged = _Group(value, named[0].claims + [c for g in refined for c in g.claims])
+        ranked = sorted([merged, *apart], key=_group_confidence, reverse=True)
+        return [g.value for g in ranked], ""
     return [g.value for g in groups], ""
+
+
+def _merge_targets(groups: list[_Group]) -> tuple[Any | None, str]:
+    """Targets: every one is kept (several can be hit), the surest first; an unnamed one ("soldiers") is refined by
+    a named one of its side ("U.S. forces")."""
+    named = [g for g in groups if isinstance(g.value, dict) and not g.value.get("generic")]
+    kept = [
+        g
+        for g in groups
+        if g in named or not any(isinstance(g.value, dict) and _same_side(g.value, n.value) for n in named)
+    ]
+    ranked = sorted(kept, key=_group_confidence, reverse=True)
+    return [g.value for g in ranked], ""
 
 
 def _merge_actor_sets(groups: list[_Group]) -> tuple[Any | None, str]:
@@ -499,7 +581,7 @@ _MERGERS: dict[str, Callable[[list[_Group]], tuple[Any | None, str]]] = {
     "location": _merge_places,
     "origin": _merge_places,
     "actor1": _merge_perpetrators,
-    "actor2": _merge_actor_sets,
+    "actor2": _merge_targets,
     "assoc_actor": _merge_actor_sets,
     "responder": _merge_actor_sets,
     "claimant": _merge_actor_sets,

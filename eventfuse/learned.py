@@ -260,6 +260,8 @@ def _fit_one(
         # a fold without some class: that class never wins
         full_coef = np.zeros((len(classes), len(names)))
         full_intercept = np.full(len(classes), -1e3)
+        if len(clf.classes_) == 2:  # scikit-learn gives one row for two classes: the second class's score
+            coef, intercept = np.vstack([np.zeros_like(coef[0]), coef[0]]), np.array([0.0, intercept[0]])
         for row, label in enumerate(clf.classes_):
             full_coef[classes.index(label)] = coef[row]
             full_intercept[classes.index(label)] = intercept[row]

@@ -71,3 +71,12 @@ def test_ages_dates_and_crowds_are_not_counts(tolls: Any) -> None:
 
 def test_some_of_a_group_is_a_lower_bound(tolls: Any) -> None:
     assert tolls("Two of the victims were hospitalized after the shooting on Sunday.") == [("injured:victims", 2, None)]
+
+
+def test_deaths_told_without_a_count_are_at_least_one(tolls: Any) -> None:
+    assert tolls("The victim died at the hospital on Sunday, police said.") == [("killed:victims", 1, None)]
+    assert tolls("Police are investigating the fatal shooting on Sunday.") == [("killed:people", 1, None)]
+    assert tolls("Police are investigating the death of a 25-year-old man on Sunday.") == [("killed:people", 1, 1)]
+    assert tolls("The shooting on Sunday left two people dead.") == [("killed:people", 2, 2)]
+    # who did the killing is still not the toll
+    assert tolls("The man killed his wife in the shooting on Sunday.") == []

@@ -11,8 +11,9 @@ What is filled from what (``Extractor.extract`` on the message, after case resto
 - ``incident_type``: the sub-event type of each event sentence through ``INCIDENT_TYPES``;
   "Looting/property destruction" is ARSON when its cue speaks of fire, ROBBERY when of theft, and otherwise
   ("destroyed", "blew up") damage done by the incident, which adds no type of its own.
-- ``perp_org``: the named (lexicon) actor1 of event sentences and the actor of claimed or attributed
-  responsibility; generic nouns ("gunmen") are not organisations. A value matches as written, without its
+- ``perp_org``: the named actor1 of event sentences (a lexicon actor, or an organisation the learned role model
+  names), the actor1 the role model names outside them, and the actor of claimed or attributed responsibility;
+  generic nouns ("gunmen") are not organisations. A value matches as written, without its
   members' noun ("ELN guerrillas" -> "ELN") or under its lexicon name.
 - ``instrument``: weapon words of the incident's sentences.
 - ``deaths`` / ``injuries``: the party of killed / injured tolls, against the human targets whose MUC

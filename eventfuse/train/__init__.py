@@ -15,7 +15,11 @@ from types import ModuleType
 from ..errors import BenchDataError
 
 # name -> module; a model is listed here once its training module exists.
-MODELS: dict[str, str] = {"geo_ranker": "eventfuse.train.geo_ranker"}
+MODELS: dict[str, str] = {
+    "event_types": "eventfuse.train.event_types",
+    "geo_ranker": "eventfuse.train.geo_ranker",
+    "roles": "eventfuse.train.roles",
+}
 
 
 def load_trainer(name: str) -> ModuleType:
