@@ -15,7 +15,10 @@ from types import ModuleType
 from ..errors import BenchDataError
 
 # name -> module; a model is listed here once its training module exists.
-MODELS: dict[str, str] = {}
+MODELS: dict[str, str] = {
+    "embedding": "eventfuse.train.embedding",
+    "grouping": "eventfuse.train.grouping",
+}
 
 
 def load_trainer(name: str) -> ModuleType:
