@@ -818,6 +818,14 @@ def bench(
             "first N inputs).",
         ),
     ] = None,
+    one_event: Annotated[
+        int | None,
+        typer.Option(
+            "--one-event",
+            min=1,
+            help="cluster-scale only: N reports of one event, timed as the event grows (100, 1,000, 10,000).",
+        ),
+    ] = None,
 ) -> None:
     """Run a benchmark on public evaluation data and print its figures beside published ones.
 
@@ -825,7 +833,10 @@ def bench(
     """
     try:
         module = load_benchmark(name)
-        result = module.run(data or default_data_dir(getattr(module, "DATA_DIR", name)), limit=limit)
+        options = {"one_event": one_event} if one_event is not None else {}
+        if options and name != "cluster-scale":
+            raise _fail("--one-event is an option of 'eventfuse bench cluster-scale' only")
+        result = module.run(data or default_data_dir(getattr(module, "DATA_DIR", name)), limit=limit, **options)
     except EventfuseError as err:
         raise _fail(str(err)) from err
     if as_json:
@@ -853,6 +864,7 @@ def train(
 
     Example: eventfuse train grouping --data ../shared/bench
     """
+    logging.getLogger("eventfuse.train").setLevel(logging.INFO)  # progress: training takes minutes
     try:
         module = load_trainer(name)
         result = module.train(data or bench_root(), out or default_out_dir())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -711,9 +711,10 @@ def sources_of(
     present = [aid for aid in article_ids if aid in articles]
     sentences = {aid: _content_sentences(articles[aid].text) for aid in present}
     credits = {aid: _credited_outlets(articles[aid].text) for aid in present}
+    compared = _compared(present, sentences, credits, articles)
     derived: dict[str, tuple[str, str]] = {}
     for aid in present:
-        for other in present:
+        for other in compared(aid):
             if other == aid or derived.get(other, ("",))[0] == aid:
                 continue
             credit = _label(articles[other]).casefold() in credits[aid]
@@ -751,6 +752,60 @@ def sources_of(
             )
         )
     return sources
+
+
+# An event with at most this many sources compares every pair of them for text reuse. A bigger one (a major attack
+# told by thousands of short reports) compares each source with the REUSE_CANDIDATES others that share the most
+# of its sentences' telling words (prefix filtering: two word sets with Jaccard >= t share one of the first
+# |s| - ceil(t |s|) + 1 words of each in one fixed order, rarest first), and those it credits; a word shared by
+# more than REUSE_BUCKET sources is read for its first REUSE_BUCKET. Fusion then costs about the same per
+# source at any size.
+REUSE_ALL_PAIRS = 60
+REUSE_CANDIDATES = 40
+REUSE_BUCKET = 64
+
+
+def _compared(
+    present: Sequence[str],
+    sentences: dict[str, tuple[frozenset[str], ...]],
+    credits: dict[str, frozenset[str]],
+    articles: dict[str, Article],
+) -> Callable[[str], Sequence[str]]:
+    """The sources each source is compared with for reuse and credit, in the order of ``present``."""
+    if len(present) <= REUSE_ALL_PAIRS:
+        return lambda aid: present
+    position = {aid: n for n, aid in enumerate(present)}
+    frequency = Counter(w for aid in present for sentence in sentences[aid] for w in sentence)
+    keep = 1.0 - SETTINGS.sentence_similarity
+    prefixes: dict[str, list[list[str]]] = {}
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for aid in present:
+        own = []
+        for sentence in sentences[aid]:
+            ordered = sorted(sentence, key=lambda w: (frequency[w], w))
+            prefix = ordered[: int(len(ordered) * keep) + 1]
+            own.append(prefix)
+            for word in prefix:
+                bucket = buckets[word]
+                if len(bucket) < REUSE_BUCKET and (not bucket or bucket[-1] != aid):
+                    bucket.append(aid)
+        prefixes[aid] = own
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for aid in present:
+        by_label[_label(articles[aid]).casefold()].append(aid)
+
+    def compared(aid: str) -> Sequence[str]:
+        shared: Counter[str] = Counter()
+        for prefix in prefixes[aid]:
+            shared.update({other for word in prefix for other in buckets[word]})
+        shared.pop(aid, None)
+        chosen = {
+            other for other, _ in sorted(shared.items(), key=lambda kv: (-kv[1], position[kv[0]]))[:REUSE_CANDIDATES]
+        }
+        chosen.update(other for name in credits[aid] for other in by_label.get(name, ()))
+        return sorted(chosen, key=position.__getitem__)
+
+    return compared
 
 
 # A speaker described, not named: "two Iraqi security officials", "a US official", "Iraqi security sources".

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,9 @@ class LinearModel:
     intercept: tuple[float, ...]
     threshold: float = 0.5  # for two classes: the probability of classes[1] at which the decision is taken
     meta: dict[str, Any] = field(default_factory=dict)  # training data, cross-validated figures, command
+    # What a feature a row does not name stands for: "zero" (its value is 0) or "mean" (unknown: it counts as
+    # the training mean, so it moves no decision; ``fit`` filled such gaps with the mean too).
+    missing: str = "zero"
 
     def __post_init__(self) -> None:
         width = len(self.features)
@@ -43,26 +46,35 @@ class LinearModel:
         rows = 1 if len(self.classes) == 2 else len(self.classes)
         if len(self.coef) != rows or len(self.intercept) != rows:
             raise LexiconError(f"model {self.name}: expected {rows} coefficient rows for classes {self.classes}")
+        if self.missing not in ("zero", "mean"):
+            raise LexiconError(f"model {self.name}: missing must be 'zero' or 'mean', not {self.missing!r}")
         self.__dict__["_index"] = {name: i for i, name in enumerate(self.features)}
 
     # --- running ---------------------------------------------------------------------------------
 
     def scores(self, row: Mapping[str, float]) -> list[float]:
-        """The linear score of each coefficient row (a feature the row does not name is 0)."""
-        zero: list[float] | None = self.__dict__.get("_zero")
-        if zero is None:  # the score of a row of zeros, computed once
-            zero = [
-                b - sum(w * m / s for w, m, s in zip(weights, self.mean, self.scale, strict=True))
-                for weights, b in zip(self.coef, self.intercept, strict=True)
-            ]
-            self.__dict__["_zero"] = zero
-        out = list(zero)
+        """The linear score of each coefficient row (a feature the row does not name is 0, or the training mean
+        when ``missing`` is "mean")."""
+        base: list[float] | None = self.__dict__.get("_base")
+        if base is None:  # the score of a row at the training mean (what every missing feature counts as)
+            base = list(self.intercept)
+            if self.missing == "zero":  # ... or at 0
+                base = [
+                    b - sum(w * m / s for w, m, s in zip(weights, self.mean, self.scale, strict=True))
+                    for weights, b in zip(self.coef, self.intercept, strict=True)
+                ]
+            self.__dict__["_base"] = base
+        out = list(base)
         index: dict[str, int] = self.__dict__["_index"]
+        centred = self.missing == "mean"
         for name, value in row.items():
             i = index.get(name)
-            if i is not None and value:
+            if i is None:
+                continue
+            x = (float(value) - self.mean[i]) if centred else float(value)
+            if x:
                 for r, weights in enumerate(self.coef):
-                    out[r] += weights[i] * float(value) / self.scale[i]
+                    out[r] += weights[i] * x / self.scale[i]
         return out
 
     def probabilities(self, row: Mapping[str, float]) -> dict[str, float]:
@@ -89,12 +101,14 @@ class LinearModel:
     def contributions(self, row: Mapping[str, float], label: str | None = None) -> list[tuple[str, float]]:
         """Each feature's part in the score of ``label`` (for two classes, of ``classes[1]``), measured from the
         training mean, so the parts and the score at the mean add up to the score; the largest first. These are
-        a decision's reasons."""
+        a decision's reasons. A missing feature that counts as the mean has no part."""
         r = 0 if len(self.classes) == 2 or label is None else self.classes.index(label)
-        parts = [
-            (name, self.coef[r][i] * (float(row.get(name, 0.0)) - self.mean[i]) / self.scale[i])
-            for i, name in enumerate(self.features)
-        ]
+        if self.missing == "mean":
+            index: dict[str, int] = self.__dict__["_index"]
+            present = [(name, index[name], float(v)) for name, v in row.items() if name in index]
+        else:
+            present = [(name, i, float(row.get(name, 0.0))) for i, name in enumerate(self.features)]
+        parts = [(name, self.coef[r][i] * (x - self.mean[i]) / self.scale[i]) for name, i, x in present]
         return sorted((p for p in parts if abs(p[1]) >= 1e-9), key=lambda p: (-abs(p[1]), p[0]))
 
     # --- files -----------------------------------------------------------------------------------
@@ -110,6 +124,7 @@ class LinearModel:
             "coef": [[_round(v) for v in row] for row in self.coef],
             "intercept": [_round(v) for v in self.intercept],
             "threshold": _round(self.threshold),
+            "missing": self.missing,
             "meta": self.meta,
         }
 
@@ -128,6 +143,7 @@ class LinearModel:
                 intercept=tuple(float(v) for v in data["intercept"]),
                 threshold=float(data.get("threshold", 0.5)),
                 meta=dict(data.get("meta") or {}),
+                missing=str(data.get("missing", "zero")),
             )
         except (KeyError, TypeError, ValueError) as err:
             raise LexiconError(f"{label}: malformed model file ({err}); rebuild it with 'eventfuse train'") from err
@@ -174,6 +190,8 @@ class CrossValidation:
     folds: int
     probabilities: list[float]
     predicted: list[str]
+    models: list[LinearModel] = field(default_factory=list)  # the model of each fold, trained without it
+    fold_of_group: dict[str, int] = field(default_factory=dict)  # the fold each group was held out in
 
 
 def fit(
@@ -187,52 +205,56 @@ def fit(
     class_weight: str | None = None,
     features: Sequence[str] | None = None,
     meta: Mapping[str, Any] | None = None,
+    missing: str = "zero",
+    weights: Sequence[float] | None = None,
 ) -> tuple[LinearModel, CrossValidation]:
     """Fit a logistic model on all rows, and cross-validate it with ``folds`` grouped folds (GroupKFold: rows of
-    one incident, topic or document stay in one fold). Deterministic: same rows, same model."""
+    one incident, topic or document stay in one fold). Deterministic: same rows, same model. With ``missing``
+    "mean", a feature a row does not name is unknown: it is filled with the mean of the rows that name it (and
+    counts as that mean when the model runs). ``weights``: each row's weight in the fit (e.g. so that two corpora
+    of different sizes count alike)."""
     from sklearn.model_selection import GroupKFold
 
     names = tuple(features) if features is not None else tuple(sorted({k for row in rows for k in row}))
     classes = tuple(sorted(set(labels)))
     if len(classes) < 2:
         raise ValueError(f"model {name}: needs at least two classes, got {classes}")
-    matrix = _matrix(rows, names)
+    matrix = _matrix(rows, names, missing)
     y = list(labels)
     n_groups = len(set(groups))
     k = min(folds, n_groups)
     oof_p = [0.0] * len(y)
     oof_label = [classes[0]] * len(y)
+    models: list[LinearModel] = []
+    fold_of_group: dict[str, int] = {}
     if k >= 2:
         for train, test in GroupKFold(n_splits=k).split(matrix, y, list(groups)):
             fold_labels = [y[i] for i in train]
             if len(set(fold_labels)) < 2:
                 continue
-            model = _fit_one(name, names, [matrix[i] for i in train], fold_labels, c, class_weight, classes)
+            fold_weights = [weights[i] for i in train] if weights is not None else None
+            model = _fit_one(
+                name, names, [matrix[i] for i in train], fold_labels, c, class_weight, classes, missing, fold_weights
+            )
+            models.append(model)
             for i in test:
+                fold_of_group[groups[i]] = len(models) - 1
                 row = dict(zip(names, matrix[i], strict=True))
                 probabilities = model.probabilities(row)
                 oof_p[i] = probabilities[classes[1]] if len(classes) == 2 else probabilities.get(y[i], 0.0)
                 oof_label[i] = model.predict(row)
-    model = _fit_one(name, names, matrix, y, c, class_weight, classes)
-    model = LinearModel(**{**_fields(model), "meta": dict(meta or {})})
-    return model, CrossValidation(k, oof_p, oof_label)
+    fitted = _fit_one(name, names, matrix, y, c, class_weight, classes, missing, weights)
+    model = replace(fitted, meta=dict(meta or {}))
+    return model, CrossValidation(k, oof_p, oof_label, models, fold_of_group)
 
 
-def _fields(model: LinearModel) -> dict[str, Any]:
-    return {
-        "name": model.name,
-        "classes": model.classes,
-        "features": model.features,
-        "mean": model.mean,
-        "scale": model.scale,
-        "coef": model.coef,
-        "intercept": model.intercept,
-        "threshold": model.threshold,
-    }
-
-
-def _matrix(rows: Sequence[Mapping[str, float]], names: Sequence[str]) -> list[list[float]]:
-    return [[float(row.get(n, 0.0)) for n in names] for row in rows]
+def _matrix(rows: Sequence[Mapping[str, float]], names: Sequence[str], missing: str = "zero") -> list[list[float]]:
+    fill = {n: 0.0 for n in names}
+    if missing == "mean":
+        for n in names:
+            known = [float(row[n]) for row in rows if n in row]
+            fill[n] = sum(known) / len(known) if known else 0.0
+    return [[float(row[n]) if n in row else fill[n] for n in names] for row in rows]
 
 
 def _fit_one(
@@ -243,6 +265,8 @@ def _fit_one(
     c: float,
     class_weight: str | None,
     classes: tuple[str, ...],
+    missing: str = "zero",
+    weights: Sequence[float] | None = None,
 ) -> LinearModel:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -254,7 +278,7 @@ def _fit_one(
     z = (x - mean) / scale
     present = sorted(set(labels))
     clf = LogisticRegression(C=c, class_weight=class_weight, max_iter=2000)
-    clf.fit(z, list(labels))
+    clf.fit(z, list(labels), sample_weight=None if weights is None else np.asarray(weights, dtype=float))
     coef, intercept = clf.coef_, clf.intercept_
     if len(classes) > 2 and len(present) < len(classes):
         # a fold without some class: that class never wins
@@ -274,6 +298,7 @@ def _fit_one(
         scale=tuple(float(v) for v in scale),
         coef=tuple(tuple(float(v) for v in row) for row in coef),
         intercept=tuple(float(v) for v in intercept),
+        missing=missing,
     )
 
 

@@ -19,7 +19,7 @@ from . import parallel, temporal
 from .clean import Rules, clean, load_rules
 from .errors import InputError, one_line_reason
 from .extract import Extractor
-from .grouping import ClusterConfig, Grouper
+from .grouping import ClusterConfig, Grouper, JoinModel, StaticEmbedding
 from .model import Article, Event, Mention
 from .nlp import load_model
 from .store import Store
@@ -48,6 +48,8 @@ class Resources:
     extractor: Extractor
     rules: Rules
     cluster_config: ClusterConfig
+    join_model: JoinModel
+    embedding: StaticEmbedding
     worker_spec: parallel.WorkerSpec = parallel.WorkerSpec()  # how a worker process loads the same
 
     @functools.cached_property
@@ -55,16 +57,23 @@ class Resources:
         """The spaCy model, loaded on first use: a run whose worker processes hold the model never loads it here."""
         return load_model()
 
+    def grouper(self, store: Store, watch: Stopwatch | None = None) -> Grouper:
+        """A Grouper over ``store`` with these settings, model and embedding."""
+        return Grouper(store, self.cluster_config, self.join_model, self.embedding, watch or Stopwatch())
+
     @classmethod
     def load(cls, lexicon_files: Sequence[Path] = (), gazetteer_path: Path | None = None) -> Resources:
         from .geo import Gazetteer
         from .lexicon import load_lexicon
 
         gazetteer = Gazetteer.open(gazetteer_path)
+        config = ClusterConfig.load()
         return cls(
             extractor=Extractor(load_lexicon(tuple(lexicon_files)), gazetteer),
             rules=load_rules(),
-            cluster_config=ClusterConfig.load(),
+            cluster_config=config,
+            join_model=JoinModel.load(config),
+            embedding=StaticEmbedding.load(),
             worker_spec=parallel.WorkerSpec(tuple(lexicon_files), gazetteer.path),
         )
 
@@ -114,7 +123,7 @@ def ingest(
     for item in items:
         if not isinstance(item, InputError):
             try:
-                article = _dated(clean(item, rules))
+                article = prepare(item, rules)
                 if not article.raw_text.strip():
                     raise InputError(
                         item.source_path or item.url or item.id, "no text once control characters are dropped"
@@ -137,6 +146,11 @@ def ingest(
         if progress:
             progress(1)
     return report
+
+
+def prepare(article: Article, rules: Rules) -> Article:
+    """An article as it is stored: boilerplate removed (``clean``), dated when it carries no date (``_dated``)."""
+    return _dated(clean(article, rules))
 
 
 def _dated(article: Article) -> Article:
@@ -224,6 +238,9 @@ def run(
         report.processed += 1
         if progress:
             progress(1)
+    with store.transaction(), watch("fusion"):  # the big events fused less often while the run grew them
+        for event_id in resources.grouper(store, watch).flush():
+            touched[event_id] = None
     report.events_touched = list(touched)
     report.stages = dict(watch.seconds)
     return report
@@ -254,7 +271,7 @@ def group_article(
     before = watch.seconds["grouping"] + watch.seconds["fusion"]
     with store.transaction():
         store.save_mentions(article.id, mentions)
-        touched = Grouper(store, resources.cluster_config, watch).add(article.id, mentions, article.text)
+        touched = resources.grouper(store, watch).add(article, mentions)
         store.mark_processed(article.id)
     spent = watch.seconds["grouping"] + watch.seconds["fusion"] - before
     watch.add("store", time.perf_counter() - started - spent)

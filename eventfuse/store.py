@@ -149,6 +149,33 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN failure TEXT;
     ALTER TABLE articles ADD COLUMN failed_at REAL;
     """,
+    # 6: grouping profiles in a table of their own (an event's record grows with its sources, and SQLite rewrites
+    # and reads past a whole row, so a profile beside a record of thousands of sources cost a time that grew with
+    # the event at every report); the events whose fused record lags their reports (a big event is fused again
+    # as it doubles, and at the end of each run: grouping.Grouper.refuse and flush); the events one
+    # article reports side by side, kept as articles are grouped (read off the mentions they cost the same)
+    """
+    CREATE TABLE event_profiles (
+        event_id TEXT PRIMARY KEY,
+        profile_json TEXT NOT NULL
+    );
+    INSERT INTO event_profiles (event_id, profile_json) SELECT id, profile_json FROM events;
+    ALTER TABLE events DROP COLUMN profile_json;
+    CREATE TABLE stale_events (
+        event_id TEXT PRIMARY KEY
+    ) WITHOUT ROWID;
+    CREATE TABLE event_relations (
+        event_id TEXT NOT NULL,
+        other_id TEXT NOT NULL,
+        PRIMARY KEY (event_id, other_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO event_relations (event_id, other_id)
+        SELECT DISTINCT em1.event_id, em2.event_id FROM event_mentions em1
+        JOIN mentions m1 ON m1.id = em1.mention_id
+        JOIN mentions m2 ON m2.article_id = m1.article_id
+        JOIN event_mentions em2 ON em2.mention_id = m2.id
+        WHERE em1.event_id != em2.event_id;
+    """,
 )
 
 
@@ -525,8 +552,9 @@ class Store:
         """The grouping profiles of some events, in the order given (those not stored are left out). Treat them
         as read-only: recently read ones are kept parsed."""
         missing = [event_id for event_id in dict.fromkeys(event_ids) if event_id not in self._profiles]
-        for row in self._rows_in("SELECT id, profile_json FROM events WHERE id IN ({marks})", missing):
-            self._profiles[row["id"]] = json.loads(row["profile_json"])
+        sql = "SELECT event_id, profile_json FROM event_profiles WHERE event_id IN ({marks})"
+        for row in self._rows_in(sql, missing):
+            self._profiles[row["event_id"]] = json.loads(row["profile_json"])
         found = []
         for event_id in event_ids:
             if event_id in self._profiles:
@@ -564,8 +592,12 @@ class Store:
 
     def event_profiles(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every stored event's id and grouping profile (to build the index again)."""
-        for row in self.db.execute("SELECT id, profile_json FROM events ORDER BY created_at, id").fetchall():
-            yield row["id"], json.loads(row["profile_json"])
+        rows = self.db.execute(
+            """SELECT p.event_id, p.profile_json FROM event_profiles p JOIN events e ON e.id = p.event_id
+               ORDER BY e.created_at, e.id"""
+        ).fetchall()
+        for row in rows:
+            yield row["event_id"], json.loads(row["profile_json"])
 
     def clear_index(self) -> None:
         self.db.execute("DELETE FROM event_blocks")
@@ -605,6 +637,12 @@ class Store:
         (inside the caller's transaction). Returns the mentions moved."""
         moved = self.mention_ids_of_event(event_id)
         self.db.execute("UPDATE event_mentions SET event_id = ? WHERE event_id = ?", (into_id, event_id))
+        for column in ("event_id", "other_id"):
+            self.db.execute(
+                f"UPDATE OR IGNORE event_relations SET {column} = ? WHERE {column} = ?", (into_id, event_id)
+            )
+            self.db.execute(f"DELETE FROM event_relations WHERE {column} = ?", (event_id,))
+        self.db.execute("DELETE FROM event_relations WHERE event_id = other_id")
         self.delete_event(event_id)
         self.db.execute(
             "INSERT OR REPLACE INTO event_redirects (event_id, into_id, article_id, at) VALUES (?, ?, ?, ?)",
@@ -642,10 +680,26 @@ class Store:
     # --- events ---------------------------------------------------------------------------------
 
     def link_mentions(self, event_id: str, mention_ids: Iterable[str]) -> None:
+        """Put mentions in an event, and record the events their articles now report side by side."""
+        ids = list(mention_ids)
         self.db.executemany(
             "INSERT OR REPLACE INTO event_mentions (mention_id, event_id) VALUES (?, ?)",
-            [(mention_id, event_id) for mention_id in mention_ids],
+            [(mention_id, event_id) for mention_id in ids],
         )
+        articles = {row[0] for row in self._rows_in("SELECT article_id FROM mentions WHERE id IN ({marks})", ids)}
+        for article_id in articles:
+            events = [
+                row[0]
+                for row in self.db.execute(
+                    """SELECT DISTINCT em.event_id FROM mentions m JOIN event_mentions em ON em.mention_id = m.id
+                       WHERE m.article_id = ?""",
+                    (article_id,),
+                )
+            ]
+            self.db.executemany(
+                "INSERT OR IGNORE INTO event_relations (event_id, other_id) VALUES (?, ?)",
+                [(a, b) for a in events for b in events if a != b],
+            )
 
     def save_event(self, event: Event, profile: dict[str, Any]) -> None:
         """Insert or update an event's fused record and grouping profile (inside the caller's transaction)."""
@@ -657,11 +711,11 @@ class Store:
             lat, lon = location.value.get("lat"), location.value.get("lon")
         self.db.execute(
             """INSERT INTO events (id, title, event_type, sub_event_type, date, country, latitude, longitude,
-               event_json, profile_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               event_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(id) DO UPDATE SET title=excluded.title, event_type=excluded.event_type,
                sub_event_type=excluded.sub_event_type, date=excluded.date, country=excluded.country,
                latitude=excluded.latitude, longitude=excluded.longitude, event_json=excluded.event_json,
-               profile_json=excluded.profile_json, updated_at=excluded.updated_at""",
+               updated_at=excluded.updated_at""",
             (
                 event.id,
                 event.title,
@@ -672,14 +726,35 @@ class Store:
                 lat,
                 lon,
                 json.dumps(to_json(event)),
-                json.dumps(profile),
                 now,
                 now,
             ),
         )
+        self._write_profile(event.id, profile)
+        self.db.execute("DELETE FROM stale_events WHERE event_id = ?", (event.id,))
+
+    def _write_profile(self, event_id: str, profile: dict[str, Any]) -> None:
+        self.db.execute(
+            """INSERT INTO event_profiles (event_id, profile_json) VALUES (?, ?)
+               ON CONFLICT(event_id) DO UPDATE SET profile_json = excluded.profile_json""",
+            (event_id, json.dumps(profile)),
+        )
+
+    def save_profile(self, event_id: str, profile: dict[str, Any]) -> None:
+        """Update a stored event's grouping profile only, and mark its fused record stale (it lags the reports
+        grouped since; ``stale_event_ids``)."""
+        self._profiles.pop(event_id, None)
+        self._write_profile(event_id, profile)
+        self.db.execute("INSERT OR IGNORE INTO stale_events (event_id) VALUES (?)", (event_id,))
+
+    def stale_event_ids(self) -> list[str]:
+        """The events whose fused record lags their reports (``save_profile``), in id order."""
+        return [r[0] for r in self.db.execute("SELECT event_id FROM stale_events ORDER BY event_id")]
 
     def delete_event(self, event_id: str) -> None:
         self.db.execute("DELETE FROM events WHERE id = ?", (event_id,))
+        self.db.execute("DELETE FROM event_profiles WHERE event_id = ?", (event_id,))
+        self.db.execute("DELETE FROM stale_events WHERE event_id = ?", (event_id,))
         self._unindex(event_id)
 
     def add_history(self, event_id: str, action: str, article_id: str | None, detail: dict[str, Any]) -> None:
@@ -751,15 +826,8 @@ class Store:
 
     def related_event_ids(self, event_id: str) -> list[str]:
         """Other events reported by an article that also reports this one."""
-        rows = self.db.execute(
-            """SELECT DISTINCT em2.event_id FROM event_mentions em1
-               JOIN mentions m1 ON m1.id = em1.mention_id
-               JOIN mentions m2 ON m2.article_id = m1.article_id
-               JOIN event_mentions em2 ON em2.mention_id = m2.id
-               WHERE em1.event_id = ? AND em2.event_id != ? ORDER BY em2.event_id""",
-            (event_id, event_id),
-        )
-        return [row["event_id"] for row in rows]
+        rows = self.db.execute("SELECT other_id FROM event_relations WHERE event_id = ? ORDER BY other_id", (event_id,))
+        return [row["other_id"] for row in rows]
 
     def event_ids_of_mentions(self, mention_ids: Iterable[str]) -> dict[str, str]:
         sql = "SELECT mention_id, event_id FROM event_mentions WHERE mention_id IN ({marks})"

@@ -82,3 +82,16 @@ def test_a_malformed_model_file_is_named(tmp_path: Path) -> None:
 def test_best_threshold() -> None:
     threshold, f1 = best_threshold([0.9, 0.8, 0.4, 0.3, 0.1], [True, True, True, False, False])
     assert threshold == 0.4 and f1 == 1.0
+
+
+def test_a_feature_a_row_does_not_name_counts_as_the_training_mean_when_unknown() -> None:
+    rows, labels, groups = _data()
+    rows = [dict(row, title=row["cosine"]) if i % 2 else row for i, row in enumerate(rows)]
+    model, _ = fit("demo", rows, labels, groups, missing="mean")
+    assert model.missing == "mean"
+    # the headline is unknown: it moves nothing, and has no part in the reasons
+    assert "title" not in dict(model.contributions({"cosine": 0.9}))
+    at_mean = model.scores(dict(zip(model.features, model.mean, strict=True)))[0]
+    assert model.scores({})[0] == pytest.approx(at_mean)
+    parts = model.contributions({"cosine": 0.9, "title": 0.2})
+    assert at_mean + sum(v for _, v in parts) == pytest.approx(model.scores({"cosine": 0.9, "title": 0.2})[0])

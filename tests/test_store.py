@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from eventfuse.errors import StoreError
-from eventfuse.grouping import ClusterConfig, Grouper
+from eventfuse.grouping import ClusterConfig, Grouper, JoinModel
 from eventfuse.model import Article, Claim, Mention, RemovedLine, Speaker, TimeValue, article_id_for
 from eventfuse.store import MIGRATIONS, Store
 
@@ -175,7 +175,8 @@ def test_a_store_of_the_previous_schema_is_migrated(tmp_path: Path) -> None:
         assert store.setting("band_index") is None
         assert store.candidate_events([(1, "2025-04-12", "2025-04-12")]) == []
         with store.transaction():
-            Grouper(store, ClusterConfig.load()).ensure_index()  # what the next run does first
+            config = ClusterConfig.load()
+            Grouper(store, config, JoinModel.load(config)).ensure_index()  # what the next run does first
         assert [row["event_id"] for row in store.candidate_events([(1, "2025-04-12", "2025-04-12")])] == ["ev_old"]
         assert store.setting("band_index")
 

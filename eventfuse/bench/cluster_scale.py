@@ -72,8 +72,11 @@ PROGRESS_EVERY = 10_000
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
 
 
-def run(data_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
-    """Figures per store size (the default sizes, the largest capped at ``limit``)."""
+def run(data_dir: Path, *, limit: int | None = None, one_event: int | None = None) -> dict[str, Any]:
+    """Figures per store size (the default sizes, the largest capped at ``limit``); with ``one_event``, the cost
+    of each report as one event grows to that many reports (``run_one_event``)."""
+    if one_event is not None:
+        return run_one_event(data_dir, one_event)
     sizes = sizes_for(limit)
     incidents = read_incidents(data_dir)
     config = grouping.ClusterConfig.load()
@@ -91,6 +94,54 @@ def run(data_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
         else None,
         "articles_per_day": ARTICLES_PER_DAY,
     }
+
+
+ONE_EVENT_SIZES = (100, 1_000, 10_000)
+ONE_EVENT_WINDOW = 1_000  # the reports timed before each event size (at most half of it)
+
+
+def run_one_event(data_dir: Path, reports: int) -> dict[str, Any]:
+    """N short reports of one blast (a major attack), grouped one by one: ms per report over the reports just
+    before the event holds 100, 1,000 and 10,000 reports (none above N), the first and the last thousand, and how
+    many events they made (1 when every report joined)."""
+    texts = max(read_incidents(data_dir), key=len)
+    sentences = [s for text in texts for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 5]
+    if len(sentences) < 4:
+        raise BenchDataError(f"{data_dir}: too few sentences in the largest gv incident to build one-event reports")
+    sizes = sorted({min(size, reports) for size in ONE_EVENT_SIZES})
+    figures: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="eventfuse-bench-one-event-") as tmp, Store(Path(tmp) / "e.db") as store:
+        config = grouping.ClusterConfig.load()
+        reports_stream = one_event_stream(sentences, seed=11)
+        progress = _progress_on_stderr(sizes[-1])
+        timed = measure(store, config, reports_stream, sizes, figures, progress, window=ONE_EVENT_WINDOW)
+        started = time.perf_counter()
+        with store.transaction():
+            grouping.Grouper(store, config, grouping.JoinModel.load(config)).flush()
+        flush_seconds = time.perf_counter() - started
+    first = timed[: min(ONE_EVENT_WINDOW, len(timed))]
+    last = timed[-min(ONE_EVENT_WINDOW, len(timed)) :]
+    first_ms, last_ms = 1000 * sum(first) / len(first), 1000 * sum(last) / len(last)
+    return {
+        "sizes": figures,
+        "first_thousand_ms": round(first_ms, 3),
+        "last_thousand_ms": round(last_ms, 3),
+        "last_over_first": round(last_ms / first_ms, 3) if first_ms else None,
+        # the event's last fusion, at the end of the run, over all its reports (once, not per report)
+        "final_fusion_s": round(flush_seconds, 3),
+        "events": figures[str(sizes[-1])]["events"],
+    }
+
+
+def one_event_stream(sentences: Sequence[str], seed: int) -> Iterator[tuple[Article, list[Mention]]]:
+    """Endless short reports of one incident: three to six of its sentences in a random order, all dated to one
+    day and placed in one town, published that day or the next."""
+    rng = random.Random(seed)
+    day = FIRST_DAY
+    for number in range(sys.maxsize):
+        text = " ".join(rng.sample(list(sentences), rng.randint(3, min(6, len(sentences)))))
+        published = day + timedelta(days=rng.choice((0, 1)))
+        yield _article(f"one:{number}", text, published, day, (33.3, 44.4, "IQ"), *EVENT_TYPES[2])
 
 
 def sizes_for(limit: int | None) -> list[int]:
@@ -218,35 +269,37 @@ def measure(
     sizes: Sequence[int],
     figures: dict[str, dict[str, Any]],
     progress: Callable[[int, float], None] | None = None,
-) -> None:
+    window: int = MEASURED_ARTICLES,
+) -> list[float]:
     """Group the stream's articles one by one as ``eventfuse run`` does after extraction (one transaction each),
-    and fill ``figures`` per size: ms per article over its last articles, peak memory, events stored."""
-    grouper = grouping.Grouper(store, config)
+    and fill ``figures`` per size: ms per article over the last ``window`` articles (at most half the size),
+    peak memory, events stored. Returns every article's seconds, in order."""
+    every: list[float] = []
+    grouper = grouping.Grouper(store, config, grouping.JoinModel.load(config), grouping.StaticEmbedding.load())
     timed: list[float] = []
     cpu: list[float] = []
     candidates: list[int] = []
     done = 0
     for size in sizes:
-        window = min(MEASURED_ARTICLES, max(1, size // 2))
+        last = min(window, max(1, size // 2))
         timed.clear()
         cpu.clear()
         candidates.clear()
         while done < size:
             article, mentions = next(articles)
-            if size - done <= window:  # how many stored events each frame is scored against (not timed)
-                for frame in grouping.frames_of_article(
-                    article.id, mentions, config, article.text, store.document_frequencies
-                ):
+            if size - done <= last:  # how many stored events each frame is scored against (not timed)
+                for frame in grouper.frames(article, mentions):
                     candidates.append(len(grouper.candidates(frame.profile)))
             started, cpu_started = time.perf_counter(), time.process_time()
             store.add_article(article)
             with store.transaction():
                 store.save_mentions(article.id, mentions)
-                grouper.add(article.id, mentions, article.text)
+                grouper.add(article, mentions)
                 store.mark_processed(article.id)
             spent = time.perf_counter() - started
+            every.append(spent)
             done += 1
-            if size - done < window:
+            if size - done < last:
                 timed.append(spent)
                 cpu.append(time.process_time() - cpu_started)
             if progress:
@@ -261,6 +314,7 @@ def measure(
             "store_mb": round(_store_bytes(store.path) / 2**20, 1),
             "measured_articles": len(timed),
         }
+    return every
 
 
 def _store_bytes(path: Path) -> int:

@@ -8,12 +8,26 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from ..model import Article
+from ..model import Article, Mention
+
+if TYPE_CHECKING:
+    from ..grouping import Decision, Frame, Grouper, Profile
+
+    StoryDecision = Callable[[Frame, Sequence[Profile], frozenset[str]], Decision]
+
+
+class GroupingStoreReader(Protocol):
+    """What ``event_labels`` reads of a store."""
+
+    def mentions_of_article(self, article_id: str, *, with_claims: bool = True) -> list[Mention]: ...
+    def event_ids_of_mentions(self, mention_ids: list[str]) -> dict[str, str]: ...
+
 
 # Thresholds the baseline is tuned over (cosine distance for average-linkage agglomerative clustering).
 BASELINE_THRESHOLDS = tuple(round(0.3 + 0.05 * i, 2) for i in range(13))
@@ -96,36 +110,76 @@ def pipeline_grouping(articles: Sequence[Article]) -> PipelineGrouping:
     label is the event holding most of its mentions.
 
     An article that yields no event frame (no mention of a kind of event in the lexicon) is placed afterwards
-    by the same grouping decision on a story profile of its whole text (``grouping.profile_of_text``): it joins
-    the best-scoring stored event or earlier story at or above the story threshold (``[story]`` in
-    ``data/cluster.toml``: a story has only its text to compare), else stays on its own.
+    by the same learned decision on a story profile of its whole text (``place_stories``).
     """
-    from .. import grouping, pipeline
+    from .. import pipeline
     from ..store import Store
 
     resources = pipeline.Resources.load()
-    config = resources.cluster_config
-    story_config = replace(config, join_threshold=config.story_join_threshold)  # text is all a story has
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "grouping.db") as store:
         pipeline.ingest(store, articles, resources.rules)
         pipeline.run(store, resources)
-        labels: list[str | None] = []
-        for article in articles:
-            mentions = store.mentions_of_article(article.id)
-            events = Counter(store.event_ids_of_mentions([m.id for m in mentions]).values())
-            labels.append(events.most_common(1)[0][0] if events else None)
-        candidates = [grouping.Profile.from_json(p) for _, p in store.event_profiles()]
-        placed: dict[str, str] = {}  # an article stored once (same content) gets one label
-        for index, article in enumerate(articles):
-            if labels[index] is not None:
-                continue
-            if article.id not in placed:
-                stored = store.get_article(article.id)
-                text = stored.text if stored else article.raw_text
-                profile = grouping.profile_of_text(text, config, store.document_frequencies)
-                decision = grouping.decide(grouping.Frame(article.id, (), profile), candidates, story_config)
-                if not decision.joined:
-                    candidates.append(replace(profile, event_id=decision.event_id))
-                placed[article.id] = decision.event_id
-            labels[index] = placed[article.id]
-    return PipelineGrouping([label or "" for label in labels], [article.id in placed for article in articles])
+        stored = [store.get_article(a.id) or a for a in articles]
+        grouper = resources.grouper(store)
+        return place_stories(grouper, stored, event_labels(store, stored))
+
+
+def event_labels(store: GroupingStoreReader, articles: Sequence[Article]) -> list[str | None]:
+    """Each article's event: the one its lead frame (the event it reports first, ``grouping.lead_context``) is
+    in; None when it gave no frame."""
+    from ..grouping import lead_context
+
+    labels: list[str | None] = []
+    for article in articles:
+        mentions = store.mentions_of_article(article.id, with_claims=False)
+        lead, _ = lead_context(article.text, mentions, article.title)
+        events = store.event_ids_of_mentions([lead]) if lead else {}
+        labels.append(events.get(lead) if lead else None)
+    return labels
+
+
+def place_stories(
+    grouper: Grouper, articles: Sequence[Article], labels: Sequence[str | None], decide: StoryDecision | None = None
+) -> PipelineGrouping:
+    """Place each article that gave no frame (label None) by the grouper's decision on a story profile of its
+    whole text (``profile_of_text``: words, headline, names, figures, embedding; no date, place or type),
+    against the stored events and the stories placed before it, found by their LSH bands as the store's index
+    finds events. ``decide`` replaces the learned decision (training records the gold one)."""
+    from .. import grouping
+    from ..grouping.index import band_keys
+
+    store, config = grouper.store, grouper.config
+    profiles = {event_id: grouping.Profile.from_json(p) for event_id, p in store.event_profiles()}
+    buckets: dict[int, list[str]] = defaultdict(list)
+    for event_id, profile in profiles.items():
+        for key in band_keys(profile.terms, config.index):
+            buckets[key].append(event_id)
+    placed: dict[str, str] = {}  # an article stored once (same content) gets one label
+    out = list(labels)
+    for index, article in enumerate(articles):
+        if out[index] is not None:
+            continue
+        if article.id not in placed:
+            profile = grouping.profile_of_text(
+                article.text or article.raw_text,
+                config,
+                store.document_frequencies,
+                title=article.title,
+                published=article.published,
+                embedding=grouper.embedding,
+            )
+            keys = band_keys(profile.terms, config.index)
+            shared = Counter(e for key in keys for e in buckets.get(key, ()))
+            nearest = sorted(shared, key=lambda e: (-shared[e], e))[: config.index.max_candidates]
+            frame = grouping.Frame(article.id, (), profile)
+            candidates = [profiles[e] for e in nearest]
+            decision = (decide or grouper.decide)(frame, candidates, frozenset())
+            if decision.joined:
+                profiles[decision.event_id] = grouping.profiles.add_frame(profiles[decision.event_id], profile)
+            else:
+                profiles[decision.event_id] = grouping.profiles.new_event_profile(profile, decision.event_id)
+                for key in keys:
+                    buckets[key].append(decision.event_id)
+            placed[article.id] = decision.event_id
+        out[index] = placed[article.id]
+    return PipelineGrouping([label or "" for label in out], [article.id in placed for article in articles])

@@ -4,11 +4,23 @@ Hands on, through ``Grouper.add``, the ids of the events an article touched (re-
 """
 
 from .config import ClusterConfig, IndexConfig
-from .decisions import Decision, Merge, Split, decide, merges, new_event_id, score, split_groups, veto_reason
+from .decisions import Assessment, Decision, JoinModel, Merge, decide, merges, new_event_id
+from .embedding import StaticEmbedding
 from .grouper import Grouper, GroupingStore, HistoryEntry
-from .profiles import Frame, Profile, content_words, frames_of_article, lead_context, profile_of, profile_of_text
+from .profiles import (
+    Anchor,
+    Frame,
+    Profile,
+    content_words,
+    frames_of_article,
+    lead_context,
+    profile_of,
+    profile_of_text,
+)
 
 __all__ = [
+    "Anchor",
+    "Assessment",
     "ClusterConfig",
     "Decision",
     "Frame",
@@ -16,9 +28,10 @@ __all__ = [
     "GroupingStore",
     "HistoryEntry",
     "IndexConfig",
+    "JoinModel",
     "Merge",
     "Profile",
-    "Split",
+    "StaticEmbedding",
     "content_words",
     "decide",
     "frames_of_article",
@@ -27,7 +40,4 @@ __all__ = [
     "new_event_id",
     "profile_of",
     "profile_of_text",
-    "score",
-    "split_groups",
-    "veto_reason",
 ]

@@ -1,4 +1,5 @@
-"""Grouping settings: the weights, thresholds and candidate-index parameters of ``data/cluster.toml``.
+"""Grouping settings: the date windows, the certain vetoes, the word weighting and the candidate index of
+``data/cluster.toml``.
 
 Hands on a ClusterConfig that every grouping step reads."""
 
@@ -15,60 +16,43 @@ from ..errors import LexiconError
 
 @dataclass(frozen=True)
 class ClusterConfig:
-    """The grouping weights and thresholds, from ``data/cluster.toml`` (documented there)."""
+    """Grouping settings, from ``data/cluster.toml`` (documented there). The join decision itself is the
+    learned model's (``model``, ``data/grouping.model.json``)."""
 
-    join_threshold: float
+    model: str  # the model file under eventfuse/data
     window_days: dict[int, int]
-    weight_date_same: float
-    weight_date_unknown: float
+    veto_explicit_days: int  # dates both written out further apart than this are two events
+    veto_day_days: int  # dates both told to the day further apart than this are two events
     veto_km: float
-    veto_min_confidence: float  # a place resolved with less confidence neither vetoes nor is near
-    weight_near: float
-    weight_same_country: float
-    weight_other_country: float
-    weight_same_sub_type: float
-    weight_same_type: float
-    weight_other_type: float
-    weight_actors: float
-    weight_text: float
+    veto_place_confidence: float  # places both resolved at least this surely and further apart are two events
+    veto_min_confidence: float  # a place resolved with less confidence counts as placed to its region only
+    merge_margin: float  # a frame merges another event it joins with at least threshold + this probability
     sentence_weight: float
     article_weight: float
     max_terms: int
     zipf_ceiling: float
-    min_text_similarity: float  # two profiles with words that share less are never one event
     df_floor: float  # the weight factor left to a word every grouped article holds (see _terms)
     df_min_docs: int  # document frequencies count once this many articles are grouped
-    story_join_threshold: float
-    weight_co_reported: float
     index: IndexConfig
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClusterConfig:
         data = load_toml("cluster.toml", path)
         return cls(
-            join_threshold=float(data["join_threshold"]),
+            model=str(data["model"]["file"]),
             window_days={int(k): int(v) for k, v in data["date"]["window_days"].items()},
-            weight_date_same=float(data["date"]["weight_same"]),
-            weight_date_unknown=float(data["date"]["weight_unknown"]),
-            veto_km=float(data["place"]["veto_km"]),
-            veto_min_confidence=float(data["place"].get("veto_min_confidence", 0.0)),
-            weight_near=float(data["place"]["weight_near"]),
-            weight_same_country=float(data["place"]["weight_same_country"]),
-            weight_other_country=float(data["place"]["weight_other_country"]),
-            weight_same_sub_type=float(data["event_type"]["weight_same_sub_type"]),
-            weight_same_type=float(data["event_type"]["weight_same_type"]),
-            weight_other_type=float(data["event_type"]["weight_other_type"]),
-            weight_actors=float(data["actors"]["weight"]),
-            weight_text=float(data["text"]["weight"]),
+            veto_explicit_days=int(data["veto"]["explicit_days"]),
+            veto_day_days=int(data["veto"]["day_days"]),
+            veto_km=float(data["veto"]["km"]),
+            veto_place_confidence=float(data["veto"]["place_confidence"]),
+            veto_min_confidence=float(data["place"]["min_confidence"]),
+            merge_margin=float(data["model"]["merge_margin"]),
             sentence_weight=float(data["text"]["sentence_weight"]),
             article_weight=float(data["text"]["article_weight"]),
             max_terms=int(data["text"]["max_terms"]),
             zipf_ceiling=float(data["text"]["zipf_ceiling"]),
-            min_text_similarity=float(data["text"].get("min_similarity", 0.0)),
             df_floor=float(data["text"].get("df_floor", 1.0)),
             df_min_docs=int(data["text"].get("df_min_docs", 0)),
-            story_join_threshold=float(data["story"]["join_threshold"]),
-            weight_co_reported=float(data["co_reported"]["weight"]),
             index=IndexConfig.from_table(data.get("index"), path),
         )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from ..fuse import fuse
@@ -17,6 +17,7 @@ from ..timing import Stopwatch
 from . import decisions, profiles
 from . import index as candidate_index
 from .config import ClusterConfig
+from .embedding import StaticEmbedding
 
 
 class GroupingStore(Protocol):
@@ -59,6 +60,8 @@ class GroupingStore(Protocol):
     def created_at(self, event_ids: Iterable[str]) -> dict[str, float]: ...
     def get_event(self, event_id: str) -> Event | None: ...
     def save_event(self, event: Event, profile: dict[str, Any]) -> None: ...
+    def save_profile(self, event_id: str, profile: dict[str, Any]) -> None: ...
+    def stale_event_ids(self) -> list[str]: ...
     def add_history(self, event_id: str, action: str, article_id: str | None, detail: dict[str, Any]) -> None: ...
 
 
@@ -119,50 +122,88 @@ class Grouper:
 
     store: GroupingStore
     config: ClusterConfig
+    model: decisions.JoinModel
+    embedding: StaticEmbedding | None = None
     watch: Stopwatch = field(default_factory=Stopwatch)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("eventfuse.grouping"))
+    # profiles changed by this article's frames, saved when their events are fused
+    _pending: dict[str, profiles.Profile] = field(default_factory=dict, repr=False)
+    _merged: set[str] = field(default_factory=set, repr=False)  # events a merge changed: always fused again
 
-    def add(self, article_id: str, mentions: Sequence[Mention], text: str | None = None) -> list[str]:
+    def add(self, article: Article, mentions: Sequence[Mention]) -> list[str]:
         """Group one article's stored mentions into events and re-fuse every event touched; returns their ids
         (grouping's seconds go to ``watch`` as "grouping", re-fusion's as "fusion")."""
         with self.watch("grouping"):
-            touched = self.group(article_id, mentions, text)
+            touched = self.group(article, mentions)
         with self.watch("fusion"):
-            return self.refuse(touched, article_id)
+            return self.refuse(touched, article.id)
 
-    def group(self, article_id: str, mentions: Sequence[Mention], text: str | None = None) -> list[str]:
-        """Each frame of the article joins the best event the candidate index finds, or starts one, and merges the
-        other events it shows to be the same one. ``text``: the article's text (read from the store when not
-        given), which the lead frame's terms also read. Returns the events touched, in order, not yet re-fused."""
-        store, config = self.store, self.config
+    def frames(self, article: Article, mentions: Sequence[Mention]) -> list[profiles.Frame]:
+        """The article's event frames with their profiles, as ``group`` compares them."""
+        return profiles.frames_of_article(
+            article.id,
+            mentions,
+            self.config,
+            article.text,
+            self.store.document_frequencies,
+            title=article.title,
+            published=article.published,
+            embedding=self.embedding,
+        )
+
+    def group(self, article: Article, mentions: Sequence[Mention]) -> list[str]:
+        """Each frame of the article joins the event the model finds most likely, or starts one, and merges the
+        other events it shows to be the same one. Returns the events touched, in order, not yet re-fused."""
+        store = self.store
         self.ensure_index()
-        if text is None:
-            stored = store.get_article(article_id)
-            text = stored.text if stored else None
         touched: list[str] = []
-        if text:
-            store.add_document_words(profiles.content_words(text))
-        corpus = store.document_frequencies
-        for frame in profiles.frames_of_article(article_id, mentions, config, text, corpus):
+        if article.text:
+            store.add_document_words(profiles.content_words(article.text))
+        for frame in self.frames(article, mentions):
             # one article's two events never join or merge with each other
             candidates = [p for p in self.candidates(frame.profile) if p.event_id not in touched]
             co_reported = frozenset(r for t in touched for r in store.related_event_ids(t))
-            decision = decisions.decide(frame, candidates, config, co_reported)
+            decision = self.decide(frame, candidates, co_reported)
             event_id, value, reasons = decision.event_id, decision.score, decision.reasons
             if decision.joined:
                 chosen = next(c for c in candidates if c.event_id == event_id)
+                profile = profiles.add_frame(chosen, frame.profile)
                 apart = frozenset(store.related_event_ids(event_id))
-                found = self._not_side_by_side(decisions.merges(frame, chosen, candidates, config, apart, co_reported))
+                found = self._not_side_by_side(self.merges(frame, chosen, candidates, apart, co_reported))
                 if found:
-                    event_id = self._merge(decision, found, article_id)
+                    by_id = {c.event_id: c for c in candidates}
+                    event_id = self._merge(decision, found, article.id)
                     for merge in found:
+                        profile = profiles.combine(profile, by_id[merge.event_id])
                         if merge.event_id == event_id:  # an older event the frame also joins kept its id
                             value, reasons = merge.frame_score, merge.frame_reasons
+                    profile = replace(profile, event_id=event_id)
+                    self._merged.add(event_id)
+            else:
+                profile = profiles.new_event_profile(frame.profile, event_id)
+            self._pending[event_id] = profile
             store.link_mentions(event_id, frame.mention_ids)
             action = "joined" if decision.joined else "created"
-            self._record(event_id, HistoryEntry(action, article_id, frame.mention_ids, value, tuple(reasons)))
+            self._record(event_id, HistoryEntry(action, article.id, frame.mention_ids, value, tuple(reasons)))
             touched.append(event_id)
         return touched
+
+    def decide(
+        self, frame: profiles.Frame, candidates: Sequence[profiles.Profile], co_reported: frozenset[str]
+    ) -> decisions.Decision:
+        """Where a frame goes (the learned decision; training replaces it with the gold one)."""
+        return decisions.decide(frame, candidates, self.model, co_reported)
+
+    def merges(
+        self,
+        frame: profiles.Frame,
+        chosen: profiles.Profile,
+        candidates: Sequence[profiles.Profile],
+        apart: frozenset[str],
+        co_reported: frozenset[str],
+    ) -> list[decisions.Merge]:
+        """The other events a joining frame shows to be the one it joined (``decisions.merges``)."""
+        return decisions.merges(frame, chosen, candidates, self.model, apart, co_reported)
 
     def candidates(self, profile: profiles.Profile) -> list[profiles.Profile]:
         """The stored events a frame is scored against: found through the candidate index (date block, LSH bands)."""
@@ -176,13 +217,13 @@ class Grouper:
             bucket_limit=config.index.bucket_limit,
             limit=config.index.max_candidates,
         )
-        kept = candidate_index.keep_candidates(profile, found, config)
+        kept = candidate_index.keep_candidates(found, config)
         return [profiles.Profile.from_json(p) for p in self.store.event_profiles_json(kept)]
 
     def ensure_index(self) -> None:
         """Index every stored event again when the index was made with other settings (or by an older eventfuse)."""
         store, config = self.store, self.config
-        signature = f"{config.index.signature}; date precisions {sorted(config.window_days)}"
+        signature = f"{config.index.signature}; date precisions {sorted(config.window_days)}; {INDEX_VERSION}"
         if store.setting("band_index") == signature:
             return
         self.log.info("indexing the stored events for grouping (%s)", signature)
@@ -220,44 +261,38 @@ class Grouper:
             common = {"mentions": moved, "frame_scores": scores, "score": pair.score, "reasons": tuple(pair.reasons)}
             self._record(keeper, HistoryEntry("merged", article_id, absorbed=event_id, **common))
             self._record(event_id, HistoryEntry("merged", article_id, into=keeper, **common))
+            self._pending.pop(event_id, None)
             self.log.info("merged %s into %s (article %s)", event_id, keeper, article_id)
         return keeper
 
     def refuse(self, event_ids: Sequence[str], article_id: str | None = None) -> list[str]:
-        """Split off the mentions that can no longer be one event with the rest, then re-fuse every event touched;
-        returns the events touched (those given, then the ones split off)."""
+        """Re-fuse every event touched, in order, and return them. An event of more than ``FUSE_ALWAYS`` reports is
+        fused again only once it has grown by ``FUSE_GROWTH`` since it was last fused (or when a merge changed
+        it); until then its profile and index entry are saved and its record is marked stale, and ``flush`` (at
+        the end of each run) fuses it. Fusion reads every report of an event: fusing a big event at every report
+        would cost a growing time per report, fusing it as it grows by a quarter costs a constant one."""
         touched = list(dict.fromkeys(event_ids))
-        for event_id in list(touched):
-            touched += self.split(event_id, article_id)
         for event_id in touched:
-            self.fuse(event_id, article_id)
+            profile = self._pending.get(event_id)
+            if profile is not None and event_id not in self._merged and not _due(profile):
+                self._pending.pop(event_id)
+                self._save_profile(event_id, profile)
+            else:
+                self.fuse(event_id, article_id)
+        self._merged.clear()
         return touched
 
-    def split(self, event_id: str, article_id: str | None = None) -> list[str]:
-        """Move each group of an event's mentions that has a date or place veto with the group of its first mention
-        to a new event (inside the caller's transaction); returns the new events' ids."""
-        store = self.store
-        mentions = {m.id: m for m in store.mentions_of_event(event_id)}
-        units: dict[str, list[Mention]] = {}
-        for mention_id in store.mention_ids_of_event(event_id):
-            if mention_id in mentions:
-                units.setdefault(mentions[mention_id].article_id, []).append(mentions[mention_id])
-        if len(units) < 2:
-            return []
-        created: list[str] = []
-        for split in decisions.split_groups(event_id, list(units.values()), self.config):
-            leaving = tuple(mentions[m] for m in split.mention_ids)
-            new_id = decisions.new_event_id(profiles.Frame(leaving[0].article_id, leaving, profiles.Profile()))
-            if new_id == event_id or store.has_event(new_id) or new_id in created:
-                continue  # the id is taken by a live event: the mentions stay rather than join an unrelated one
-            store.forget_redirect(new_id)  # a group merged in earlier leaves under the id it had
-            store.link_mentions(new_id, split.mention_ids)
-            ids, reason = tuple(split.mention_ids), split.reason
-            self._record(event_id, HistoryEntry("split", article_id, ids, split_to=new_id, reason=reason))
-            self._record(new_id, HistoryEntry("split", article_id, ids, split_from=event_id, reason=reason))
-            self.log.info("split %s off %s: %s", new_id, event_id, split.reason)
-            created.append(new_id)
-        return created
+    def flush(self, article_id: str | None = None) -> list[str]:
+        """Fuse every event whose record lags its reports (see ``refuse``); returns their ids."""
+        stale = self.store.stale_event_ids()
+        for event_id in stale:
+            self.fuse(event_id, article_id)
+        return stale
+
+    def _save_profile(self, event_id: str, profile: profiles.Profile) -> None:
+        self.store.save_profile(event_id, profile.to_json())
+        entry = candidate_index.index_entry(profile, self.config)
+        self.store.index_event(event_id, entry.date_block, entry.place, entry.band_keys)
 
     def fuse(self, event_id: str, article_id: str | None = None) -> Event:
         """Re-fuse one event from all its mentions, store it with its grouping profile and index entry, and record
@@ -267,8 +302,8 @@ class Grouper:
         mentions = store.mentions_of_event(event_id)
         articles = store.get_articles(m.article_id for m in mentions)
         event = fuse(event_id, mentions, articles, related=store.related_event_ids(event_id))
-        context = self._lead_contexts(mentions, articles)
-        profile = profiles.profile_of(mentions, config, event, context=context, corpus=store.document_frequencies)
+        profile = self._pending.pop(event_id, None) or self._stored_profile(event_id)
+        profile = replace(profiles.described(profile, event), fused_members=profile.members)
         store.save_event(event, profile.to_json())
         entry = candidate_index.index_entry(profile, config)
         store.index_event(event_id, entry.date_block, entry.place, entry.band_keys)
@@ -287,17 +322,20 @@ class Grouper:
                 self._record(event_id, change)
         return event
 
-    def _lead_contexts(self, mentions: Sequence[Mention], articles: dict[str, Article]) -> str:
-        """The article text an event's profile reads beside its mentions, as its frames did: of each article whose
-        lead frame it holds, the text without the sentences of the article's other events (``lead_context``)."""
-        held = {m.id for m in mentions}
-        contexts = []
-        for article_id in dict.fromkeys(m.article_id for m in mentions):
-            article = articles.get(article_id)
-            if article is None:
-                continue
-            of_article = self.store.mentions_of_article(article_id, with_claims=False)
-            lead_id, context = profiles.lead_context(article.text, of_article)
-            if lead_id in held and context:
-                contexts.append(context)
-        return "\n".join(contexts)
+    def _stored_profile(self, event_id: str) -> profiles.Profile:
+        stored = self.store.event_profiles_json([event_id])
+        return profiles.Profile.from_json(stored[0]) if stored else profiles.Profile(event_id=event_id)
+
+
+# An event of at most this many reports is fused again at every report; a bigger one when it has grown by
+# FUSE_GROWTH since it was last fused (``Grouper.refuse``).
+FUSE_ALWAYS = 32
+FUSE_GROWTH = 2.0
+
+
+def _due(profile: profiles.Profile) -> bool:
+    return profile.members <= FUSE_ALWAYS or profile.members >= profile.fused_members * FUSE_GROWTH
+
+
+# Bumped when what the index keeps of a profile changes (places indexed only when confidently resolved).
+INDEX_VERSION = "index 2"

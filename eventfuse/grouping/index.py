@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from .config import ClusterConfig, IndexConfig
-from .decisions import _parse_day, veto_reason
+from .evidence import parse_day as _parse_day
 from .profiles import Profile
 
 # --- candidate index ---------------------------------------------------------------------------
@@ -47,25 +47,16 @@ class CandidateQuery:
 
 def index_entry(profile: Profile, config: ClusterConfig) -> IndexEntry:
     """The index entry of a stored event's profile."""
-    return IndexEntry(_date_block(profile, config), _veto_place(profile), band_keys(profile.terms, config.index))
+    return IndexEntry(
+        _date_block(profile, config), _veto_place(profile, config), band_keys(profile.terms, config.index)
+    )
 
 
-def keep_candidates(profile: Profile, found: Sequence[dict[str, Any]], config: ClusterConfig) -> list[str]:
-    """The ids of the candidates the store found (``Store.candidate_events``) that no date or place veto rules out,
-    those sharing most bands first, then the dated ones nearest in date; at most ``max_candidates``."""
-    kept = []
-    dated, placed = profile.date is not None, _veto_place(profile) is not None
-    for row in found:
-        day, lat = row.get("day"), row.get("lat")
-        if (day is None or not dated) and (lat is None or not placed):  # nothing a veto could compare
-            kept.append(row)
-            continue
-        # only places precise enough to veto are indexed
-        block = Profile(date=day, precision=row.get("precision"), lat=lat, lon=row.get("lon"), geo_precision=1)
-        if veto_reason(profile, block, config) is None:
-            kept.append(row)
-    kept.sort(key=lambda r: (-r["bands"], r["dated_rank"] is None, r["dated_rank"] or 0, r["event_id"]))
-    return [row["event_id"] for row in kept[: config.index.max_candidates]]
+def keep_candidates(found: Sequence[dict[str, Any]], config: ClusterConfig) -> list[str]:
+    """The ids of the candidates the store found (``Store.candidate_events``): those sharing most bands first,
+    then the dated ones nearest in date; at most ``max_candidates``."""
+    ranked = sorted(found, key=lambda r: (-r["bands"], r["dated_rank"] is None, r["dated_rank"] or 0, r["event_id"]))
+    return [row["event_id"] for row in ranked[: config.index.max_candidates]]
 
 
 def candidate_query(profile: Profile, config: ClusterConfig) -> CandidateQuery:
@@ -133,9 +124,12 @@ def _date_block(profile: Profile, config: ClusterConfig) -> tuple[int, str] | No
     return None
 
 
-def _veto_place(profile: Profile) -> tuple[float, float] | None:
-    """The place a profile vetoes others with (see ``score``): coordinates known to the town or near it."""
+def _veto_place(profile: Profile, config: ClusterConfig) -> tuple[float, float] | None:
+    """The place a profile vetoes others with (``evidence.veto``): coordinates known to the town or near it, and
+    resolved with at least ``[veto] place_confidence``."""
     if profile.lat is None or profile.lon is None or (profile.geo_precision or 3) > 2:
+        return None
+    if profile.place_confidence < config.veto_place_confidence:
         return None
     return profile.lat, profile.lon
 
@@ -143,7 +137,7 @@ def _veto_place(profile: Profile) -> tuple[float, float] | None:
 def _veto_box(profile: Profile, config: ClusterConfig) -> tuple[float, float, float, float] | None:
     """A latitude/longitude box holding every point within ``veto_km`` of the profile's place (None: no box, near
     a pole or across the antimeridian, where a box would not be simple)."""
-    place = _veto_place(profile)
+    place = _veto_place(profile, config)
     if place is None:
         return None
     lat, lon = place

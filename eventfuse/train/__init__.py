@@ -16,8 +16,10 @@ from ..errors import BenchDataError
 
 # name -> module; a model is listed here once its training module exists.
 MODELS: dict[str, str] = {
+    "embedding": "eventfuse.train.embedding",
     "event_types": "eventfuse.train.event_types",
     "geo_ranker": "eventfuse.train.geo_ranker",
+    "grouping": "eventfuse.train.grouping",
     "roles": "eventfuse.train.roles",
 }
 

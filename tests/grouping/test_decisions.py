@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,20 +21,18 @@ from eventfuse.grouping import (
     ClusterConfig,
     Frame,
     Grouper,
+    JoinModel,
     Profile,
     decide,
+    evidence,
     frames_of_article,
     merges,
-    new_event_id,
     profile_of,
     profile_of_text,
-    score,
-    split_groups,
-    veto_reason,
 )
-from eventfuse.grouping.decisions import cosine
+from eventfuse.grouping.evidence import cosine, veto
 from eventfuse.grouping.index import band_keys, candidate_query, keep_candidates
-from eventfuse.grouping.profiles import Corpus
+from eventfuse.grouping.profiles import Corpus, add_frame, names_of, new_event_profile, numbers_of, years_of
 from eventfuse.model import Article, Claim, Mention, Place, TimeValue, article_id_for
 from eventfuse.store import Store
 
@@ -72,44 +71,99 @@ def test_a_later_follow_up_of_the_same_kind_stays_with_the_lead() -> None:
     assert len(frames_of_article("a", mentions, CONFIG)) == 1
 
 
-def _profile(day: str, lat: float, lon: float, words: str, event_id: str | None = None) -> Profile:
-    terms = {w: 1.0 for w in words.split()}
+def _profile(
+    day: str | None,
+    lat: float | None,
+    lon: float | None,
+    words: str,
+    event_id: str | None = None,
+    *,
+    explicit: bool = True,
+    confidence: float = 0.95,
+    names: dict[str, float] | None = None,
+) -> Profile:
+    terms = {w: 1.0 / math.sqrt(len(words.split())) for w in words.split()}
     return Profile(
-        day,
-        1,
-        "Explosions/Remote violence",
-        "Shelling/artillery/missile attack",
-        "IQ",
-        lat,
-        lon,
-        1,
-        frozenset(),
-        terms,
-        event_id,
+        date=day,
+        precision=1 if day else None,
+        date_explicit=explicit and day is not None,
+        event_type="Explosions/Remote violence",
+        sub_event_type="Shelling/artillery/missile attack",
+        country="IQ",
+        lat=lat,
+        lon=lon,
+        geo_precision=1 if lat is not None else None,
+        place_confidence=confidence if lat is not None else 0.0,
+        terms=terms,
+        names=names or {},
+        event_id=event_id,
     )
 
 
-def test_same_place_another_day_is_kept_apart() -> None:
+MODEL = JoinModel.load(CONFIG)
+
+
+def test_dates_written_out_far_apart_are_two_events_but_worked_out_ones_are_evidence() -> None:
     a = _profile("2025-04-12", 34.01, 44.14, "rockets balad base soldiers")
     b = _profile("2025-04-05", 34.01, 44.14, "rockets balad base soldiers", "ev_b")
-    assert score(a, b, CONFIG) is None
+    assert "7 days apart" in (veto(a, b, CONFIG) or "")
     frame = Frame("x", (_mention(0, "rockets", "Shelling/artillery/missile attack", "2025-04-12"),), a)
-    decision = decide(frame, [b], CONFIG)
+    decision = decide(frame, [b], MODEL)
     assert not decision.joined and decision.event_id.startswith("ev_")
+    assert "ruled out by a certain date or place" in decision.reasons[-1]
+    # "on Saturday" is worked out from the publication date: a week off is evidence against, not a veto
+    relative = replace(a, date_explicit=False)
+    assert veto(relative, b, CONFIG) is None
+    assessed = MODEL.assess(relative, b)
+    assert assessed is not None and assessed.row["date_gap"] > 0
 
 
-def test_same_day_another_town_is_kept_apart() -> None:
-    a = _profile("2025-04-12", 34.01, 44.14, "rockets base soldiers")
-    b = _profile("2025-04-12", 36.34, 43.13, "rockets base soldiers", "ev_mosul")
-    assert score(a, b, CONFIG) is None
+def test_places_far_apart_keep_events_apart_only_when_both_are_resolved_surely() -> None:
+    balad = _profile("2025-04-12", 34.01, 44.14, "rockets base soldiers")
+    mosul = _profile("2025-04-12", 36.34, 43.13, "rockets base soldiers", "ev_mosul")
+    assert "km apart" in (veto(balad, mosul, CONFIG) or "")
+    homonym = replace(mosul, place_confidence=CONFIG.veto_place_confidence / 2)
+    assert veto(balad, homonym, CONFIG) is None
+    assert veto(balad, replace(balad, lat=34.05, lon=44.2), CONFIG) is None
 
 
-def test_same_event_joins_with_reasons() -> None:
-    a = _profile("2025-04-12", 34.01, 44.14, "rockets balad base soldiers killed")
-    b = _profile("2025-04-12", 34.02, 44.15, "rockets balad base soldiers wounded", "ev_a")
-    decision = decide(Frame("x", (), a), [b], CONFIG)
+def test_the_same_event_joins_with_its_evidence_in_words() -> None:
+    names = {"balad": 2.0, "kataib hezbollah": 1.0}
+    a = _profile("2025-04-12", 34.01, 44.14, "rockets balad base soldiers killed katyusha", names=names)
+    b = _profile("2025-04-12", 34.02, 44.15, "rockets balad base soldiers wounded katyusha", "ev_a", names=names)
+    decision = decide(Frame("x", (), a), [b], MODEL)
     assert decision.joined and decision.event_id == "ev_a"
-    assert any("dates" in r for r in decision.reasons) and any("km apart" in r for r in decision.reasons)
+    assert decision.score >= MODEL.threshold
+    assert decision.reasons[0].startswith("probability ")
+    assert any("words in common" in r for r in decision.reasons)
+    assert all(re.search(r"\([+-]\d+\.\d\d\)$", r) for r in decision.reasons[1:])
+
+
+def test_same_day_same_town_but_nothing_else_in_common_stays_apart() -> None:
+    a = _profile("2025-04-12", 34.01, 44.14, "rockets base soldiers killed", names={"jabbar": 2.0})
+    b = _profile("2025-04-12", 34.01, 44.14, "protest students university fees", "ev_b", names={"maysan": 2.0})
+    assert not decide(Frame("x", (), a), [b], MODEL).joined
+
+
+def test_an_event_sums_its_frames_so_one_dot_product_gives_the_mean_similarity() -> None:
+    first = _profile("2025-04-12", 34.01, 44.14, "rockets balad base")
+    second = _profile("2025-04-12", 34.01, 44.14, "rockets katyusha launcher")
+    event = add_frame(new_event_profile(first, "ev_x"), second)
+    assert event.members == 2 and event.anchor == first.when_and_where
+    frame = _profile("2025-04-12", 34.01, 44.14, "rockets balad launcher")
+    expected = (cosine(frame.terms, first.terms) + cosine(frame.terms, second.terms)) / 2
+    assert evidence.features(frame, event, CONFIG)["text"] == pytest.approx(expected, abs=1e-3)
+
+
+def test_names_figures_and_years_are_read_from_the_text() -> None:
+    text = (
+        "Police said Kataib Hezbollah fired 5 rockets at Camp Taji in 2020. Kataib Hezbollah denied it. "
+        "The attack on Monday wounded 12 people."
+    )
+    names = names_of(text)
+    assert names["kataib hezbollah"] == 2 and "camp taji" in names
+    assert "police" not in names and "monday" not in names and "the attack" not in names
+    assert numbers_of(text) == {"5", "12"} and years_of(text) == {"2020"}
 
 
 # --- candidate index ---------------------------------------------------------------------------------
@@ -172,64 +226,27 @@ def _destination(lat: float, lon: float, bearing: float, km: float) -> tuple[flo
     return math.degrees(phi2), (math.degrees(lmb2) + 540) % 360 - 180
 
 
-def test_candidates_the_vetoes_rule_out_are_dropped_and_shared_bands_rank_first() -> None:
-    frame = _profile("2025-04-12", 34.01, 44.14, "rockets balad base")
+def test_candidates_with_shared_bands_rank_first_then_the_nearest_dated() -> None:
     found = [
         {"event_id": "ev_sameday", "precision": 1, "day": "2025-04-12", "lat": 34.0, "lon": 44.1, "bands": 0, "dated_rank": 0},
         {"event_id": "ev_banded", "precision": None, "day": None, "lat": None, "lon": None, "bands": 3, "dated_rank": None},
-        {"event_id": "ev_lastweek", "precision": 1, "day": "2025-04-05", "lat": None, "lon": None, "bands": 5, "dated_rank": None},
-        {"event_id": "ev_mosul", "precision": None, "day": None, "lat": 36.34, "lon": 43.13, "bands": 9, "dated_rank": None},
+        {"event_id": "ev_nextday", "precision": 1, "day": "2025-04-13", "lat": None, "lon": None, "bands": 0, "dated_rank": 1},
+        {"event_id": "ev_many", "precision": None, "day": None, "lat": 36.34, "lon": 43.13, "bands": 9, "dated_rank": None},
     ]  # fmt: skip
-    assert keep_candidates(frame, found, CONFIG) == ["ev_banded", "ev_sameday"]
-
-
-def test_veto_reason_says_why_score_keeps_two_profiles_apart() -> None:
-    balad = _profile("2025-04-12", 34.01, 44.14, "rockets base")
-    pairs = [
-        (balad, _profile("2025-04-05", 34.01, 44.14, "rockets base"), "days apart"),
-        (balad, _profile("2025-04-12", 36.34, 43.13, "rockets base"), "km apart"),
-        (balad, _profile("2025-04-12", 34.05, 44.2, "rockets base"), None),
-        (balad, replace(balad, date=None, lat=None, lon=None), None),
-    ]
-    for a, b, why in pairs:
-        reason = veto_reason(a, b, CONFIG)
-        assert (reason is None) == (why is None) == (score(a, b, CONFIG) is not None)
-        assert why is None or why in (reason or "")
-
-
-# --- corrections ---------------------------------------------------------------------------------------
-
-
-def _placed(index: int, article: str, day: str | None, lat: float, lon: float) -> Mention:
-    time = TimeValue(day, 0, 1, "DATE", day, 1) if day else None
-    place = Place("Balad", 0, 1, "target", lat=lat, lon=lon, country_code="IQ", geo_precision=1, score=0.9)
-    return Mention(f"{article}:{index}", article, 0, 1, "rockets hit the base", "Explosions/Remote violence",
-                   "Shelling/artillery/missile attack", time=time, places=(place,))  # fmt: skip
-
-
-def test_the_mentions_that_cannot_be_the_first_mentions_event_split_off() -> None:
-    first = _placed(0, "a", "2025-04-12", 34.01, 44.14)
-    event_id = new_event_id(Frame("a", (first,), Profile()))
-    undated = _placed(0, "b", None, 34.02, 44.15)
-    week_before = _placed(3, "c", "2025-04-05", 34.01, 44.14)
-    mosul = _placed(1, "d", "2025-04-12", 36.34, 43.13)
-    splits = split_groups(event_id, [[undated], [week_before], [first], [mosul]], CONFIG)
-    assert [s.mention_ids for s in splits] == [("c:3",), ("d:1",)]
-    assert "days apart" in splits[0].reason and "km apart" in splits[1].reason
-    # the group that holds the first mention stays, whatever order the others joined in
-    assert [s.mention_ids for s in split_groups(event_id, [[week_before], [first]], CONFIG)] == [("c:3",)]
-    assert split_groups(event_id, [[first], [undated]], CONFIG) == []
+    assert keep_candidates(found, CONFIG) == ["ev_many", "ev_banded", "ev_sameday", "ev_nextday"]
 
 
 def test_a_frame_that_joins_two_compatible_events_merges_them() -> None:
-    frame = Frame("x", (), _profile("2025-04-12", 34.01, 44.14, "rockets balad base soldiers killed"))
-    chosen = _profile("2025-04-12", 34.02, 44.15, "rockets balad base soldiers", "ev_a")
-    undated = replace(_profile("2025-04-12", 34.0, 44.1, "rockets balad base killed", "ev_b"), date=None)
-    week_before = _profile("2025-04-05", 34.01, 44.14, "rockets balad base soldiers killed", "ev_c")
-    unrelated = _profile("2025-04-12", 34.01, 44.14, "protest students university", "ev_d")
+    words = "rockets balad base soldiers killed katyusha launcher"
+    names = {"balad": 2.0, "kataib hezbollah": 2.0}
+    frame = Frame("x", (), _profile("2025-04-12", 34.01, 44.14, words, names=names))
+    chosen = _profile("2025-04-12", 34.02, 44.15, words, "ev_a", names=names)
+    undated = replace(_profile("2025-04-12", 34.0, 44.1, words, "ev_b", names=names), date=None, date_explicit=False)
+    week_before = _profile("2025-04-05", 34.01, 44.14, words, "ev_c", names=names)
+    unrelated = _profile("2025-04-12", 34.01, 44.14, "protest students university fees", "ev_d")
     candidates = [chosen, undated, week_before, unrelated]
-    assert [m.event_id for m in merges(frame, chosen, candidates, CONFIG)] == ["ev_b"]
-    assert merges(frame, chosen, candidates, CONFIG, apart=frozenset({"ev_b"})) == []
+    assert [m.event_id for m in merges(frame, chosen, candidates, MODEL)] == ["ev_b"]
+    assert merges(frame, chosen, candidates, MODEL, apart=frozenset({"ev_b"})) == []
 
 
 # --- corrections through the real pipeline ---------------------------------------------------------------
@@ -260,20 +277,20 @@ def test_a_report_that_bridges_two_events_merges_them_into_the_older(
             "Five rockets struck the Balad air base in Salahuddin province late on Saturday, the Iraqi military said.",
             "2025-04-13",
         )
-        [undated] = _report(  # no date and no place: too little in common with the first report to join it
+        [undated] = _report(  # three days later, other words, no date or base named: not enough to join it
             store,
             resources,
-            "Katyusha rockets wounded three contractors who work for the Iraqi military, a security source told "
-            "reporters.",
-            "2025-04-13",
+            "Three contractors of Sallyport Global were wounded in Dujail when Katyusha projectiles fell near their "
+            "compound, a security source told reporters.",
+            "2025-04-16",
         )
         assert undated != dated
         bridge = _report(
             store,
             resources,
-            "Five Katyusha rockets struck the Balad air base on Saturday night, wounding three contractors who work "
-            "for the Iraqi military, a security source said.",
-            "2025-04-14",
+            "Five Katyusha rockets struck the Balad air base on Saturday night, wounding three Sallyport Global "
+            "contractors near Dujail, a security source said.",
+            "2025-04-16",
         )
         assert bridge == [dated]  # the older event keeps its id
         assert store.get_event(undated) is None and store.merged_into(undated) == dated
@@ -281,7 +298,7 @@ def test_a_report_that_bridges_two_events_merges_them_into_the_older(
         assert event is not None and len(event.sources) == 3
         [merged] = [h for h in store.history(dated) if h["action"] == "merged"]
         assert merged["absorbed"] == undated and merged["mentions"]
-        assert min(merged["frame_scores"].values()) >= CONFIG.join_threshold
+        assert min(merged["frame_scores"].values()) >= MODEL.threshold
         assert [h["into"] for h in store.history(undated) if h["action"] == "merged"] == [dated]
     shown = CliRunner().invoke(app, ["show", undated, "--db", str(db), "--json"], catch_exceptions=False)
     assert shown.exit_code == 0
@@ -289,41 +306,69 @@ def test_a_report_that_bridges_two_events_merges_them_into_the_older(
     assert f"{undated} was merged into {dated}" in shown.stderr
 
 
-def test_a_report_dated_too_far_from_the_first_splits_off_with_history(
+def test_a_report_whose_written_out_date_contradicts_the_event_starts_its_own(
     tmp_path: Path, resources: pipeline.Resources
 ) -> None:
-    # Saturday's attack; a report dating it Sunday (twice) joins within the one-day window and the event's date
-    # becomes Sunday; a Monday report then joins Sunday's event, but Monday is two days from the first report.
     with Store(tmp_path / "s.db") as store:
-        [saturday] = _report(
+        [first] = _report(
             store,
             resources,
-            "Five rockets struck the Balad air base in Salahuddin province on Saturday, the Iraqi military said.",
+            "Five rockets struck the Balad air base in Salahuddin province on April 12, the Iraqi military said.",
             "2025-04-13",
         )
-        sunday = _report(
+        again = _report(  # outlets date one attack a day apart
             store,
             resources,
-            "Five rockets struck the Balad air base in Salahuddin province on Sunday, a security source said. Five "
-            "rockets struck the base on Sunday, the Iraqi military said.",
+            "Five rockets struck the Balad air base in Salahuddin province on April 13, a security source said.",
             "2025-04-14",
         )
-        assert sunday == [saturday]
-        [monday] = _report(
+        assert again == [first]
+        [later] = _report(
             store,
             resources,
-            "Five rockets struck the Balad air base in Salahuddin province on Monday, the Iraqi military said.",
-            "2025-04-15",
+            "Five rockets struck the Balad air base in Salahuddin province on April 20, the Iraqi military said.",
+            "2025-04-21",
         )
-        assert monday != saturday
-        left = [h for h in store.history(saturday) if h["action"] == "split"]
-        arrived = [h for h in store.history(monday) if h["action"] == "split"]
-        assert [h["to"] for h in left] == [monday] and [h["from"] for h in arrived] == [saturday]
-        assert "2 days apart" in left[0]["reason"] and left[0]["mentions"] == arrived[0]["mentions"]
-        event, split_off = store.get_event(saturday), store.get_event(monday)
-        assert event is not None and split_off is not None
-        assert (len(event.sources), len(split_off.sources)) == (2, 1)
-        assert split_off.date == "2025-04-14"
+        assert later != first
+        [created] = [h for h in store.history(later) if h["action"] == "created"]
+        assert any("ruled out by a certain date or place" in r for r in created["reasons"])
+
+
+def test_the_lead_event_is_the_one_the_headline_reports() -> None:
+    text = (
+        "Shells hit the capital and the port on Sunday. On Tuesday an air strike hit the prison "
+        "in Saada, killing dozens of detainees, medics said.\nThe coalition denied it."
+    )
+    capital = "Shells hit the capital and the port on Sunday."
+    prison = "On Tuesday an air strike hit the prison in Saada, killing dozens of detainees, medics said."
+    mentions = [
+        Mention(
+            "a:0",
+            "a",
+            0,
+            len(capital),
+            capital,
+            "Explosions/Remote violence",
+            "Shelling/artillery/missile attack",
+            time=TimeValue("Sunday", 0, 1, "DATE", "2025-04-13", 1),
+        ),
+        Mention(
+            "a:1",
+            "a",
+            text.index(prison),
+            text.index(prison) + len(prison),
+            prison,
+            "Explosions/Remote violence",
+            "Air/drone strike",
+            time=TimeValue("Tuesday", 0, 1, "DATE", "2025-04-15", 1),
+        ),
+    ]
+    titled = frames_of_article("a", mentions, CONFIG, text, title="Air strike on Saada prison kills dozens")
+    assert titled[0].mentions[0].id == "a:1" and titled[0].profile.date == "2025-04-15"
+    assert titled[0].profile.title and "saada" in titled[0].profile.names
+    assert [f.mention_ids for f in titled] == [("a:1",), ("a:0",)]
+    untitled = frames_of_article("a", mentions, CONFIG, text)
+    assert [f.mention_ids for f in untitled] == [("a:0",), ("a:1",)]  # no headline: the first event it tells
 
 
 # --- article text in the profile ---------------------------------------------------------------------
@@ -356,7 +401,7 @@ def _group(store: Store, article: Article, mentions: list[Mention]) -> list[str]
     store.add_article(article)
     with store.transaction():
         store.save_mentions(article.id, mentions)
-        Grouper(store, CONFIG).add(article.id, mentions)
+        Grouper(store, CONFIG, MODEL).add(article, mentions)
         store.mark_processed(article.id)
     return sorted(set(store.event_ids_of_mentions([m.id for m in mentions]).values()))
 
@@ -462,11 +507,3 @@ def test_the_store_counts_each_grouped_articles_words_once(tmp_path: Path, resou
         documents, frequencies = store.document_frequencies(["gunmen", "gwoza", "kaduna", "absent"])
     assert documents == 2
     assert frequencies == {"gunmen": 2, "gwoza": 1, "kaduna": 1}
-
-
-def test_a_place_resolved_without_confidence_keeps_no_report_apart() -> None:
-    here = _placed(0, "a", "2025-04-12", 34.01, 44.14)
-    far = _placed(0, "b", "2025-04-12", 40.0, 50.0)  # about 850 km away
-    assert veto_reason(profile_of([here], CONFIG), profile_of([far], CONFIG), CONFIG) is not None
-    homonym = replace(far, places=(replace(far.places[0], score=CONFIG.veto_min_confidence / 2),))
-    assert veto_reason(profile_of([here], CONFIG), profile_of([homonym], CONFIG), CONFIG) is None
