@@ -101,14 +101,20 @@ def test_seeds_place_origin_and_target_with_divisions(gazetteer: Gazetteer, seed
         for place in assign_roles(text, resolve_places(text, find_toponyms(doc), gazetteer), sentences):
             by_role.setdefault((place.role, place.name.removeprefix("the ")), []).append(place)
             assert place.role == "mentioned" or place.lat is not None, place
-    # Zummar, Rmelan ("Rumalyn") and the Kharab al-Jir airfield are gazetteer rows with cited public sources.
+    # Zummar and Rmelan ("Rumalyn") are not in the embedded gazetteer: each is placed where the text puts it
+    # ("in Iraq, on the Syrian border"; "northeastern Syria"), in its division, with an honest precision; the
+    # Kharab al-Jir airfield is a facility row with a cited public source.
     zummars = by_role[("origin", "Zummar")]
-    assert len(zummars) >= 2 and {(z.country_code, z.admin1, z.geo_precision) for z in zummars} == {("IQ", "Ninawa", 1)}
-    assert all(haversine_km(z.lat, z.lon, 36.65, 42.60) < 30 for z in zummars)
+    assert len(zummars) >= 2 and {(z.country_code, z.admin1) for z in zummars} == {("IQ", "Ninawa")}
+    assert all(z.geo_precision in (2, 3) and z.reason for z in zummars)
+    assert all(haversine_km(z.lat, z.lon, 36.65, 42.60) < 60 for z in zummars)
     targets = [p for (role, _name), ps in by_role.items() if role == "target" for p in ps]
     names = {p.name.removeprefix("the ").removesuffix(" base") for p in targets}
     assert {"Rumalyn", "Kharab al-Jir"} <= names
     for place in targets:
-        if place.name.removeprefix("the ").removesuffix(" base") in ("Rumalyn", "Kharab al-Jir"):
+        name = place.name.removeprefix("the ").removesuffix(" base")
+        if name == "Kharab al-Jir":
             assert (place.country_code, place.admin1, place.geo_precision) == ("SY", "Al-Hasakah", 1)
             assert haversine_km(place.lat, place.lon, 37.0, 41.95) < 40  # Rmelan
+        elif name == "Rumalyn":
+            assert (place.country_code, place.admin1) == ("SY", "Al-Hasakah") and place.geo_precision in (2, 3)
