@@ -172,9 +172,9 @@ def test_an_article_whose_grouping_raises_is_rolled_back_and_fails_alone(
 ) -> None:
     real = pipeline.Grouper.group
 
-    def breaks_on_bombs(grouper: Any, article_id: str, mentions: Any, text: str | None = None) -> Any:
-        touched = real(grouper, article_id, mentions, text)  # written, then rolled back
-        if text and "bomb" in text:
+    def breaks_on_bombs(grouper: Any, article: Any, mentions: Any) -> Any:
+        touched = real(grouper, article, mentions)  # written, then rolled back
+        if "bomb" in article.text:
             raise ZeroDivisionError("division by zero")
         return touched
 

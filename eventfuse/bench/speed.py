@@ -84,7 +84,7 @@ def run(data_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
         "peak_rss_mb_2proc": round(memory_2proc.peak_mb, 1),
         # extraction (with places and time) over the language model's own time, in the one-process run
         "extract_over_nlp": round(stages["extract"] / stages["nlp"], 3) if stages.get("nlp") else None,
-        "stages": {k: round(v, 2) for k, v in stages.items()},
+        "stages": {k: round(v, 3) for k, v in stages.items()},
     }
 
 

@@ -55,7 +55,9 @@ def test_the_benchmark_prints_both_speeds_their_ratio_memory_and_stages(tmp_path
     assert result["ratio_in_run"] == pytest.approx(result["stages"]["nlp"] / single_seconds, abs=0.01)
     assert result["peak_rss_mb"] > 100  # the language model alone takes more
     assert result["peak_rss_mb"] == max(result["peak_rss_mb_1proc"], result["peak_rss_mb_2proc"])
-    assert result["extract_over_nlp"] == pytest.approx(result["stages"]["extract"] / result["stages"]["nlp"], abs=0.01)
+    # the stages are printed in ms: the ratio of the printed figures is the printed ratio within their rounding
+    ratio = result["stages"]["extract"] / result["stages"]["nlp"]
+    assert result["extract_over_nlp"] == pytest.approx(ratio, rel=0.05, abs=0.01)
     assert {"ingest", "nlp", "extract", "extract.places", "extract.time", "grouping", "fusion", "store"} <= set(
         result["stages"]
     )

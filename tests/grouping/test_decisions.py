@@ -111,10 +111,13 @@ def test_dates_written_out_far_apart_are_two_events_but_worked_out_ones_are_evid
     decision = decide(frame, [b], MODEL)
     assert not decision.joined and decision.event_id.startswith("ev_")
     assert "ruled out by a certain date or place" in decision.reasons[-1]
-    # "on Saturday" is worked out from the publication date: a week off is evidence against, not a veto
+    # "on Saturday" is worked out from the publication date: told to the day, a week apart still vetoes, but
+    # four days apart is evidence against, not a veto
     relative = replace(a, date_explicit=False)
-    assert veto(relative, b, CONFIG) is None
-    assessed = MODEL.assess(relative, b)
+    assert "7 days apart" in (veto(relative, b, CONFIG) or "")
+    nearer = replace(b, date="2025-04-08")
+    assert veto(relative, nearer, CONFIG) is None and veto(a, nearer, CONFIG) is not None
+    assessed = MODEL.assess(relative, nearer)
     assert assessed is not None and assessed.row["date_gap"] > 0
 
 
