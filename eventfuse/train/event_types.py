@@ -9,6 +9,7 @@ the rules' answer is one of the features, not replaced by the model.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ def fit_event_model(
             "halves": halves(snippets, gold, predicted, label_list),
         }
     figures["command"] = "eventfuse train event_types"
-    return LinearModel(**{**_fields(model), "meta": figures}), figures
+    return replace(model, meta=figures), figures
 
 
 def cross_validated_labels(snippets: Sequence[dict[str, Any]], evidence: EventEvidence) -> list[str]:
@@ -79,16 +80,3 @@ def cross_validated_labels(snippets: Sequence[dict[str, Any]], evidence: EventEv
         raise BenchDataError("cross-validating the event-type model needs two labels and two snippets at least")
     _, cv = fit("event_types", rows, gold, groups, c=C, folds=FOLDS, features=sorted({n for r in rows for n in r}))
     return list(cv.predicted)
-
-
-def _fields(model: LinearModel) -> dict[str, Any]:
-    return {
-        "name": model.name,
-        "classes": model.classes,
-        "features": model.features,
-        "mean": model.mean,
-        "scale": model.scale,
-        "coef": model.coef,
-        "intercept": model.intercept,
-        "threshold": model.threshold,
-    }

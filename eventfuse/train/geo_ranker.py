@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -144,19 +145,6 @@ def train(data_root: Path, out_dir: Path) -> dict[str, Any]:
         "command": "eventfuse train geo_ranker",
         **figures,
     }
-    model = LinearModel(**{**_fields(model), "meta": meta})
+    model = replace(model, meta=meta)
     model.save(out_dir / MODEL_FILE)
     return figures
-
-
-def _fields(model: LinearModel) -> dict[str, Any]:
-    return {
-        "name": model.name,
-        "classes": model.classes,
-        "features": model.features,
-        "mean": model.mean,
-        "scale": model.scale,
-        "coef": model.coef,
-        "intercept": model.intercept,
-        "threshold": model.threshold,
-    }

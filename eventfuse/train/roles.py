@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +195,7 @@ def fit_and_write(examples: Sequence[Example], out_dir: Path) -> dict[str, Any]:
         "features": len(names),
         "command": "eventfuse train roles",
     }
-    model = LinearModel(**{**_fields(model), "meta": figures})
+    model = replace(model, meta=figures)
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save(out_dir / MODEL_FILE)
     return figures
@@ -223,16 +223,3 @@ def per_class(labels: Sequence[str], probabilities: Sequence[dict[str, float]], 
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         figures[role] = {"p": round(precision, 4), "r": round(recall, 4), "f1": round(f1, 4), "n": sum(truth)}
     return figures
-
-
-def _fields(model: LinearModel) -> dict[str, Any]:
-    return {
-        "name": model.name,
-        "classes": model.classes,
-        "features": model.features,
-        "mean": model.mean,
-        "scale": model.scale,
-        "coef": model.coef,
-        "intercept": model.intercept,
-        "threshold": model.threshold,
-    }
