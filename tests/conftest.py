@@ -5,6 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The property tests draw the same examples on every run, so a CI result can be reproduced; a wider,
+# random search runs with `pytest --hypothesis-profile=explore` (what it finds becomes an @example).
+settings.register_profile("default", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=2000, derandomize=False)
+settings.load_profile("default")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

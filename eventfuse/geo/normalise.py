@@ -71,7 +71,17 @@ def normalise_name(text: str) -> str:
 
 
 def key_from_plain(plain: str) -> str:
-    if plain.startswith(_LEADING_ENGLISH_ARTICLE):
+    # Dropping one article can expose another ("the al the x"): repeat until nothing changes, so a
+    # key is its own key.
+    while True:
+        key = _drop_articles(plain)
+        if key == plain:
+            return key
+        plain = key
+
+
+def _drop_articles(plain: str) -> str:
+    while plain.startswith(_LEADING_ENGLISH_ARTICLE):
         plain = plain[len(_LEADING_ENGLISH_ARTICLE) :]
     words = plain.split()
     kept = [w for w in words if w not in ARABIC_ARTICLES]
