@@ -14,7 +14,7 @@ from pathlib import Path
 from ..learned import LinearModel
 from . import evidence
 from .config import ClusterConfig
-from .profiles import Frame, Profile
+from .profiles import Frame, Profile, as_frame
 
 REASONS_KEPT = 5  # the strongest contributions a decision keeps as its reasons
 
@@ -133,7 +133,8 @@ def merges(
         assessed = model.assess(frame.profile, candidate, co_reported=candidate.event_id in co_reported)
         if assessed is None or assessed.probability < bar:
             continue
-        pair = model.assess(candidate, chosen)
+        # the two events compared as a frame and an event: the candidate's sums as one report's unit vectors
+        pair = model.assess(as_frame(candidate), chosen)
         if pair is None or any(model.veto(candidate, other) for _, other in found):
             continue
         merge = Merge(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 
@@ -137,31 +138,41 @@ def _anchor(side: Profile | Anchor) -> Anchor:
 def explain(name: str, row: dict[str, float], contribution: float) -> str:
     """One reason in words: what the feature measured and how much it moved the decision."""
     value = row.get(name, 0.0)
-    words = {
-        "text": f"words in common {value:.2f}",
-        "text_centroid": f"shared vocabulary {value:.2f}",
-        "title": f"headlines alike {value:.2f}",
-        "title_body": f"headline and text alike {value:.2f}",
-        "embedding": f"meaning alike {value:.2f}",
-        "names_shared": f"names in common {value:.0%}",
-        "names_count": f"{round(math.expm1(value))} names in common",
-        "names_missing": f"{value:.0%} of its repeated names new to the event",
-        "numbers_shared": f"{round(math.expm1(value))} figures in common",
-        "years_shared": "the same year named" if value else "other years named",
-        "date_gap": f"dates {round(math.expm1(value))} days apart",
-        "date_gap_over_window": "dates further apart than their precision allows",
-        "place_km": f"places {round(math.expm1(value))} km apart",
-        "place_far": "places far apart",
-        "country_same": "same country",
-        "country_other": "another country",
-        "type_same_sub_type": "same kind of event",
-        "type_same_type": "same type, another sub-type",
-        "type_other": "another type of event",
-        "actors": f"actors overlap {value:.2f}",
-        "published_gap": f"published {round(math.expm1(value))} days apart",
-        "co_reported": "also reported beside an event this article reports",
-    }.get(name, f"{name.replace('_', ' ')} {value:g}")
+    say = _SAYINGS.get(name)
+    words = say(value) if say else f"{name.replace('_', ' ')} {value:g}"
     return f"{words} ({contribution:+.2f})"
+
+
+def _count(value: float) -> int:
+    """The count a log1p feature was made from (capped: a feature of two summed events can be far out of range)."""
+    return round(math.expm1(min(value, 50.0)))
+
+
+# Each feature's words, built only for the feature explained.
+_SAYINGS: dict[str, Callable[[float], str]] = {
+    "text": lambda v: f"words in common {v:.2f}",
+    "text_centroid": lambda v: f"shared vocabulary {v:.2f}",
+    "title": lambda v: f"headlines alike {v:.2f}",
+    "title_body": lambda v: f"headline and text alike {v:.2f}",
+    "embedding": lambda v: f"meaning alike {v:.2f}",
+    "names_shared": lambda v: f"names in common {v:.0%}",
+    "names_count": lambda v: f"{_count(v)} names in common",
+    "names_missing": lambda v: f"{v:.0%} of its repeated names new to the event",
+    "numbers_shared": lambda v: f"{_count(v)} figures in common",
+    "years_shared": lambda v: "the same year named" if v else "other years named",
+    "date_gap": lambda v: f"dates {_count(v)} days apart",
+    "date_gap_over_window": lambda v: "dates further apart than their precision allows",
+    "place_km": lambda v: f"places {_count(v)} km apart",
+    "place_far": lambda v: "places far apart",
+    "country_same": lambda v: "same country",
+    "country_other": lambda v: "another country",
+    "type_same_sub_type": lambda v: "same kind of event",
+    "type_same_type": lambda v: "same type, another sub-type",
+    "type_other": lambda v: "another type of event",
+    "actors": lambda v: f"actors overlap {v:.2f}",
+    "published_gap": lambda v: f"published {_count(v)} days apart",
+    "co_reported": lambda v: "also reported beside an event this article reports",
+}
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:

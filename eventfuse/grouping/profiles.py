@@ -553,6 +553,20 @@ def described(profile: Profile, event: Event, place: Profile | None = None) -> P
     )
 
 
+def as_frame(event: Profile) -> Profile:
+    """An event's profile as if it were one report: its summed words, headline and embedding scaled to unit
+    length (a frame's are), so features compare it with another event as they compare a frame."""
+    norm = math.sqrt(sum(x * x for x in event.embedding))
+    return dataclasses.replace(
+        event,
+        terms=_heaviest_unit(event.terms, len(event.terms)),
+        title=_heaviest_unit(event.title, len(event.title)),
+        embedding=tuple(x / norm for x in event.embedding) if norm else event.embedding,
+        members=1,
+        titled=1 if event.title else 0,
+    )
+
+
 def better_placed(a: Profile, b: Profile) -> Profile:
     """Of two profiles, the one placed more precisely (then with more confidence); ``a`` on a tie."""
 

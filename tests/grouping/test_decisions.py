@@ -32,7 +32,7 @@ from eventfuse.grouping import (
 )
 from eventfuse.grouping.evidence import cosine, veto
 from eventfuse.grouping.index import band_keys, candidate_query, keep_candidates
-from eventfuse.grouping.profiles import Corpus, add_frame, names_of, new_event_profile, numbers_of, years_of
+from eventfuse.grouping.profiles import Corpus, add_frame, as_frame, names_of, new_event_profile, numbers_of, years_of
 from eventfuse.model import Article, Claim, Mention, Place, TimeValue, article_id_for
 from eventfuse.store import Store
 
@@ -250,6 +250,23 @@ def test_a_frame_that_joins_two_compatible_events_merges_them() -> None:
     candidates = [chosen, undated, week_before, unrelated]
     assert [m.event_id for m in merges(frame, chosen, candidates, MODEL)] == ["ev_b"]
     assert merges(frame, chosen, candidates, MODEL, apart=frozenset({"ev_b"})) == []
+
+
+def test_two_big_events_a_frame_bridges_are_compared_as_reports_and_explained() -> None:
+    """A merge weighs the two events against each other: summed over hundreds of reports, their words must not
+    read as hundreds of times alike (nor break the reasons' wording)."""
+    words = "rockets balad base soldiers killed katyusha launcher"
+    names = {"balad": 2.0, "kataib hezbollah": 2.0}
+    frame = _profile("2025-04-12", 34.01, 44.14, words, names=names)
+    chosen, other = new_event_profile(frame, "ev_a"), new_event_profile(frame, "ev_b")
+    for _ in range(800):
+        chosen, other = add_frame(chosen, frame), add_frame(other, frame)
+    found = merges(Frame("x", (), frame), chosen, [chosen, other], MODEL)
+    assert [m.event_id for m in found] == ["ev_b"]
+    pair = MODEL.assess(as_frame(other), chosen)
+    assert pair is not None and pair.row["text"] == pytest.approx(1.0, abs=0.01)
+    assert evidence.explain("text", {"text": 5000.0}, 1.0) == "words in common 5000.00 (+1.00)"
+    assert evidence.explain("date_gap", {"date_gap": 5000.0}, -1.0).startswith("dates ")
 
 
 # --- corrections through the real pipeline ---------------------------------------------------------------
