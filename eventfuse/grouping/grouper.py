@@ -128,7 +128,6 @@ class Grouper:
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("eventfuse.grouping"))
     # profiles changed by this article's frames, saved when their events are fused
     _pending: dict[str, profiles.Profile] = field(default_factory=dict, repr=False)
-    _merged: set[str] = field(default_factory=set, repr=False)  # events a merge changed: always fused again
 
     def add(self, article: Article, mentions: Sequence[Mention]) -> list[str]:
         """Group one article's stored mentions into events and re-fuse every event touched; returns their ids
@@ -177,8 +176,11 @@ class Grouper:
                         profile = profiles.combine(profile, by_id[merge.event_id])
                         if merge.event_id == event_id:  # an older event the frame also joins kept its id
                             value, reasons = merge.frame_score, merge.frame_reasons
-                    profile = replace(profile, event_id=event_id)
-                    self._merged.add(event_id)
+                    # the record that stands is the keeper's: the merged event is fused again once it holds
+                    # FUSE_GROWTH times what that record was fused from (a big event absorbing a small one
+                    # waits, as it does for a joining report; a small one absorbing a big one is fused now)
+                    keeper = by_id.get(event_id, chosen)
+                    profile = replace(profile, event_id=event_id, fused_members=keeper.fused_members)
             else:
                 profile = profiles.new_event_profile(frame.profile, event_id)
             self._pending[event_id] = profile
@@ -267,19 +269,19 @@ class Grouper:
 
     def refuse(self, event_ids: Sequence[str], article_id: str | None = None) -> list[str]:
         """Re-fuse every event touched, in order, and return them. An event of more than ``FUSE_ALWAYS`` reports is
-        fused again only once it has grown by ``FUSE_GROWTH`` since it was last fused (or when a merge changed
-        it); until then its profile and index entry are saved and its record is marked stale, and ``flush`` (at
-        the end of each run) fuses it. Fusion reads every report of an event: fusing a big event at every report
-        would cost a growing time per report, fusing it as it grows by a quarter costs a constant one."""
+        fused again only once it holds ``FUSE_GROWTH`` times the reports its record was last fused from (reports
+        that joined it or events merged into it); until then its profile and index entry are saved and its record
+        is marked stale, and ``flush`` (at the end of each run) fuses it. Fusion reads every report of an event:
+        fusing a big event at every report or merge would cost a growing time per report, fusing it as it doubles
+        costs a constant one."""
         touched = list(dict.fromkeys(event_ids))
         for event_id in touched:
             profile = self._pending.get(event_id)
-            if profile is not None and event_id not in self._merged and not _due(profile):
+            if profile is not None and not _due(profile):
                 self._pending.pop(event_id)
                 self._save_profile(event_id, profile)
             else:
                 self.fuse(event_id, article_id)
-        self._merged.clear()
         return touched
 
     def flush(self, article_id: str | None = None) -> list[str]:

@@ -527,3 +527,46 @@ def test_the_store_counts_each_grouped_articles_words_once(tmp_path: Path, resou
         documents, frequencies = store.document_frequencies(["gunmen", "gwoza", "kaduna", "absent"])
     assert documents == 2
     assert frequencies == {"gunmen": 2, "gwoza": 1, "kaduna": 1}
+
+
+def test_a_big_event_is_fused_as_it_doubles_and_its_record_is_whole_after_flush(tmp_path: Path) -> None:
+    """Thousands of reports of one attack cost the same per report: past 32 reports the event's record is fused
+    again only as the event doubles, marked stale in between, and whole again after ``flush`` (end of a run)."""
+    from eventfuse.bench.cluster_scale import one_event_stream
+
+    sentences = [
+        "A car bomb exploded near the Kirkuk governorate building on Tuesday morning.",
+        "Police said at least nine people were killed and twenty wounded in the blast.",
+        "The explosion shattered windows across the Qadisiya district of Kirkuk.",
+        "No group has claimed responsibility for the car bomb attack so far.",
+        "Ambulances carried the wounded to Kirkuk general hospital, a doctor said.",
+        "Security forces closed the roads around the governorate building after the blast.",
+    ]
+    reports = one_event_stream(sentences, seed=3)
+    fused: list[int] = []
+    with Store(tmp_path / "one.db") as store:
+        grouper = Grouper(store, CONFIG, MODEL)
+        original = grouper.fuse
+
+        def counting_fuse(event_id: str, article_id: str | None = None):  # type: ignore[no-untyped-def]
+            fused.append(store.count_articles())
+            return original(event_id, article_id)
+
+        grouper.fuse = counting_fuse  # type: ignore[method-assign]
+        for _ in range(80):
+            article, mentions = next(reports)
+            store.add_article(article)
+            with store.transaction():
+                store.save_mentions(article.id, mentions)
+                grouper.refuse(grouper.group(article, mentions), article.id)
+                store.mark_processed(article.id)
+        events = store.events()
+        assert len(events) == 1
+        (event,) = events
+        assert len(fused) < 40  # every report up to 32, then at 64 (not 48 more times)
+        assert store.stale_event_ids() == [event.id]
+        with store.transaction():
+            grouper.flush()
+        assert store.stale_event_ids() == []
+        fresh = store.get_event(event.id)
+        assert fresh is not None and len({s.article_id for s in fresh.sources}) == 80
