@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 import sys
 import time
 import traceback
@@ -38,7 +37,7 @@ from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_artic
 from .sources.meta import is_iso_date_prefix, normalise_published
 from .sources.warc import WarcStats, is_warc, read_warc
 from .sources.web import is_url, read_urls
-from .store import EventFilter, Store, default_db_path
+from .store import DATABASE_ERRORS, EventFilter, Store, default_target, open_store
 from .train import MODELS, default_out_dir, load_trainer
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,7 @@ class _Commands(typer.core.TyperGroup):
         except KeyboardInterrupt:
             err_console.print("interrupted: what was stored so far is kept")
             raise typer.Exit(130) from None
-        except sqlite3.OperationalError as err:  # the store, not eventfuse: say so, and where to look
+        except DATABASE_ERRORS as err:  # the store, not eventfuse: say so, and where to look
             log.critical("`eventfuse %s`: the event store failed: %s", ctx.invoked_subcommand, err, exc_info=err)
             message = (
                 f"error: the event store could not be read or written ({one_line_reason(err)}): is another "
@@ -99,7 +98,12 @@ PROGRESS_MIN_ITEMS = 3
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="SQLite event store (default: the per-user data directory).")
+    str | None,
+    typer.Option(
+        "--db",
+        help="The event store: a SQLite file path, or a postgresql:// URL "
+        "(default: $EVENTFUSE_DB, else eventfuse.db in the per-user data directory).",
+    ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and requested output.")]
 PublishedOption = Annotated[
@@ -261,9 +265,9 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Any]:
         yield lambda n: bar.advance(task, n)
 
 
-def _open_store(db: Path | None) -> Store:
+def _open_store(db: str | None) -> Store:
     try:
-        return Store.open(db)
+        return open_store(db)
     except EventfuseError as err:
         raise _fail(str(err)) from err
 
@@ -298,6 +302,7 @@ def _run(
     quiet: bool,
     workers: int | None = None,
     max_chars: int = pipeline.MAX_ARTICLE_CHARS,
+    batch_size: int = pipeline.BATCH_SIZE,
 ) -> pipeline.RunReport:
     from .parallel import default_workers
 
@@ -311,6 +316,10 @@ def _run(
                 workers=workers or default_workers(),
                 max_chars=max_chars,
                 on_failure=_report_failure,
+                on_wait=lambda: err_console.print(
+                    Text(_line(f"another eventfuse process is processing {store.path}: waiting for it to finish"))
+                ),
+                batch_size=batch_size,
             )
     except KeyboardInterrupt:
         left = len(store.pending_article_ids())
@@ -583,12 +592,17 @@ def run(
     lexicon: LexiconOption = None,
     workers: WorkersOption = None,
     max_chars: MaxCharsOption = pipeline.MAX_ARTICLE_CHARS,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Articles parsed (and on PostgreSQL claimed) together.")
+    ] = pipeline.BATCH_SIZE,
     quiet: QuietOption = False,
 ) -> None:
     """Process the pending articles: extract, group into events, fuse.
 
     An article that cannot be processed is set aside as failed, with the reason (`eventfuse failed` lists
-    them), and the run goes on with the others.
+    them), and the run goes on with the others. Several `run` or `watch` processes may share a store: on
+    SQLite one processes at a time (the others wait); on PostgreSQL each claims its own articles and they
+    take turns to group, so no article is processed twice and the events are those one process makes.
 
     Example: eventfuse run --db events.db
     """
@@ -598,7 +612,7 @@ def run(
                 err_console.print("no pending articles")
             return
         resources = _load_resources(lexicon, quiet)
-        report = _run(store, resources, quiet, workers, max_chars)
+        report = _run(store, resources, quiet, workers, max_chars, batch_size)
     if not quiet:
         summary = f"{report.processed} articles processed, {len(report.events_touched)} events updated"
         if report.failed:
@@ -757,7 +771,7 @@ def serve(
         err_console.print(Text(warning, style="yellow"))
     try:
         web_app = create_app(
-            db or default_db_path(),
+            db or default_target(),
             token=token,
             tile_url=tile_url,
             tile_attribution=tile_attribution,
@@ -767,7 +781,7 @@ def serve(
     except EventfuseError as err:
         raise _fail(str(err)) from err
     shown = f"[{host}]" if ":" in host else host
-    err_console.print(Text(f"serving {db or default_db_path()} at http://{shown}:{port}/ (Ctrl-C stops)"))
+    err_console.print(Text(f"serving {db or default_target()} at http://{shown}:{port}/ (Ctrl-C stops)"))
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 

@@ -146,7 +146,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 class WebState:
     """What one app holds: where the store is, the write token, and the pipeline resources once loaded."""
 
-    db_path: Path
+    db_path: Path | str
     token: str | None
     tile_url: str | None
     tile_attribution: str | None
@@ -162,7 +162,7 @@ class WebState:
 
 
 def create_app(
-    db_path: Path,
+    db_path: Path | str,
     token: str | None = None,
     *,
     resources: pipeline.Resources | None = None,

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from eventfuse import pipeline
-from eventfuse.store import Store
+from eventfuse.store import SqlStore, Store
 from eventfuse.web import create_app
 
 BALAD_ATTACK = "ev_45808f9fbe9f"  # five sources, a rewrite among them, two disputed fields (examples/EXPECTED.md)
@@ -390,7 +390,7 @@ def test_every_error_carries_the_security_headers(examples_copy: Path, monkeypat
             413: client.post("/api/articles", json={"text": "x" * 2000}),
             422: client.get("/api/events?offset=-1"),
         }
-        monkeypatch.setattr(Store, "count_events", breaks)
+        monkeypatch.setattr(SqlStore, "count_events", breaks)
         responses[500] = client.get("/api/events")
     for status, response in responses.items():
         assert response.status_code == status
