@@ -912,6 +912,36 @@ def _print_figures(name: str, result: dict[str, Any], anchors: dict[str, str]) -
     console.print(table)
 
 
+db_app = typer.Typer(no_args_is_help=True)
+
+
+@db_app.command("copy")
+def db_copy(
+    source: Annotated[str, typer.Argument(help="The store to copy: a SQLite path or a postgresql:// URL.")],
+    destination: Annotated[str, typer.Argument(help="A new, empty store (a path or a URL), or one a copy began.")],
+    quiet: QuietOption = False,
+) -> None:
+    """Copy every article, mention, event, history line and setting from one store to another (SQLite and
+    PostgreSQL either way). Interrupted, the same command resumes where the copy stopped.
+
+    Example: eventfuse db copy events.db postgresql://eventfuse@db.example.org/events
+    """
+    from .store.copy import copy_store
+
+    with _open_store(source) as src, _open_store(destination) as dst:
+        try:
+            report = copy_store(src, dst)  # type: ignore[arg-type]
+        except EventfuseError as err:
+            raise _fail(str(err)) from err
+    if not quiet:
+        resumed = f" (resumed: {', '.join(report.resumed)})" if report.resumed else ""
+        copied = ", ".join(f"{n} {table}" for table, n in report.rows.items() if n)
+        err_console.print(
+            Text(_line(f"copied {src.path} to {dst.path}: {copied or 'nothing'}{resumed}")), soft_wrap=True
+        )
+
+
 app.add_typer(gazetteer_app, name="gazetteer", help="The embedded gazetteer: import GeoNames dumps, look up names.")
+app.add_typer(db_app, name="db", help="Manage stores: copy one to another (SQLite and PostgreSQL).")
 
 __all__ = ["app"]

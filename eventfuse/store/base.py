@@ -32,6 +32,9 @@ class EventFilter:
     offset: int = 0
 
 
+NO_FILTER = EventFilter()
+
+
 @dataclass(frozen=True)
 class EventPage:
     """One page of the event list from the summary columns: each event's summary as stored JSON text (no
@@ -83,6 +86,10 @@ class SqlStore:
 
     def _forget_cached(self) -> None:
         self._profiles.clear()
+
+    def _after_copy(self) -> None:
+        """Once rows were copied in with their own ids (``copy.copy_store``): the counters that make ids go on
+        past them."""
 
     @property
     def path(self) -> str:
@@ -380,7 +387,9 @@ class SqlStore:
         shared: Counter[str] = Counter()
         keys = list(dict.fromkeys(band_keys))
         for chunk in _chunks(keys, 200):  # one statement, each bucket read newest first through the index
-            bucket = "SELECT * FROM (SELECT event_id FROM event_bands WHERE band_key = ? ORDER BY seq DESC LIMIT ?) AS b"
+            bucket = (
+                "SELECT * FROM (SELECT event_id FROM event_bands WHERE band_key = ? ORDER BY seq DESC LIMIT ?) AS b"
+            )
             params = [value for key in chunk for value in (key, bucket_limit)]
             shared.update(event_id for (event_id,) in self._tuples(" UNION ALL ".join([bucket] * len(chunk)), params))
         for event_id, count in shared.items():
@@ -398,7 +407,6 @@ class SqlStore:
         for chunk in _chunks(list(values), 500):
             statement = sql.format(marks=",".join("?" * len(chunk)))
             yield from (self._tuples(statement, chunk) if tuples else self._execute(statement, chunk))
-
 
     def event_profiles_json(self, event_ids: Sequence[str]) -> list[dict[str, Any]]:
         """The grouping profiles of some events, in the order given (those not stored are left out). Treat them
@@ -464,7 +472,9 @@ class SqlStore:
             " ON CONFLICT(word) DO UPDATE SET documents = word_documents.documents + 1",
             [(word,) for word in dict.fromkeys(words)],
         )
-        self._execute("UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE name = 'grouped_documents'")
+        self._execute(
+            "UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE name = 'grouped_documents'"
+        )
 
     def document_frequencies(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
         """The number of articles grouped so far, and how many of them hold each of ``words`` (absent: none)."""
@@ -525,7 +535,9 @@ class SqlStore:
 
     def mention_ids_of_event(self, event_id: str) -> list[str]:
         """An event's mentions in the order they were linked to it."""
-        rows = self._execute(f"SELECT mention_id FROM event_mentions WHERE event_id = ? ORDER BY {self._LINK_ORDER}", (event_id,))
+        rows = self._execute(
+            f"SELECT mention_id FROM event_mentions WHERE event_id = ? ORDER BY {self._LINK_ORDER}", (event_id,)
+        )
         return [row["mention_id"] for row in rows]
 
     def has_event(self, event_id: str) -> bool:

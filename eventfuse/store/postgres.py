@@ -222,7 +222,9 @@ class PostgresStore(SqlStore):
     def _migrate(self) -> None:
         with self.db.transaction():
             self.db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-            self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, at TIMESTAMPTZ)")
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, at TIMESTAMPTZ)"
+            )
             version = self.schema_version
             if version > len(MIGRATIONS):
                 raise StoreError(f"{self.target}: made by a newer eventfuse (schema {version}); upgrade eventfuse")
@@ -271,6 +273,13 @@ class PostgresStore(SqlStore):
             ).fetchall()
         self.db.execute("SELECT pg_advisory_xact_lock(%s)", (GROUPING_LOCK,))
         self._forget_cached()
+
+    def _after_copy(self) -> None:
+        for table in ("claims", "event_history"):
+            self.db.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
+            )
+        self.db.execute("SELECT setval('event_mentions_seq', coalesce(max(seq), 0) + 1, false) FROM event_mentions")
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.db.execute(_pg(sql), params)

@@ -171,7 +171,6 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-
 class SQLiteStore(SqlStore):
     """An open SQLite event store. Use as a context manager, or call ``close``."""
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from eventfuse import pipeline
-from eventfuse.store import SqlStore, Store
+from eventfuse.store import SqlStore
 from eventfuse.web import create_app
 
 BALAD_ATTACK = "ev_45808f9fbe9f"  # five sources, a rewrite among them, two disputed fields (examples/EXPECTED.md)
