@@ -662,17 +662,30 @@ def events(
     event_type: Annotated[str | None, typer.Option("--type", help="Event or sub-event type (substring).")] = None,
     country: Annotated[str | None, typer.Option("--country", help="ISO country code, e.g. SY.")] = None,
     text: Annotated[str | None, typer.Option("--text", help="Text that the event record contains.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="An actor's name or wording (substring).")] = None,
+    bbox: Annotated[
+        str | None, typer.Option("--bbox", help="west,south,east,north in degrees: events located inside.")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1)] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """List stored events, with filters.
+    """List stored events, with filters (each one run by the store, through an index).
 
     Example: eventfuse events --country IQ --from 2025-04-01 --type Shelling
     """
     for option, value in (("--from", date_from), ("--to", date_to)):
         if value is not None and not is_iso_date_prefix(value):
             raise _fail(f"{option} {value!r} is not a date that exists (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    where = EventFilter(date_from, date_to, event_type, country, text, limit)
+    box = None
+    if bbox is not None:
+        try:
+            west, south, east, north = (float(part) for part in bbox.split(","))
+        except ValueError:
+            raise _fail(f"--bbox {bbox!r} is not four numbers west,south,east,north") from None
+        if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
+            raise _fail(f"--bbox {bbox!r}: latitudes within -90..90 (south <= north), longitudes within -180..180")
+        box = (west, south, east, north)
+    where = EventFilter(date_from, date_to, event_type, country, text, limit, actor=actor, bbox=box)
     with _open_store(db) as store:
         found = store.events(where)
     if as_json:
@@ -694,13 +707,11 @@ def show(
     Example: eventfuse show ev_1a2b3c --html > brief.html
     """
     with _open_store(db) as store:
-        event = store.get_event(event_id)
-        merged_into = store.merged_into(event_id) if event is None else None
+        event, merged_into = store.resolve_event(event_id)
         if merged_into:  # a later report showed it is the same event as another: show that one
             err_console.print(
                 Text(_line(f"{event_id} was merged into {merged_into} (see its history)")), soft_wrap=True
             )
-            event = store.get_event(merged_into)
         if event is None:
             raise _fail(f"no event {event_id!r} in {store.path}", 1)
         history = store.history(event.id)

@@ -7,6 +7,7 @@ Hands on articles, mentions and claims, events, their history and the grouping i
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Article, Claim, Event, Mention, Place, RemovedLine, TimeValue, from_json, to_json
+from ..summary import actor_words, event_summary, list_key
 
+log = logging.getLogger(__name__)
 PROFILES_KEPT = 5_000  # parsed grouping profiles a store keeps in memory (a few days of events)
 
 
@@ -30,6 +33,8 @@ class EventFilter:
     text: str | None = None
     limit: int | None = None
     offset: int = 0
+    actor: str | None = None  # a name or wording of any of its actors (substring, any case)
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north: its location inside
 
 
 NO_FILTER = EventFilter()
@@ -578,13 +583,17 @@ class SqlStore:
         lat = lon = None
         if location and isinstance(location.value, dict):
             lat, lon = location.value.get("lat"), location.value.get("lon")
+        record = json.dumps(to_json(event))
+        actors = actor_words(event)
         self._execute(
             """INSERT INTO events (id, title, event_type, sub_event_type, date, country, latitude, longitude,
-               event_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               event_json, created_at, updated_at, summary_json, actors_text, list_key)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(id) DO UPDATE SET title=excluded.title, event_type=excluded.event_type,
                sub_event_type=excluded.sub_event_type, date=excluded.date, country=excluded.country,
                latitude=excluded.latitude, longitude=excluded.longitude, event_json=excluded.event_json,
-               updated_at=excluded.updated_at""",
+               updated_at=excluded.updated_at, summary_json=excluded.summary_json,
+               actors_text=excluded.actors_text, list_key=excluded.list_key""",
             (
                 event.id,
                 event.title,
@@ -594,13 +603,26 @@ class SqlStore:
                 event.country,
                 lat,
                 lon,
-                json.dumps(to_json(event)),
+                record,
                 now,
                 now,
+                json.dumps(event_summary(event)),
+                actors,
+                list_key(event.id, event.date),
             ),
         )
+        self._index_search(event.id, actors, (event.title or "") + "\n" + record)
         self._write_profile(event.id, profile)
         self._execute("DELETE FROM stale_events WHERE event_id = ?", (event.id,))
+
+    def _save_columns(self, event: Event) -> None:
+        record = json.dumps(to_json(event))
+        actors = actor_words(event)
+        self._execute(
+            "UPDATE events SET summary_json = ?, actors_text = ?, list_key = ? WHERE id = ?",
+            (json.dumps(event_summary(event)), actors, list_key(event.id, event.date), event.id),
+        )
+        self._index_search(event.id, actors, (event.title or "") + "\n" + record)
 
     def _write_profile(self, event_id: str, profile: dict[str, Any]) -> None:
         self._execute(
@@ -621,6 +643,7 @@ class SqlStore:
         return [r[0] for r in self._execute("SELECT event_id FROM stale_events ORDER BY event_id")]
 
     def delete_event(self, event_id: str) -> None:
+        self._unindex_search(event_id)
         self._execute("DELETE FROM events WHERE id = ?", (event_id,))
         self._execute("DELETE FROM event_profiles WHERE event_id = ?", (event_id,))
         self._execute("DELETE FROM stale_events WHERE event_id = ?", (event_id,))
@@ -661,7 +684,7 @@ class SqlStore:
         sql = "SELECT event_json FROM events"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY date IS NULL, date, id"
+        sql += " ORDER BY list_key"
         if where.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [where.limit, where.offset]
@@ -673,6 +696,7 @@ class SqlStore:
         return int(self._execute(sql, params).fetchone()[0])
 
     def _filter(self, where: EventFilter) -> tuple[list[str], list[Any]]:
+        """The WHERE clauses of a filter, each served by an index (docs/architecture.md, the store)."""
         clauses: list[str] = []
         params: list[Any] = []
         if where.date_from:
@@ -681,17 +705,93 @@ class SqlStore:
         if where.date_to:
             clauses.append("date <= ?")
             params.append(where.date_to + "\uffff")
-        like = self._LIKE
-        if where.event_type:
-            clauses.append(f"(event_type {like} ? ESCAPE '\\' OR sub_event_type {like} ? ESCAPE '\\')")
-            params += [f"%{_like_escaped(where.event_type)}%"] * 2
+        if where.event_type:  # the few stored types that hold the words, then an index lookup per type
+            needle = where.event_type.casefold()
+            types = [t for t in self._stored_types() if needle in t.casefold()]
+            marks = ",".join("?" * len(types)) or "NULL"
+            clauses.append(f"(event_type IN ({marks}) OR sub_event_type IN ({marks}))")
+            params += types * 2
         if where.country:
             clauses.append("lower(country) = lower(?)")
             params.append(where.country)
+        if where.actor:
+            clauses.append(self._actor_clause())
+            params.append(f"%{_like_escaped(where.actor.casefold())}%")
         if where.text:
-            clauses.append(f"(title {like} ? ESCAPE '\\' OR event_json {like} ? ESCAPE '\\')")
-            params += [f"%{_like_escaped(where.text)}%"] * 2
+            clauses.append(self._text_clause())
+            params.append(f"%{_like_escaped(where.text)}%")
+        if where.bbox:
+            clause, values = self._box_clause(where.bbox)
+            clauses.append(clause)
+            params += values
         return clauses, params
+
+    def _stored_types(self) -> list[str]:
+        rows = self._tuples(
+            "SELECT DISTINCT event_type FROM events WHERE event_type IS NOT NULL UNION "
+            "SELECT DISTINCT sub_event_type FROM events WHERE sub_event_type IS NOT NULL",
+            (),
+        )
+        return [row[0] for row in rows]
+
+    # the dialect's filters (SQLite's here: the FTS5 trigram index, rows keyed by the event's rowid)
+    def _actor_clause(self) -> str:
+        return "rowid IN (SELECT rowid FROM event_search WHERE actors LIKE ? ESCAPE '\\')"
+
+    def _text_clause(self) -> str:
+        return "rowid IN (SELECT rowid FROM event_search WHERE record LIKE ? ESCAPE '\\')"
+
+    def _box_clause(self, box: tuple[float, float, float, float]) -> tuple[str, list[Any]]:
+        west, south, east, north = box
+        if west <= east:
+            return "latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?", [south, north, west, east]
+        # a box across the antimeridian
+        return "latitude BETWEEN ? AND ? AND (longitude >= ? OR longitude <= ?)", [south, north, west, east]
+
+    def _index_search(self, event_id: str, actors: str, record: str) -> None:
+        """Keep the text index of an event's actors and record (PostgreSQL indexes the columns themselves)."""
+
+    def _unindex_search(self, event_id: str) -> None:
+        pass
+
+    def event_page(self, where: EventFilter = NO_FILTER, after: str | None = None) -> EventPage:
+        """A page of the event list (``where.limit`` long, by date then id) from the summary columns: it starts
+        after the key ``after`` (keyset pagination: the index goes straight there), else at ``where.offset``."""
+        clauses, params = self._filter(where)
+        if after is not None:
+            clauses.append("list_key > ?")
+            params.append(after)
+        sql = "SELECT summary_json, list_key FROM events"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        limit = where.limit if where.limit is not None else 100
+        sql += " ORDER BY list_key LIMIT ?"
+        params.append(limit + 1)
+        if after is None and where.offset:
+            sql += " OFFSET ?"
+            params.append(where.offset)
+        rows = self._tuples(sql, params)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return EventPage([row[0] for row in rows], rows[-1][1] if more and rows else None)
+
+    def _fill_summaries(self) -> None:
+        """Summary columns for events stored before they existed (once, when such a store is opened)."""
+        while rows := self._tuples("SELECT id FROM events WHERE summary_json IS NULL LIMIT 500", ()):
+            with self.transaction():
+                for (event_id,) in rows:
+                    [(record, title, date)] = self._tuples(
+                        "SELECT event_json, title, date FROM events WHERE id = ?", (event_id,)
+                    )
+                    try:
+                        self._save_columns(from_json("Event", json.loads(record)))
+                    except (TypeError, ValueError, KeyError) as err:  # a record this eventfuse cannot read
+                        log.warning("event %s: its record cannot be read (%s); listed by its id alone", event_id, err)
+                        summary = {"id": event_id, "title": title or "", "date": date}
+                        self._execute(
+                            "UPDATE events SET summary_json = ?, actors_text = '', list_key = ? WHERE id = ?",
+                            (json.dumps(summary), list_key(event_id, date), event_id),
+                        )
 
     def related_event_ids(self, event_id: str) -> list[str]:
         """Other events reported by an article that also reports this one."""

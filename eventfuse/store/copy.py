@@ -47,7 +47,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         "events",
         (
             "id", "title", "event_type", "sub_event_type", "date", "country", "latitude", "longitude", "event_json",
-            "created_at", "updated_at",
+            "created_at", "updated_at", "summary_json", "actors_text", "list_key",
         ),
         ("id",),
     ),

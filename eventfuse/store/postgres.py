@@ -144,8 +144,23 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (event_id, other_id)
     )
     """,
+    # 2: events listed from summary columns (the list entry as JSON, the key a page starts after) and filtered in
+    # SQL through indexes: a place box on latitude and longitude, the country, the types (actors and text get
+    # trigram indexes when the server has pg_trgm, and the box a PostGIS one when it has PostGIS: ``_optional``)
+    """
+    ALTER TABLE events ADD COLUMN summary_json TEXT;
+    ALTER TABLE events ADD COLUMN actors_text TEXT;
+    ALTER TABLE events ADD COLUMN list_key TEXT COLLATE "C";
+    CREATE INDEX events_list ON events(list_key);
+    CREATE INDEX events_place ON events(latitude, longitude);
+    CREATE INDEX events_country ON events(lower(country));
+    CREATE INDEX events_type ON events(event_type);
+    CREATE INDEX events_sub_type ON events(sub_event_type)
+    """,
 )
 
+RECORD = "coalesce(title, '') || chr(10) || event_json"  # what the text filter searches
+GEOMETRY = "ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)"  # an event's point, with PostGIS
 MIGRATION_LOCK = 0x6576_6D69  # advisory lock keys: one process migrates a store at a time,
 GROUPING_LOCK = 0x6576_6772  # and one writer groups at a time (its extraction runs beside the others')
 
@@ -201,6 +216,8 @@ class PostgresStore(SqlStore):
                    DO UPDATE SET event_id = excluded.event_id, seq = nextval('event_mentions_seq')"""
     _LINK_ORDER = "seq"
     claims_articles = True
+    postgis = False
+    _RECORD = RECORD
 
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -232,6 +249,34 @@ class PostgresStore(SqlStore):
                 for statement in _statements(script):
                     self.db.execute(statement)
                 self.db.execute("INSERT INTO schema_migrations (version, at) VALUES (%s, now())", (number,))
+            self._optional_indexes()
+        self._fill_summaries()
+
+    def _optional_indexes(self) -> None:
+        """Trigram indexes for the actor and text filters when pg_trgm can be had; a PostGIS index for the place
+        box when the database has PostGIS (`CREATE EXTENSION postgis`), else the plain lat/lon index serves."""
+
+        def installed() -> dict[str, str]:  # extension -> the schema its objects are in
+            rows = self.db.execute(
+                "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+            )
+            return {row[0]: row[1] for row in rows}
+
+        extensions = installed()
+        if "pg_trgm" not in extensions:
+            try:
+                with self.db.transaction():
+                    self.db.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                extensions = installed()
+            except psycopg.Error:
+                pass  # not installed on the server, or not allowed: the filters scan instead
+        if "pg_trgm" in extensions:
+            ops = f'"{extensions["pg_trgm"]}".gin_trgm_ops'
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS events_actors ON events USING gin (actors_text {ops})")
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS events_record ON events USING gin (({RECORD}) {ops})")
+        self.postgis = "postgis" in extensions
+        if self.postgis:
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS events_geom ON events USING gist (({GEOMETRY}))")
 
     @property
     def schema_version(self) -> int:
@@ -273,6 +318,18 @@ class PostgresStore(SqlStore):
             ).fetchall()
         self.db.execute("SELECT pg_advisory_xact_lock(%s)", (GROUPING_LOCK,))
         self._forget_cached()
+
+    def _actor_clause(self) -> str:
+        return "actors_text LIKE ? ESCAPE '\\'"
+
+    def _text_clause(self) -> str:
+        return f"({RECORD}) ILIKE ? ESCAPE '\\'"
+
+    def _box_clause(self, box: tuple[float, float, float, float]) -> tuple[str, list[Any]]:
+        west, south, east, north = box
+        if self.postgis and west <= east:
+            return f"({GEOMETRY}) && ST_MakeEnvelope(?, ?, ?, ?, 4326)", [west, south, east, north]
+        return super()._box_clause(box)
 
     def _after_copy(self) -> None:
         for table in ("claims", "event_history"):

@@ -168,6 +168,21 @@ MIGRATIONS: tuple[str, ...] = (
         JOIN event_mentions em2 ON em2.mention_id = m2.id
         WHERE em1.event_id != em2.event_id;
     """,
+    # 7: events listed from summary columns (the list entry as JSON, the key a page starts after) and filtered in
+    # SQL through indexes: a place box on latitude and longitude, the country, the types, and actors and text by
+    # substring through an FTS5 trigram index (rows keyed by the event's rowid). Filled in for stored events
+    # when the store is opened (``SqlStore._fill_summaries``).
+    """
+    ALTER TABLE events ADD COLUMN summary_json TEXT;
+    ALTER TABLE events ADD COLUMN actors_text TEXT;
+    ALTER TABLE events ADD COLUMN list_key TEXT;
+    CREATE INDEX events_list ON events(list_key);
+    CREATE INDEX events_place ON events(latitude, longitude);
+    CREATE INDEX events_country ON events(lower(country));
+    CREATE INDEX events_type ON events(event_type);
+    CREATE INDEX events_sub_type ON events(sub_event_type);
+    CREATE VIRTUAL TABLE event_search USING fts5(actors, record, tokenize = 'trigram');
+    """,
 )
 
 
@@ -235,6 +250,7 @@ class SQLiteStore(SqlStore):
                 for statement in _statements(script):
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
+        self._fill_summaries()
 
     @property
     def schema_version(self) -> int:
@@ -270,6 +286,23 @@ class SQLiteStore(SqlStore):
             raise
         self._depth = 0
         self.db.execute("COMMIT")
+
+    def _index_search(self, event_id: str, actors: str, record: str) -> None:
+        self.db.execute("DELETE FROM event_search WHERE rowid = (SELECT rowid FROM events WHERE id = ?)", (event_id,))
+        self.db.execute(
+            "INSERT INTO event_search (rowid, actors, record) SELECT rowid, ?, ? FROM events WHERE id = ?",
+            (actors, record, event_id),
+        )
+
+    def _unindex_search(self, event_id: str) -> None:
+        self.db.execute("DELETE FROM event_search WHERE rowid = (SELECT rowid FROM events WHERE id = ?)", (event_id,))
+
+    def _after_copy(self) -> None:
+        self.db.execute("DELETE FROM event_search")
+        self.db.execute(
+            """INSERT INTO event_search (rowid, actors, record)
+               SELECT rowid, actors_text, coalesce(title, '') || char(10) || event_json FROM events"""
+        )
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.db.execute(sql, params)

@@ -405,3 +405,30 @@ def test_a_posted_page_of_navigation_only_is_422(writer: TestClient) -> None:
     page = {"html": "<html><body><nav><a href=/>Home</a> | <a href=/about>About</a></nav></body></html>"}
     response = writer.post("/api/articles", json=page, headers=AUTH)
     assert response.status_code == 422 and "no article text" in response.json()["message"]
+
+
+def test_a_merged_event_id_answers_with_the_event_that_absorbed_it(examples_copy: Path) -> None:
+    from eventfuse.store import open_store
+
+    with open_store(examples_copy) as store:
+        other = next(e.id for e in store.events() if e.id != BALAD_ATTACK)
+        with store.transaction():
+            store.merge_events(BALAD_ATTACK, other, None)
+    with TestClient(create_app(examples_copy)) as client:
+        response = client.get(f"/api/events/{other}")
+        assert response.status_code == 200
+        assert response.json()["id"] == BALAD_ATTACK and response.json()["merged_from"] == other
+        assert client.get("/api/events/ev_000000000000").status_code == 404
+
+
+def test_pages_follow_next_to_the_end(client: TestClient) -> None:
+    everything = [e["id"] for e in client.get("/api/events").json()["events"]]
+    seen, after = [], None
+    while True:
+        params = {"limit": 2, **({"after": after} if after else {})}
+        page = client.get("/api/events", params=params).json()
+        seen += [e["id"] for e in page["events"]]
+        if page["next"] is None:
+            break
+        after = page["next"]
+    assert seen == everything and len(everything) == 5
