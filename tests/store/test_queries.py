@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eventfuse.model import Event
-from eventfuse.store import EventFilter, PostgresStore, SqlStore, SQLiteStore, open_store
+from eventfuse.store import EventFilter, PostgresStore, SQLiteStore, SqlStore, open_store
 from eventfuse.store.copy import copy_store
 from eventfuse.summary import ACTOR_FIELDS, actor_names
 
