@@ -766,6 +766,9 @@ def serve(
     tile_attribution: Annotated[
         str | None, typer.Option("--tile-attribution", help="The credit line the tile server asks for.")
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Server processes (one per core holds the most load).")
+    ] = 1,
 ) -> None:
     """Serve the REST API and the map, timeline and event pages (FastAPI + uvicorn).
 
@@ -773,27 +776,32 @@ def serve(
     """
     import uvicorn
 
-    from .web import create_app
+    from .web.app import APP_FACTORY, ServeSettings
 
     loopback = host == "localhost" or _is_loopback(host)
     if not loopback:
         warning = f"warning: listening on {host}, reachable from other machines, without TLS"
         warning += "" if token else "; anyone who reaches it can add articles (set --token)"
         err_console.print(Text(warning, style="yellow"))
+    settings = ServeSettings(
+        db=db or default_target(),
+        token=token,
+        tile_url=tile_url,
+        tile_attribution=tile_attribution,
+        # Against DNS rebinding: no other site's name may reach the loopback server through the browser.
+        allowed_hosts=["127.0.0.1", "localhost"] if loopback and ":" not in host else None,
+    )
     try:
-        web_app = create_app(
-            db or default_target(),
-            token=token,
-            tile_url=tile_url,
-            tile_attribution=tile_attribution,
-            # Against DNS rebinding: no other site's name may reach the loopback server through the browser.
-            allowed_hosts=["127.0.0.1", "localhost"] if loopback and ":" not in host else None,
-        )
+        web_app = settings.app()  # opens (creating or migrating) the store now, so a bad one fails here
     except EventfuseError as err:
         raise _fail(str(err)) from err
     shown = f"[{host}]" if ":" in host else host
-    err_console.print(Text(f"serving {db or default_target()} at http://{shown}:{port}/ (Ctrl-C stops)"))
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    err_console.print(Text(f"serving {web_app.state.web.store_name} at http://{shown}:{port}/ (Ctrl-C stops)"))
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    else:  # each worker process builds the same app from the settings in its environment
+        settings.export()
+        uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 def _is_loopback(host: str) -> bool:

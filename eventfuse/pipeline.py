@@ -177,6 +177,7 @@ def run(
     on_failure: Callable[[Failure], None] | None = None,
     on_wait: Callable[[], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    only: Sequence[str] | None = None,
 ) -> RunReport:
     """Process pending articles: extract, group, fuse; one transaction per article, so a rerun resumes.
 
@@ -188,11 +189,12 @@ def run(
     Several processes may run on one store. On SQLite one processes at a time (the others wait for the store's
     writer lock; ``on_wait`` is called when this one has to). On PostgreSQL each claims batches of pending
     articles that no other holds and extracts them beside the others; they take turns to group (``_run_claiming``).
+    ``only``: process these pending articles and no other (the web API's POST processes the article posted).
     """
     with store.writer(on_wait):
         if store.claims_articles:
-            return _run_claiming(store, resources, progress, limit, max_chars, on_failure, batch_size)
-        return _run(store, resources, progress, limit, workers, parallel_min, max_chars, on_failure, batch_size)
+            return _run_claiming(store, resources, progress, limit, max_chars, on_failure, batch_size, only)
+        return _run(store, resources, progress, limit, workers, parallel_min, max_chars, on_failure, batch_size, only)
 
 
 def _run(
@@ -205,9 +207,13 @@ def _run(
     max_chars: int,
     on_failure: Callable[[Failure], None] | None,
     batch_size: int,
+    only: Sequence[str] | None,
 ) -> RunReport:
     report = RunReport()
     pending = store.pending_article_ids()
+    if only is not None:
+        wanted = set(only)
+        pending = [article_id for article_id in pending if article_id in wanted]
     if limit is not None:
         pending = pending[:limit]
     watch = Stopwatch()
@@ -279,6 +285,7 @@ def _run_claiming(
     max_chars: int,
     on_failure: Callable[[Failure], None] | None,
     batch_size: int,
+    only: Sequence[str] | None,
 ) -> RunReport:
     """``run`` on a store that writers share: claim a batch (row locks, held until its transaction ends), extract
     it while other writers do the same, then wait for the grouping turn and group it, one savepoint per article.
@@ -303,7 +310,7 @@ def _run_claiming(
         size = batch_size if limit is None else min(batch_size, limit - done)
         with store.transaction():
             with watch("store"):
-                claimed = store.claim_pending(size)
+                claimed = store.claim_pending(size, only)
                 articles = [a for a in (store.get_article(aid) for aid in claimed) if a]
             if not articles:
                 break

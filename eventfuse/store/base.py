@@ -112,12 +112,19 @@ class SqlStore:
         self._forget_cached()  # another writer may have changed the events since this store last read them
         yield
 
-    def claim_pending(self, limit: int) -> list[str]:
-        """Up to ``limit`` pending articles, oldest first, that no other writer holds; on PostgreSQL they stay
-        held until the caller's transaction ends (call it inside one)."""
-        rows = self._execute(
-            "SELECT id FROM articles WHERE status = 'pending' ORDER BY ingested_at, id LIMIT ?", (limit,)
-        )
+    def claim_pending(self, limit: int, only: Sequence[str] | None = None) -> list[str]:
+        """Up to ``limit`` pending articles (of ``only`` when given), oldest first, that no other writer holds;
+        on PostgreSQL they stay held until the caller's transaction ends (call it inside one)."""
+        return self._claim(limit, only, "")
+
+    def _claim(self, limit: int, only: Sequence[str] | None, lock: str) -> list[str]:
+        sql = "SELECT id FROM articles WHERE status = 'pending'"
+        params: list[Any] = []
+        if only is not None:
+            ids = list(dict.fromkeys(only))[:500]
+            sql += f" AND id IN ({','.join('?' * len(ids)) or 'NULL'})"
+            params += ids
+        rows = self._tuples(f"{sql} ORDER BY ingested_at, id LIMIT ?{lock}", [*params, limit])
         return [row[0] for row in rows]
 
     def grouping_turn(self, first_article: str | None = None) -> None:

@@ -293,13 +293,8 @@ class PostgresStore(SqlStore):
             self._profiles.clear()
             raise
 
-    def claim_pending(self, limit: int) -> list[str]:
-        rows = self.db.execute(
-            """SELECT id FROM articles WHERE status = 'pending' ORDER BY ingested_at, id LIMIT %s
-               FOR UPDATE SKIP LOCKED""",
-            (limit,),
-        )
-        return [row[0] for row in rows]
+    def claim_pending(self, limit: int, only: Sequence[str] | None = None) -> list[str]:
+        return self._claim(limit, only, " FOR UPDATE SKIP LOCKED")
 
     def grouping_turn(self, first_article: str | None = None) -> None:
         # Grouping is order-dependent, so writers group their batches in the order they claimed them, which is

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -154,12 +155,45 @@ class WebState:
     resources: pipeline.Resources | None = None
     # SQLite has one writer, and the resources load once: writes and the first load go one at a time.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    store_name: str = ""  # the store as it can be shown (a URL without its password)
     readers: threading.local = field(default_factory=threading.local)
 
     def get_resources(self) -> pipeline.Resources:
         if self.resources is None:
             self.resources = self.load_resources()
         return self.resources
+
+
+APP_FACTORY = "eventfuse.web.app:app_from_environment"  # what `serve --workers N` has each process build
+SETTINGS_VARIABLE = "EVENTFUSE_SERVE_SETTINGS"
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """What `eventfuse serve` builds its app from; handed to worker processes through their environment."""
+
+    db: str
+    token: str | None = None
+    tile_url: str | None = None
+    tile_attribution: str | None = None
+    allowed_hosts: list[str] | None = None
+
+    def app(self) -> FastAPI:
+        return create_app(
+            self.db,
+            token=self.token,
+            tile_url=self.tile_url,
+            tile_attribution=self.tile_attribution,
+            allowed_hosts=self.allowed_hosts,
+        )
+
+    def export(self) -> None:
+        os.environ[SETTINGS_VARIABLE] = json.dumps(asdict(self))
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `serve --workers N` process, from the settings the parent put in the environment."""
+    return ServeSettings(**json.loads(os.environ[SETTINGS_VARIABLE])).app()
 
 
 def create_app(
@@ -179,10 +213,11 @@ def create_app(
     (``https://{s}.tile.example.org/{z}/{x}/{y}.png``). ``allowed_hosts``: Host header values to accept
     (``eventfuse serve`` passes the loopback names when bound to loopback, against DNS rebinding).
     """
-    with Store.open(db_path):  # creates or migrates it now, so a bad path fails at start-up
-        pass
+    with open_store(db_path) as store:  # creates or migrates it now, so a bad path fails at start-up
+        store_name = store.path
     state = WebState(
         db_path=db_path,
+        store_name=store_name,
         token=token or None,
         tile_url=tile_url or None,
         tile_attribution=tile_attribution,
@@ -390,7 +425,7 @@ def _add_routes(app: FastAPI) -> None:
             with Store.open(state.db_path) as store:
                 report = pipeline.ingest(store, [article], resources.rules)
                 article_id = report.article_ids[0]
-                pipeline.run(store, resources)
+                pipeline.run(store, resources, only=[article_id])
                 status, failure = store.article_status(article_id) or ("processed", None)
                 if status == "failed":  # set aside with its reason: the store stays open to the next article
                     raise ApiError(422, f"article {article_id} could not be processed: {failure}")

@@ -432,3 +432,18 @@ def test_pages_follow_next_to_the_end(client: TestClient) -> None:
             break
         after = page["next"]
     assert seen == everything and len(everything) == 5
+
+
+def test_a_post_processes_the_posted_article_and_no_other_pending_one(writer: TestClient, examples_copy: Path) -> None:
+    from eventfuse.model import Article, article_id_for
+    from eventfuse.store import open_store
+
+    waiting = "Gunmen attacked a checkpoint near Kirkuk on Monday, killing two police officers, officials said."
+    with open_store(examples_copy) as store:
+        store.add_article(Article(id=article_id_for(waiting), raw_text=waiting, text=waiting))
+    posted = "Militants fired three rockets at an air base near Balad on Sunday, the army said; nobody was hurt."
+    response = writer.post("/api/articles", json={"text": posted, "published": "2025-04-20"}, headers=AUTH)
+    assert response.status_code == 201
+    with open_store(examples_copy) as store:
+        assert store.article_status(response.json()["article_id"]) == ("processed", None)
+        assert store.article_status(article_id_for(waiting)) == ("pending", None)
