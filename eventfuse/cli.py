@@ -10,7 +10,6 @@ import json
 import logging
 import re
 import sys
-import time
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,18 +24,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from . import __version__, pipeline
+from . import __version__, api, pipeline
 from .bench import BENCHMARKS, bench_root, default_data_dir, load_benchmark
 from .errors import EventfuseError, InputError, log_path, one_line_reason
 from .export import EXPORTERS, events_json
 from .geo.cli import gazetteer_app
 from .report import event_html, event_markdown, event_renderable, events_markdown, events_table, terminal_text
-from .sources.feeds import poll_feed
 from .sources.fetch import Fetcher, FetchPolicy
 from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_articles
 from .sources.meta import is_iso_date_prefix, normalise_published
-from .sources.warc import WarcStats, is_warc, read_warc
-from .sources.web import is_url, read_urls
+from .sources.warc import WarcStats, is_warc
+from .sources.web import is_url
 from .store import DATABASE_ERRORS, EventFilter, Store, default_target, open_store
 from .train import MODELS, default_out_dir, load_trainer
 
@@ -472,34 +470,13 @@ def _ingest_sources(
 
     archives: list[WarcStats] = []
 
-    def read(arg: str, fetcher: Fetcher) -> Iterator[Any]:
-        if is_url(arg):
-            yield from read_urls([arg], fetcher, defaults)
-        elif "://" in arg:
-            yield InputError(arg, "unsupported URL scheme: only http and https URLs are fetched")
-        elif is_warc(arg):
-            archives.append(WarcStats(arg))
-            yield from read_warc(Path(arg), store, archives[-1], max_record_bytes=max_bytes)
-        else:
-            yield from read_articles([Path(arg)], defaults, max_bytes)
-
-    def items(fetcher: Fetcher) -> Iterator[Any]:
-        for arg in inputs:
-            try:
-                yield from read(arg, fetcher)
-            except Exception as err:  # a bug shown by one input: that input's error, the others go on
-                log.error(
-                    "%s: could not be read: %s", arg, one_line_reason(err), extra={"trace": traceback.format_exc()}
-                )
-                yield InputError(arg, f"could not be read ({one_line_reason(err)}): the traceback is in {log_path()}")
-
     rules = load_rules()
     counts = [0, 0, 0]
     files = [Path(a) for a in inputs if "://" not in a and not is_warc(a)]
     # An archive's size in articles is unknown until read: no progress bar then, a summary at the end.
     total = 0 if any(is_warc(a) for a in inputs) else sum(map(is_url, inputs)) + len(list(expand_paths(files)))
     with Fetcher(policy) as fetcher, _progress(total, "reading", quiet) as advance:
-        stream = items(fetcher)
+        stream = api.read_inputs(inputs, store, fetcher, defaults, max_bytes, archives)
         while True:  # in chunks, so that the reports of a long archive do not grow in memory
             report = pipeline.ingest(
                 store, islice(stream, INGEST_CHUNK), rules, on_error=_report_input_error, progress=advance
@@ -533,33 +510,31 @@ def watch(
 
     Example: eventfuse watch https://example.org/world/rss.xml --every 10m --db events.db
     """
-    from .clean import load_rules
 
     interval = _parse_interval(every)
-    rules = load_rules()
-    resources: pipeline.Resources | None = None
-    rejected = 0
+    resources: list[pipeline.Resources] = []  # loaded when the first new articles come
+
+    def process() -> list[str]:
+        if not resources:
+            resources.append(_load_resources(lexicon, quiet))
+        return _run(store, resources[0], quiet).events_touched
+
+    def polled(poll: api.Poll) -> None:
+        if not quiet:
+            err_console.print(Text(_line(_poll_summary(poll.feed, poll.status, poll.new, poll.report))))
+
+    def show(events: list[Any]) -> None:
+        if not quiet:
+            console.print(events_table(events))
+
     with (
         _open_store(db) as store,
         Fetcher(_fetch_policy(allow_private, no_robots, delay, DEFAULT_MAX_BYTES)) as fetcher,
     ):
         try:
-            while True:
-                rejected = 0
-                for feed in feeds:
-                    poll = poll_feed(store, feed, fetcher)
-                    report = pipeline.ingest(store, poll.items(), rules, on_error=_report_input_error)
-                    rejected += len(report.errors)
-                    if not quiet:
-                        err_console.print(Text(_line(_poll_summary(feed, poll.status, len(poll.new), report))))
-                if store.pending_article_ids():
-                    resources = resources or _load_resources(lexicon, quiet)
-                    touched = _run(store, resources, quiet).events_touched
-                    if touched and not quiet:
-                        console.print(events_table([e for e in (store.get_event(i) for i in touched) if e]))
-                if once:
-                    break
-                time.sleep(interval)
+            rejected = api.watch_feeds(
+                store, feeds, fetcher, process, interval, once, polled, show, on_error=_report_input_error
+            )
         except KeyboardInterrupt:
             err_console.print("stopped; the feeds' state is in the store, so the next `eventfuse watch` goes on")
             raise typer.Exit(130) from None

@@ -96,3 +96,19 @@ def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for reason in dict.fromkeys(PG_SKIPPED):
         terminalreporter.write_line(reason, yellow=True)
+
+
+@pytest.fixture(scope="session")
+def reference_db(tmp_path_factory: pytest.TempPathFactory, gazetteer_path: Path) -> Path:
+    """A SQLite store of the bundled examples, ingested and processed by one writer in one run (the reference
+    concurrent writers, copies and the Python API are compared with)."""
+    from eventfuse import pipeline
+    from eventfuse.sources.files import read_articles
+    from eventfuse.store import open_store
+
+    path = tmp_path_factory.mktemp("reference") / "examples.db"
+    resources = pipeline.Resources.load(gazetteer_path=gazetteer_path)
+    with open_store(path) as store:
+        pipeline.ingest(store, read_articles([EXAMPLES]), resources.rules)
+        pipeline.run(store, resources)
+    return path

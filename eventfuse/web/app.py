@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__, pipeline, summary
@@ -235,11 +236,11 @@ def create_app(
     app.state.web = state
     _install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
-    if allowed_hosts:
-        app.add_middleware(HostCheckMiddleware, allowed_hosts=allowed_hosts)
+    if allowed_hosts:  # any other Host header is answered 400 (against DNS rebinding)
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts, www_redirect=False)
     # Added last, so it is the outermost: the 400, 413 and 500 answered by the others carry its headers too.
     app.add_middleware(SecurityHeadersMiddleware, csp=content_security_policy(tile_url))
-    _add_routes(app)
+    app.include_router(_routes())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
@@ -289,12 +290,15 @@ def _require_json(request: Request) -> None:
 # --- routes ---------------------------------------------------------------------------------------
 
 
-def _add_routes(app: FastAPI) -> None:
-    @app.get("/", include_in_schema=False)
+def _routes() -> APIRouter:
+    """The page and the REST API, as one router the app includes."""
+    router = APIRouter()
+
+    @router.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
-    @app.get("/api/config", response_model=WebConfig, tags=["meta"])
+    @router.get("/api/config", response_model=WebConfig, tags=["meta"])
     def config(request: Request) -> WebConfig:
         """What the page needs to know: the optional tile layer and whether writes need a token."""
         state = _state(request)
@@ -305,7 +309,7 @@ def _add_routes(app: FastAPI) -> None:
             write_requires_token=state.token is not None,
         )
 
-    @app.get("/api/events", response_model=EventPage, responses=ERROR_RESPONSES, tags=["events"])
+    @router.get("/api/events", response_model=EventPage, responses=ERROR_RESPONSES, tags=["events"])
     async def list_events(
         request: Request,
         date_from: Annotated[
@@ -350,7 +354,7 @@ def _add_routes(app: FastAPI) -> None:
         )
         return Response(body, media_type="application/json")
 
-    @app.get("/api/events/{event_id}", responses=ERROR_RESPONSES, tags=["events"])
+    @router.get("/api/events/{event_id}", responses=ERROR_RESPONSES, tags=["events"])
     async def get_event(event_id: str, request: Request) -> dict[str, Any]:
         """One event in the JSON of docs/schema.md, with its `history`, and `display`: each value in words. An
         event since merged into another answers as that one, with `merged_from` naming the id asked for."""
@@ -365,7 +369,7 @@ def _add_routes(app: FastAPI) -> None:
             body["merged_from"] = event_id
         return body
 
-    @app.get("/api/articles", response_model=ArticlePage, responses=ERROR_RESPONSES, tags=["articles"])
+    @router.get("/api/articles", response_model=ArticlePage, responses=ERROR_RESPONSES, tags=["articles"])
     def list_articles(
         request: Request,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
@@ -387,7 +391,7 @@ def _add_routes(app: FastAPI) -> None:
             ],
         )
 
-    @app.get("/api/articles/{article_id}", responses=ERROR_RESPONSES, tags=["articles"])
+    @router.get("/api/articles/{article_id}", responses=ERROR_RESPONSES, tags=["articles"])
     def get_article(article_id: str, request: Request) -> dict[str, Any]:
         """One article: metadata, `raw_text`, the cleaned `text` that claim offsets point into, and the
         boilerplate `removed` from it with the reason for each piece."""
@@ -397,7 +401,7 @@ def _add_routes(app: FastAPI) -> None:
             raise ApiError(404, f"no article {article_id!r}: list the articles with GET /api/articles")
         return to_json(article)
 
-    @app.post(
+    @router.post(
         "/api/articles",
         response_model=IngestResult,
         status_code=201,
@@ -434,6 +438,8 @@ def _add_routes(app: FastAPI) -> None:
             article_id=article_id, added=bool(report.added), events=[event_summary(e) for e in events]
         )
         return JSONResponse(result.model_dump(), status_code=201 if report.added else 200)
+
+    return router
 
 
 def _article_from_input(given: ArticleIn) -> Article:
@@ -612,26 +618,6 @@ class SecurityHeadersMiddleware:
                 raise  # the answer is half sent: the server closes the connection
             response = _error_response(500, "internal error: the server log has the details; please report it")
             await response(scope, receive, send_with_headers)
-
-
-class HostCheckMiddleware:
-    """Answers only requests whose Host header names one of ``allowed_hosts`` (port aside)."""
-
-    def __init__(self, app: ASGIApp, allowed_hosts: list[str]) -> None:
-        self.app = app
-        self.allowed = {h.lower() for h in allowed_hosts}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1").lower()
-            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-            if name not in self.allowed:
-                response = _error_response(
-                    400, f"unknown host {host!r}: open the page as http://127.0.0.1 or http://localhost"
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 class BodySizeLimitMiddleware:
