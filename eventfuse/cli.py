@@ -99,6 +99,7 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
+        metavar="<path|url>",
         help="The event store: a SQLite file path, or a postgresql:// URL "
         "(default: $EVENTFUSE_DB, else eventfuse.db in the per-user data directory).",
     ),
@@ -812,8 +813,8 @@ def bench(
         Path | None,
         typer.Option(
             "--data",
-            help="Data directory (default ../shared/bench/NAME; time reads te3; tolls, speed and cluster-scale read gv; "
-            "hostile generates its corpus and reads none).",
+            help="Data directory (default ../shared/bench/NAME; time reads te3; tolls, speed, cluster-scale and store "
+            "read gv; hostile generates its corpus and api uses the bundled examples: they read none).",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")] = False,
@@ -822,8 +823,8 @@ def bench(
         typer.Option(
             "--limit",
             min=1,
-            help="Use only the first N records (speed: N articles; cluster-scale: N articles at most; hostile: the "
-            "first N inputs).",
+            help="Use only the first N records (speed and store: N articles; cluster-scale: N articles at most; "
+            "hostile: the first N inputs; api: a store of N events).",
         ),
     ] = None,
     one_event: Annotated[
