@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 import sys
-import time
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,19 +24,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from . import __version__, pipeline
+from . import __version__, api, pipeline
 from .bench import BENCHMARKS, bench_root, default_data_dir, load_benchmark
 from .errors import EventfuseError, InputError, log_path, one_line_reason
 from .export import EXPORTERS, events_json
 from .geo.cli import gazetteer_app
 from .report import event_html, event_markdown, event_renderable, events_markdown, events_table, terminal_text
-from .sources.feeds import poll_feed
 from .sources.fetch import Fetcher, FetchPolicy
 from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_articles
 from .sources.meta import is_iso_date_prefix, normalise_published
-from .sources.warc import WarcStats, is_warc, read_warc
-from .sources.web import is_url, read_urls
-from .store import EventFilter, Store, default_db_path
+from .sources.warc import WarcStats, is_warc
+from .sources.web import is_url
+from .store import DATABASE_ERRORS, EventFilter, Store, default_target, open_store
 from .train import MODELS, default_out_dir, load_trainer
 
 log = logging.getLogger(__name__)
@@ -56,7 +53,7 @@ class _Commands(typer.core.TyperGroup):
         except KeyboardInterrupt:
             err_console.print("interrupted: what was stored so far is kept")
             raise typer.Exit(130) from None
-        except sqlite3.OperationalError as err:  # the store, not eventfuse: say so, and where to look
+        except DATABASE_ERRORS as err:  # the store, not eventfuse: say so, and where to look
             log.critical("`eventfuse %s`: the event store failed: %s", ctx.invoked_subcommand, err, exc_info=err)
             message = (
                 f"error: the event store could not be read or written ({one_line_reason(err)}): is another "
@@ -99,7 +96,13 @@ PROGRESS_MIN_ITEMS = 3
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="SQLite event store (default: the per-user data directory).")
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="<path|url>",
+        help="The event store: a SQLite file path, or a postgresql:// URL "
+        "(default: $EVENTFUSE_DB, else eventfuse.db in the per-user data directory).",
+    ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and requested output.")]
 PublishedOption = Annotated[
@@ -261,9 +264,9 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Any]:
         yield lambda n: bar.advance(task, n)
 
 
-def _open_store(db: Path | None) -> Store:
+def _open_store(db: str | None) -> Store:
     try:
-        return Store.open(db)
+        return open_store(db)
     except EventfuseError as err:
         raise _fail(str(err)) from err
 
@@ -298,6 +301,7 @@ def _run(
     quiet: bool,
     workers: int | None = None,
     max_chars: int = pipeline.MAX_ARTICLE_CHARS,
+    batch_size: int = pipeline.BATCH_SIZE,
 ) -> pipeline.RunReport:
     from .parallel import default_workers
 
@@ -311,6 +315,10 @@ def _run(
                 workers=workers or default_workers(),
                 max_chars=max_chars,
                 on_failure=_report_failure,
+                on_wait=lambda: err_console.print(
+                    Text(_line(f"another eventfuse process is processing {store.path}: waiting for it to finish"))
+                ),
+                batch_size=batch_size,
             )
     except KeyboardInterrupt:
         left = len(store.pending_article_ids())
@@ -463,34 +471,13 @@ def _ingest_sources(
 
     archives: list[WarcStats] = []
 
-    def read(arg: str, fetcher: Fetcher) -> Iterator[Any]:
-        if is_url(arg):
-            yield from read_urls([arg], fetcher, defaults)
-        elif "://" in arg:
-            yield InputError(arg, "unsupported URL scheme: only http and https URLs are fetched")
-        elif is_warc(arg):
-            archives.append(WarcStats(arg))
-            yield from read_warc(Path(arg), store, archives[-1], max_record_bytes=max_bytes)
-        else:
-            yield from read_articles([Path(arg)], defaults, max_bytes)
-
-    def items(fetcher: Fetcher) -> Iterator[Any]:
-        for arg in inputs:
-            try:
-                yield from read(arg, fetcher)
-            except Exception as err:  # a bug shown by one input: that input's error, the others go on
-                log.error(
-                    "%s: could not be read: %s", arg, one_line_reason(err), extra={"trace": traceback.format_exc()}
-                )
-                yield InputError(arg, f"could not be read ({one_line_reason(err)}): the traceback is in {log_path()}")
-
     rules = load_rules()
     counts = [0, 0, 0]
     files = [Path(a) for a in inputs if "://" not in a and not is_warc(a)]
     # An archive's size in articles is unknown until read: no progress bar then, a summary at the end.
     total = 0 if any(is_warc(a) for a in inputs) else sum(map(is_url, inputs)) + len(list(expand_paths(files)))
     with Fetcher(policy) as fetcher, _progress(total, "reading", quiet) as advance:
-        stream = items(fetcher)
+        stream = api.read_inputs(inputs, store, fetcher, defaults, max_bytes, archives)
         while True:  # in chunks, so that the reports of a long archive do not grow in memory
             report = pipeline.ingest(
                 store, islice(stream, INGEST_CHUNK), rules, on_error=_report_input_error, progress=advance
@@ -524,33 +511,31 @@ def watch(
 
     Example: eventfuse watch https://example.org/world/rss.xml --every 10m --db events.db
     """
-    from .clean import load_rules
 
     interval = _parse_interval(every)
-    rules = load_rules()
-    resources: pipeline.Resources | None = None
-    rejected = 0
+    resources: list[pipeline.Resources] = []  # loaded when the first new articles come
+
+    def process() -> list[str]:
+        if not resources:
+            resources.append(_load_resources(lexicon, quiet))
+        return _run(store, resources[0], quiet).events_touched
+
+    def polled(poll: api.Poll) -> None:
+        if not quiet:
+            err_console.print(Text(_line(_poll_summary(poll.feed, poll.status, poll.new, poll.report))))
+
+    def show(events: list[Any]) -> None:
+        if not quiet:
+            console.print(events_table(events))
+
     with (
         _open_store(db) as store,
         Fetcher(_fetch_policy(allow_private, no_robots, delay, DEFAULT_MAX_BYTES)) as fetcher,
     ):
         try:
-            while True:
-                rejected = 0
-                for feed in feeds:
-                    poll = poll_feed(store, feed, fetcher)
-                    report = pipeline.ingest(store, poll.items(), rules, on_error=_report_input_error)
-                    rejected += len(report.errors)
-                    if not quiet:
-                        err_console.print(Text(_line(_poll_summary(feed, poll.status, len(poll.new), report))))
-                if store.pending_article_ids():
-                    resources = resources or _load_resources(lexicon, quiet)
-                    touched = _run(store, resources, quiet).events_touched
-                    if touched and not quiet:
-                        console.print(events_table([e for e in (store.get_event(i) for i in touched) if e]))
-                if once:
-                    break
-                time.sleep(interval)
+            rejected = api.watch_feeds(
+                store, feeds, fetcher, process, interval, once, polled, show, on_error=_report_input_error
+            )
         except KeyboardInterrupt:
             err_console.print("stopped; the feeds' state is in the store, so the next `eventfuse watch` goes on")
             raise typer.Exit(130) from None
@@ -583,12 +568,17 @@ def run(
     lexicon: LexiconOption = None,
     workers: WorkersOption = None,
     max_chars: MaxCharsOption = pipeline.MAX_ARTICLE_CHARS,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Articles parsed (and on PostgreSQL claimed) together.")
+    ] = pipeline.BATCH_SIZE,
     quiet: QuietOption = False,
 ) -> None:
     """Process the pending articles: extract, group into events, fuse.
 
     An article that cannot be processed is set aside as failed, with the reason (`eventfuse failed` lists
-    them), and the run goes on with the others.
+    them), and the run goes on with the others. Several `run` or `watch` processes may share a store: on
+    SQLite one processes at a time (the others wait); on PostgreSQL each claims its own articles and they
+    take turns to group, so no article is processed twice and the events are those one process makes.
 
     Example: eventfuse run --db events.db
     """
@@ -598,7 +588,7 @@ def run(
                 err_console.print("no pending articles")
             return
         resources = _load_resources(lexicon, quiet)
-        report = _run(store, resources, quiet, workers, max_chars)
+        report = _run(store, resources, quiet, workers, max_chars, batch_size)
     if not quiet:
         summary = f"{report.processed} articles processed, {len(report.events_touched)} events updated"
         if report.failed:
@@ -648,17 +638,30 @@ def events(
     event_type: Annotated[str | None, typer.Option("--type", help="Event or sub-event type (substring).")] = None,
     country: Annotated[str | None, typer.Option("--country", help="ISO country code, e.g. SY.")] = None,
     text: Annotated[str | None, typer.Option("--text", help="Text that the event record contains.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="An actor's name or wording (substring).")] = None,
+    bbox: Annotated[
+        str | None, typer.Option("--bbox", help="west,south,east,north in degrees: events located inside.")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1)] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """List stored events, with filters.
+    """List stored events, with filters (each one run by the store, through an index).
 
     Example: eventfuse events --country IQ --from 2025-04-01 --type Shelling
     """
     for option, value in (("--from", date_from), ("--to", date_to)):
         if value is not None and not is_iso_date_prefix(value):
             raise _fail(f"{option} {value!r} is not a date that exists (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    where = EventFilter(date_from, date_to, event_type, country, text, limit)
+    box = None
+    if bbox is not None:
+        try:
+            west, south, east, north = (float(part) for part in bbox.split(","))
+        except ValueError:
+            raise _fail(f"--bbox {bbox!r} is not four numbers west,south,east,north") from None
+        if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
+            raise _fail(f"--bbox {bbox!r}: latitudes within -90..90 (south <= north), longitudes within -180..180")
+        box = (west, south, east, north)
+    where = EventFilter(date_from, date_to, event_type, country, text, limit, actor=actor, bbox=box)
     with _open_store(db) as store:
         found = store.events(where)
     if as_json:
@@ -680,13 +683,11 @@ def show(
     Example: eventfuse show ev_1a2b3c --html > brief.html
     """
     with _open_store(db) as store:
-        event = store.get_event(event_id)
-        merged_into = store.merged_into(event_id) if event is None else None
+        event, merged_into = store.resolve_event(event_id)
         if merged_into:  # a later report showed it is the same event as another: show that one
             err_console.print(
                 Text(_line(f"{event_id} was merged into {merged_into} (see its history)")), soft_wrap=True
             )
-            event = store.get_event(merged_into)
         if event is None:
             raise _fail(f"no event {event_id!r} in {store.path}", 1)
         history = store.history(event.id)
@@ -741,6 +742,9 @@ def serve(
     tile_attribution: Annotated[
         str | None, typer.Option("--tile-attribution", help="The credit line the tile server asks for.")
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Server processes (one per core holds the most load).")
+    ] = 1,
 ) -> None:
     """Serve the REST API and the map, timeline and event pages (FastAPI + uvicorn).
 
@@ -748,27 +752,32 @@ def serve(
     """
     import uvicorn
 
-    from .web import create_app
+    from .web.app import APP_FACTORY, ServeSettings
 
     loopback = host == "localhost" or _is_loopback(host)
     if not loopback:
         warning = f"warning: listening on {host}, reachable from other machines, without TLS"
         warning += "" if token else "; anyone who reaches it can add articles (set --token)"
         err_console.print(Text(warning, style="yellow"))
+    settings = ServeSettings(
+        db=db or default_target(),
+        token=token,
+        tile_url=tile_url,
+        tile_attribution=tile_attribution,
+        # Against DNS rebinding: no other site's name may reach the loopback server through the browser.
+        allowed_hosts=["127.0.0.1", "localhost"] if loopback and ":" not in host else None,
+    )
     try:
-        web_app = create_app(
-            db or default_db_path(),
-            token=token,
-            tile_url=tile_url,
-            tile_attribution=tile_attribution,
-            # Against DNS rebinding: no other site's name may reach the loopback server through the browser.
-            allowed_hosts=["127.0.0.1", "localhost"] if loopback and ":" not in host else None,
-        )
+        web_app = settings.app()  # opens (creating or migrating) the store now, so a bad one fails here
     except EventfuseError as err:
         raise _fail(str(err)) from err
     shown = f"[{host}]" if ":" in host else host
-    err_console.print(Text(f"serving {db or default_db_path()} at http://{shown}:{port}/ (Ctrl-C stops)"))
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    err_console.print(Text(f"serving {web_app.state.web.store_name} at http://{shown}:{port}/ (Ctrl-C stops)"))
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    else:  # each worker process builds the same app from the settings in its environment
+        settings.export()
+        uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 def _is_loopback(host: str) -> bool:
@@ -804,8 +813,8 @@ def bench(
         Path | None,
         typer.Option(
             "--data",
-            help="Data directory (default ../shared/bench/NAME; time reads te3; tolls, speed and cluster-scale read gv; "
-            "hostile generates its corpus and reads none).",
+            help="Data directory (default ../shared/bench/NAME; time reads te3; tolls, speed, cluster-scale and store "
+            "read gv; hostile generates its corpus and api uses the bundled examples: they read none).",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")] = False,
@@ -814,8 +823,8 @@ def bench(
         typer.Option(
             "--limit",
             min=1,
-            help="Use only the first N records (speed: N articles; cluster-scale: N articles at most; hostile: the "
-            "first N inputs).",
+            help="Use only the first N records (speed and store: N articles; cluster-scale: N articles at most; "
+            "hostile: the first N inputs; api: a store of N events).",
         ),
     ] = None,
     one_event: Annotated[
@@ -898,6 +907,36 @@ def _print_figures(name: str, result: dict[str, Any], anchors: dict[str, str]) -
     console.print(table)
 
 
+db_app = typer.Typer(no_args_is_help=True)
+
+
+@db_app.command("copy")
+def db_copy(
+    source: Annotated[str, typer.Argument(help="The store to copy: a SQLite path or a postgresql:// URL.")],
+    destination: Annotated[str, typer.Argument(help="A new, empty store (a path or a URL), or one a copy began.")],
+    quiet: QuietOption = False,
+) -> None:
+    """Copy every article, mention, event, history line and setting from one store to another (SQLite and
+    PostgreSQL either way). Interrupted, the same command resumes where the copy stopped.
+
+    Example: eventfuse db copy events.db postgresql://eventfuse@db.example.org/events
+    """
+    from .store.copy import copy_store
+
+    with _open_store(source) as src, _open_store(destination) as dst:
+        try:
+            report = copy_store(src, dst)  # type: ignore[arg-type]
+        except EventfuseError as err:
+            raise _fail(str(err)) from err
+    if not quiet:
+        resumed = f" (resumed: {', '.join(report.resumed)})" if report.resumed else ""
+        copied = ", ".join(f"{n} {table}" for table, n in report.rows.items() if n)
+        err_console.print(
+            Text(_line(f"copied {src.path} to {dst.path}: {copied or 'nothing'}{resumed}")), soft_wrap=True
+        )
+
+
 app.add_typer(gazetteer_app, name="gazetteer", help="The embedded gazetteer: import GeoNames dumps, look up names.")
+app.add_typer(db_app, name="db", help="Manage stores: copy one to another (SQLite and PostgreSQL).")
 
 __all__ = ["app"]

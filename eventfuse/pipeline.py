@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import sqlite3
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,7 +21,7 @@ from .extract import Extractor
 from .grouping import ClusterConfig, Grouper, JoinModel, StaticEmbedding
 from .model import Article, Event, Mention
 from .nlp import load_model
-from .store import Store
+from .store import DATABASE_ERRORS, Store
 from .timing import Stopwatch
 
 if TYPE_CHECKING:
@@ -131,7 +130,7 @@ def ingest(
                 (report.added if store.add_article(article) else report.duplicates).append(article.id)
             except InputError as err:
                 item = err
-            except sqlite3.OperationalError:
+            except DATABASE_ERRORS:
                 raise
             except Exception as err:
                 source = item.source_path or item.url or item.id
@@ -176,6 +175,9 @@ def run(
     parallel_min: int = PARALLEL_MIN_ARTICLES,
     max_chars: int = MAX_ARTICLE_CHARS,
     on_failure: Callable[[Failure], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+    only: Sequence[str] | None = None,
 ) -> RunReport:
     """Process pending articles: extract, group, fuse; one transaction per article, so a rerun resumes.
 
@@ -183,9 +185,35 @@ def run(
     in that many processes; grouping, fusion and storing stay here, in article order, so the result is the same.
     An article longer than ``max_chars``, or one whose parsing, extraction, grouping or fusion raises, is stored
     as failed with the reason (``on_failure`` hears of it) and the run goes on with the next.
+
+    Several processes may run on one store. On SQLite one processes at a time (the others wait for the store's
+    writer lock; ``on_wait`` is called when this one has to). On PostgreSQL each claims batches of pending
+    articles that no other holds and extracts them beside the others; they take turns to group (``_run_claiming``).
+    ``only``: process these pending articles and no other (the web API's POST processes the article posted).
     """
+    with store.writer(on_wait):
+        if store.claims_articles:
+            return _run_claiming(store, resources, progress, limit, max_chars, on_failure, batch_size, only)
+        return _run(store, resources, progress, limit, workers, parallel_min, max_chars, on_failure, batch_size, only)
+
+
+def _run(
+    store: Store,
+    resources: Resources,
+    progress: Progress | None,
+    limit: int | None,
+    workers: int,
+    parallel_min: int,
+    max_chars: int,
+    on_failure: Callable[[Failure], None] | None,
+    batch_size: int,
+    only: Sequence[str] | None,
+) -> RunReport:
     report = RunReport()
     pending = store.pending_article_ids()
+    if only is not None:
+        wanted = set(only)
+        pending = [article_id for article_id in pending if article_id in wanted]
     if limit is not None:
         pending = pending[:limit]
     watch = Stopwatch()
@@ -204,11 +232,7 @@ def run(
     def within_limit(article: Article) -> bool:
         if len(article.text) <= max_chars:
             return True
-        fail(
-            article,
-            f"the text is {len(article.text):,} characters, over the {max_chars:,} analysed per article "
-            "(a news report is rarely a tenth of that): split it into its articles, or raise --max-chars",
-        )
+        fail(article, _too_long(article, max_chars))
         return False
 
     if workers > 1 and len(pending) >= parallel_min:
@@ -216,7 +240,7 @@ def run(
         batches = _pending_batches(store, pending, watch, parallel.TASK_ARTICLES, within_limit)
         extracted = parallel.extract_in_workers(batches, resources.worker_spec, workers)
     else:
-        batches = _pending_batches(store, pending, watch, BATCH_SIZE, within_limit)
+        batches = _pending_batches(store, pending, watch, batch_size, within_limit)
         # a batch left empty (every article over the limit) does not load the model
         extracted = (x for b in batches if b for x in parallel.extract_batch(b, resources.nlp, resources.extractor))
     touched: dict[str, None] = {}
@@ -228,7 +252,7 @@ def run(
             continue
         try:
             event_ids = group_article(store, resources, item.article, item.mentions, watch)
-        except sqlite3.OperationalError:
+        except DATABASE_ERRORS:
             raise  # the store itself (locked, full, damaged), not this article: stop, a rerun resumes here
         except Exception as err:  # the article's transaction was rolled back: set it aside, go on with the next
             fail(item.article, f"grouping or fusion failed: {one_line_reason(err)}", traceback.format_exc())
@@ -239,6 +263,86 @@ def run(
         if progress:
             progress(1)
     with store.transaction(), watch("fusion"):  # the big events fused less often while the run grew them
+        for event_id in resources.grouper(store, watch).flush():
+            touched[event_id] = None
+    report.events_touched = list(touched)
+    report.stages = dict(watch.seconds)
+    return report
+
+
+def _too_long(article: Article, max_chars: int) -> str:
+    return (
+        f"the text is {len(article.text):,} characters, over the {max_chars:,} analysed per article "
+        "(a news report is rarely a tenth of that): split it into its articles, or raise --max-chars"
+    )
+
+
+def _run_claiming(
+    store: Store,
+    resources: Resources,
+    progress: Progress | None,
+    limit: int | None,
+    max_chars: int,
+    on_failure: Callable[[Failure], None] | None,
+    batch_size: int,
+    only: Sequence[str] | None,
+) -> RunReport:
+    """``run`` on a store that writers share: claim a batch (row locks, held until its transaction ends), extract
+    it while other writers do the same, then wait for the grouping turn and group it, one savepoint per article.
+    No article is processed twice: another writer skips the claimed ones, and finds them processed afterwards.
+    Batches are grouped in the articles' order, so the events are those one writer would make."""
+    report = RunReport()
+    watch = Stopwatch()
+    touched: dict[str, None] = {}
+
+    def fail(article: Article, reason: str, trace: str | None = None) -> None:
+        failure = Failure(article.id, article.source_path or article.url or article.id, reason)
+        store.mark_failed(article.id, reason)
+        log.error("article %s (%s) failed: %s", article.id, failure.source, reason, extra={"trace": trace})
+        report.failed.append(failure)
+        if on_failure:
+            on_failure(failure)
+        if progress:
+            progress(1)
+
+    done = 0
+    while limit is None or done < limit:
+        size = batch_size if limit is None else min(batch_size, limit - done)
+        with store.transaction():
+            with watch("store"):
+                claimed = store.claim_pending(size, only)
+                articles = [a for a in (store.get_article(aid) for aid in claimed) if a]
+            if not articles:
+                break
+            done += len(articles)
+            batch = []
+            for article in articles:
+                if len(article.text) > max_chars:
+                    fail(article, _too_long(article, max_chars))
+                else:
+                    batch.append(article)
+            extracted = parallel.extract_batch(batch, resources.nlp, resources.extractor) if batch else []
+            with watch("store"):
+                store.grouping_turn(claimed[0])
+            for item in extracted:
+                watch.add("nlp", item.nlp_seconds)
+                watch.add("extract", item.extract_seconds)
+                if item.failure is not None:
+                    fail(item.article, item.failure, item.trace)
+                    continue
+                try:
+                    event_ids = group_article(store, resources, item.article, item.mentions, watch)
+                except DATABASE_ERRORS:
+                    raise
+                except Exception as err:
+                    fail(item.article, f"grouping or fusion failed: {one_line_reason(err)}", traceback.format_exc())
+                    continue
+                touched.update(dict.fromkeys(event_ids))
+                report.processed += 1
+                if progress:
+                    progress(1)
+    with store.transaction(), watch("fusion"):
+        store.grouping_turn()
         for event_id in resources.grouper(store, watch).flush():
             touched[event_id] = None
     report.events_touched = list(touched)

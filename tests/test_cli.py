@@ -404,13 +404,13 @@ def test_a_text_too_long_for_the_model_fails_alone_and_never_blocks_a_later_run(
 def test_an_input_whose_reader_breaks_is_rejected_and_the_next_is_ingested(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import eventfuse.cli as cli
+    import eventfuse.api as api
 
     def breaks(*args: Any, **kwargs: Any) -> Any:
         raise RecursionError("maximum recursion depth exceeded")
         yield  # a generator, as the real reader
 
-    monkeypatch.setattr(cli, "read_urls", breaks)
+    monkeypatch.setattr(api, "read_urls", breaks)
     (tmp_path / "good.txt").write_text("Five rockets struck the Balad air base in Iraq on Saturday, officials said.")
     db = str(tmp_path / "u.db")
     result = runner.invoke(app, ["ingest", "https://news.example.org/a.html", str(tmp_path / "good.txt"), "--db", db])

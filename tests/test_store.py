@@ -1,4 +1,5 @@
-"""The event store: idempotent writes, transactions that roll back, migrations, damaged files."""
+"""The event store: idempotent writes, transactions that roll back, migrations, damaged files. The tests that take
+``store_target`` run on both backends (a SQLite file, a PostgreSQL schema); the others are SQLite's own."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from eventfuse.errors import StoreError
 from eventfuse.grouping import ClusterConfig, Grouper, JoinModel
 from eventfuse.model import Article, Claim, Mention, RemovedLine, Speaker, TimeValue, article_id_for
-from eventfuse.store import MIGRATIONS, Store
+from eventfuse.store import MIGRATIONS, PostgresStore, SQLiteStore, Store, open_store
 
 
 def _article(text: str = "Five rockets hit the base.") -> Article:
@@ -25,8 +26,8 @@ def _article(text: str = "Five rockets hit the base.") -> Article:
     )
 
 
-def test_an_article_is_stored_once_with_its_boilerplate(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.db") as store:
+def test_an_article_is_stored_once_with_its_boilerplate(store_target: str) -> None:
+    with open_store(store_target) as store:
         assert store.add_article(_article()) is True
         assert store.add_article(_article()) is False
         assert store.count_articles() == 1
@@ -35,7 +36,7 @@ def test_an_article_is_stored_once_with_its_boilerplate(tmp_path: Path) -> None:
         assert store.pending_article_ids() == [_article().id]
 
 
-def test_mentions_and_claims_round_trip(tmp_path: Path) -> None:
+def test_mentions_and_claims_round_trip(store_target: str) -> None:
     article = _article()
     speaker = Speaker("Reuters", "media outlet", via=Speaker("Iraqi security sources", "anonymous source"))
     claim = Claim(
@@ -51,7 +52,7 @@ def test_mentions_and_claims_round_trip(tmp_path: Path) -> None:
         time=TimeValue("Sunday", 0, 6, "DATE", "2024-04-21", 1),
         claims=(claim,),
     )
-    with Store(tmp_path / "s.db") as store:
+    with open_store(store_target) as store:
         store.add_article(article)
         with store.transaction():
             store.save_mentions(article.id, [mention])
@@ -61,10 +62,10 @@ def test_mentions_and_claims_round_trip(tmp_path: Path) -> None:
     assert loaded.claims[0].attributed_to == speaker
 
 
-def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
+def test_a_failed_transaction_leaves_nothing_behind(store_target: str) -> None:
     article = _article()
     mention = Mention(id=f"{article.id}:0", article_id=article.id, start=0, end=5, text="Five")
-    with Store(tmp_path / "s.db") as store:
+    with open_store(store_target) as store:
         store.add_article(article)
         with pytest.raises(KeyboardInterrupt):
             with store.transaction():
@@ -74,12 +75,12 @@ def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
         assert store.pending_article_ids() == [article.id]
 
 
-def test_reopening_keeps_data_and_schema(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
-    with Store(path) as store:
+def test_reopening_keeps_data_and_schema(store_target: str) -> None:
+    with open_store(store_target) as store:
         store.add_article(_article())
-    with Store(path) as store:
-        assert store.schema_version == len(MIGRATIONS)
+        version = store.schema_version
+    with open_store(store_target) as store:
+        assert store.schema_version == version > 0
         assert store.count_articles() == 1
 
 
@@ -91,17 +92,20 @@ def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) -> Non
     assert path.read_text().startswith("these are my notes")
 
 
-def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
-    with Store(path) as store:
-        store.db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+def test_a_newer_schema_is_refused(store_target: str) -> None:
+    with open_store(store_target) as store:
+        if isinstance(store, SQLiteStore):
+            store.db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+        else:
+            assert isinstance(store, PostgresStore)
+            store.db.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (store.schema_version + 1,))
     with pytest.raises(StoreError, match="newer eventfuse"):
-        Store(path)
+        open_store(store_target)
 
 
-def _indexed_store(path: Path, events: int) -> Store:
+def _indexed_store(target: str, events: int) -> Store:
     """A store whose grouping index holds ``events`` events, one a day from 2020-01-01, all in one band bucket."""
-    store = Store(path)
+    store = open_store(target)
     with store.transaction():
         for n in range(events):
             day = (date(2020, 1, 1) + timedelta(days=n)).isoformat()
@@ -109,8 +113,8 @@ def _indexed_store(path: Path, events: int) -> Store:
     return store
 
 
-def test_candidates_come_from_the_date_block_and_the_bands_not_from_a_scan(tmp_path: Path) -> None:
-    with _indexed_store(tmp_path / "s.db", 400) as store:
+def test_candidates_come_from_the_date_block_and_the_bands_not_from_a_scan(store_target: str) -> None:
+    with _indexed_store(store_target, 400) as store:
         found = store.candidate_events([(1, "2020-02-01", "2020-02-03")], [1000 + 300], bucket_limit=5)
         by_id = {row["event_id"]: row for row in found}
         assert {"ev_00031", "ev_00032", "ev_00033"} <= set(by_id)  # the date block
@@ -119,17 +123,19 @@ def test_candidates_come_from_the_date_block_and_the_bands_not_from_a_scan(tmp_p
         # a band every event shares is read newest first, no further than bucket_limit
         crowded = store.candidate_events((), [7], bucket_limit=5)
         assert sorted(row["event_id"] for row in crowded) == [f"ev_{n:05d}" for n in range(395, 400)]
-        plan = " ".join(
-            str(tuple(row))
-            for row in store.db.execute(
-                "EXPLAIN QUERY PLAN SELECT event_id FROM event_bands WHERE band_key = ? ORDER BY seq DESC LIMIT 5", (7,)
+        if isinstance(store, SQLiteStore):
+            plan = " ".join(
+                str(tuple(row))
+                for row in store.db.execute(
+                    "EXPLAIN QUERY PLAN SELECT event_id FROM event_bands WHERE band_key = ? ORDER BY seq DESC LIMIT 5",
+                    (7,),
+                )
             )
-        )
-        assert "SCAN" not in plan  # an index lookup whatever the store's size
+            assert "SCAN" not in plan  # an index lookup whatever the store's size
 
 
-def test_places_outside_the_veto_box_are_left_out_and_unplaced_events_kept(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.db") as store:
+def test_places_outside_the_veto_box_are_left_out_and_unplaced_events_kept(store_target: str) -> None:
+    with open_store(store_target) as store:
         with store.transaction():
             store.index_event("ev_balad", (1, "2025-04-12"), (34.0, 44.1), [])
             store.index_event("ev_mosul", (1, "2025-04-12"), (36.3, 43.1), [])
@@ -138,10 +144,10 @@ def test_places_outside_the_veto_box_are_left_out_and_unplaced_events_kept(tmp_p
         assert sorted(row["event_id"] for row in found) == ["ev_balad", "ev_nowhere"]
 
 
-def test_a_merged_event_redirects_to_the_event_that_absorbed_it(tmp_path: Path) -> None:
+def test_a_merged_event_redirects_to_the_event_that_absorbed_it(store_target: str) -> None:
     article = _article()
     mentions = [Mention(id=f"{article.id}:{n}", article_id=article.id, start=0, end=5, text="Five") for n in range(3)]
-    with Store(tmp_path / "s.db") as store:
+    with open_store(store_target) as store:
         store.add_article(article)
         with store.transaction():
             store.save_mentions(article.id, mentions)
@@ -181,14 +187,14 @@ def test_a_store_of_the_previous_schema_is_migrated(tmp_path: Path) -> None:
         assert store.setting("band_index")
 
 
-def test_a_failed_article_keeps_its_reason_leaves_the_queue_and_can_be_retried(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
-    with Store(path) as store:
+def test_a_failed_article_keeps_its_reason_leaves_the_queue_and_can_be_retried(store_target: str) -> None:
+    path = store_target
+    with open_store(path) as store:
         store.add_article(_article())
         article_id = store.pending_article_ids()[0]
         with store.transaction():
             store.mark_failed(article_id, "the text is too long")
-    with Store(path) as store:  # kept across opening again (migration 5)
+    with open_store(path) as store:  # kept across opening again (migration 5)
         assert store.pending_article_ids() == []
         assert store.article_status(article_id) == ("failed", "the text is too long")
         [row] = store.failed_articles()

@@ -30,6 +30,8 @@ BENCHMARKS: dict[str, str] = {
     "speed": "eventfuse.bench.speed",
     "tolls": "eventfuse.bench.tolls",
     "hostile": "eventfuse.bench.hostile",
+    "store": "eventfuse.bench.store",
+    "api": "eventfuse.bench.api",
 }
 
 

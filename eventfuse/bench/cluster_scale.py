@@ -311,7 +311,7 @@ def measure(
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "candidates_per_frame": round(sum(candidates) / len(candidates), 1) if candidates else 0.0,
             "events": store.count_events(),
-            "store_mb": round(_store_bytes(store.path) / 2**20, 1),
+            "store_mb": round(_store_bytes(Path(store.path)) / 2**20, 1),
             "measured_articles": len(timed),
         }
     return every

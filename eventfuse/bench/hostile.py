@@ -82,7 +82,7 @@ def _one_line(chars: int, seed: int = 1) -> str:
 
 def _warc() -> bytes:
     record = b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n"
-    return gzip.compress(record)
+    return gzip.compress(record, mtime=0)
 
 
 def corpus(max_chars: int = MAX_ARTICLE_CHARS) -> list[HostileInput]:

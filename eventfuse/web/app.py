@@ -7,30 +7,32 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import __version__, pipeline
+from .. import __version__, pipeline, summary
 from ..errors import EventfuseError, InputError
 from ..model import Article, Event, article_id_for, to_json
 from ..report import display_value, ordered_fields, source_label, speaker_words
 from ..sources.files import DEFAULT_MAX_BYTES
 from ..sources.html import article_from_html
 from ..sources.meta import is_iso_date_prefix, normalise_published
-from ..store import EventFilter, Store
+from ..store import EventFilter, Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,6 @@ DEFAULT_PAGE = 100
 MAX_OFFSET = 10**12
 # A request body above this is refused with 413 before it is read whole: the article limit plus JSON framing.
 DEFAULT_MAX_BODY_BYTES = DEFAULT_MAX_BYTES + 64_000
-ACTOR_FIELDS = ("actor1", "actor2", "assoc_actor", "responder")
 
 
 class ApiError(HTTPException):
@@ -80,6 +81,7 @@ class EventPage(BaseModel):
     total: int = Field(description="events matching the filters")
     limit: int
     offset: int
+    next: str | None = Field(description="pass as `after` for the next page; null on the last")
     events: list[EventSummary]
 
 
@@ -146,7 +148,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 class WebState:
     """What one app holds: where the store is, the write token, and the pipeline resources once loaded."""
 
-    db_path: Path
+    db_path: Path | str
     token: str | None
     tile_url: str | None
     tile_attribution: str | None
@@ -154,6 +156,8 @@ class WebState:
     resources: pipeline.Resources | None = None
     # SQLite has one writer, and the resources load once: writes and the first load go one at a time.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    store_name: str = ""  # the store as it can be shown (a URL without its password)
+    readers: threading.local = field(default_factory=threading.local)
 
     def get_resources(self) -> pipeline.Resources:
         if self.resources is None:
@@ -161,8 +165,40 @@ class WebState:
         return self.resources
 
 
+APP_FACTORY = "eventfuse.web.app:app_from_environment"  # what `serve --workers N` has each process build
+SETTINGS_VARIABLE = "EVENTFUSE_SERVE_SETTINGS"
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """What `eventfuse serve` builds its app from; handed to worker processes through their environment."""
+
+    db: str
+    token: str | None = None
+    tile_url: str | None = None
+    tile_attribution: str | None = None
+    allowed_hosts: list[str] | None = None
+
+    def app(self) -> FastAPI:
+        return create_app(
+            self.db,
+            token=self.token,
+            tile_url=self.tile_url,
+            tile_attribution=self.tile_attribution,
+            allowed_hosts=self.allowed_hosts,
+        )
+
+    def export(self) -> None:
+        os.environ[SETTINGS_VARIABLE] = json.dumps(asdict(self))
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `serve --workers N` process, from the settings the parent put in the environment."""
+    return ServeSettings(**json.loads(os.environ[SETTINGS_VARIABLE])).app()
+
+
 def create_app(
-    db_path: Path,
+    db_path: Path | str,
     token: str | None = None,
     *,
     resources: pipeline.Resources | None = None,
@@ -178,10 +214,11 @@ def create_app(
     (``https://{s}.tile.example.org/{z}/{x}/{y}.png``). ``allowed_hosts``: Host header values to accept
     (``eventfuse serve`` passes the loopback names when bound to loopback, against DNS rebinding).
     """
-    with Store.open(db_path):  # creates or migrates it now, so a bad path fails at start-up
-        pass
+    with open_store(db_path) as store:  # creates or migrates it now, so a bad path fails at start-up
+        store_name = store.path
     state = WebState(
         db_path=db_path,
+        store_name=store_name,
         token=token or None,
         tile_url=tile_url or None,
         tile_attribution=tile_attribution,
@@ -199,17 +236,27 @@ def create_app(
     app.state.web = state
     _install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
-    if allowed_hosts:
-        app.add_middleware(HostCheckMiddleware, allowed_hosts=allowed_hosts)
+    if allowed_hosts:  # any other Host header is answered 400 (against DNS rebinding)
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts, www_redirect=False)
     # Added last, so it is the outermost: the 400, 413 and 500 answered by the others carry its headers too.
     app.add_middleware(SecurityHeadersMiddleware, csp=content_security_policy(tile_url))
-    _add_routes(app)
+    app.include_router(_routes())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 
 def _state(request: Request) -> WebState:
     return request.app.state.web
+
+
+def _reader(request: Request) -> Store:
+    """The store this thread reads through, opened on first use and kept (sqlite3 connections stay in their
+    thread; a PostgreSQL connection per server thread, not per request)."""
+    state = _state(request)
+    store = getattr(state.readers, "store", None)
+    if store is None:
+        store = state.readers.store = open_store(state.db_path)
+    return store
 
 
 def _open_store(request: Request) -> Store:
@@ -243,12 +290,15 @@ def _require_json(request: Request) -> None:
 # --- routes ---------------------------------------------------------------------------------------
 
 
-def _add_routes(app: FastAPI) -> None:
-    @app.get("/", include_in_schema=False)
+def _routes() -> APIRouter:
+    """The page and the REST API, as one router the app includes."""
+    router = APIRouter()
+
+    @router.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
-    @app.get("/api/config", response_model=WebConfig, tags=["meta"])
+    @router.get("/api/config", response_model=WebConfig, tags=["meta"])
     def config(request: Request) -> WebConfig:
         """What the page needs to know: the optional tile layer and whether writes need a token."""
         state = _state(request)
@@ -259,8 +309,8 @@ def _add_routes(app: FastAPI) -> None:
             write_requires_token=state.token is not None,
         )
 
-    @app.get("/api/events", response_model=EventPage, responses=ERROR_RESPONSES, tags=["events"])
-    def list_events(
+    @router.get("/api/events", response_model=EventPage, responses=ERROR_RESPONSES, tags=["events"])
+    async def list_events(
         request: Request,
         date_from: Annotated[
             str | None, Query(description="on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -280,39 +330,46 @@ def _add_routes(app: FastAPI) -> None:
         ] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    ) -> EventPage:
-        """Events in date order, filtered and paged."""
+        after: Annotated[
+            str | None, Query(max_length=300, description="the `next` of the previous page: the page after it")
+        ] = None,
+    ) -> Response:
+        """Events in date order, filtered and paged. Pages come from the store's summary columns; follow
+        `next` (keyset pagination) rather than raising `offset` to walk a long list."""
         for name, value in (("date_from", date_from), ("date_to", date_to)):
             if value is not None and not is_iso_date_prefix(value):
                 raise _invalid(name, value, "a date that exists, written YYYY, YYYY-MM or YYYY-MM-DD")
         box = _parse_bbox(bbox) if bbox else None
-        where = EventFilter(date_from, date_to, event_type or None, country, q or None)
-        with _open_store(request) as store:
-            if actor or box:
-                # The store filters what it indexes; actors and the box are checked here on its matches.
-                matches = [e for e in store.events(where) if _matches(e, actor, box)]
-                total, page = len(matches), matches[offset : offset + limit]
-            else:
-                total = store.count_events(where)
-                page = store.events(
-                    EventFilter(date_from, date_to, event_type or None, country, q or None, limit, offset)
-                )
-        return EventPage(total=total, limit=limit, offset=offset, events=[event_summary(e) for e in page])
+        where = EventFilter(
+            date_from, date_to, event_type or None, country, q or None, limit, offset, actor or None, box
+        )
+        # Async, on the server's event loop, over this thread's open store: a page is two indexed reads of
+        # stored JSON text, cheaper than a hop to a worker thread; nothing is parsed.
+        store = _reader(request)
+        page = store.event_page(where, after)
+        total = store.count_events(where)
+        body = (
+            f'{{"total":{total},"limit":{limit},"offset":{offset if after is None else 0},'
+            f'"next":{json.dumps(page.next_after)},"events":[{",".join(page.summaries)}]}}'
+        )
+        return Response(body, media_type="application/json")
 
-    @app.get("/api/events/{event_id}", responses=ERROR_RESPONSES, tags=["events"])
-    def get_event(event_id: str, request: Request) -> dict[str, Any]:
-        """One event in the JSON of docs/schema.md, with its `history`, and `display`: each value in words."""
-        with _open_store(request) as store:
-            event = store.get_event(event_id) if len(event_id) >= 4 else None
-            if event is None:
-                raise ApiError(404, f"no event {event_id!r}: list the events with GET /api/events")
-            history = store.history(event.id)
+    @router.get("/api/events/{event_id}", responses=ERROR_RESPONSES, tags=["events"])
+    async def get_event(event_id: str, request: Request) -> dict[str, Any]:
+        """One event in the JSON of docs/schema.md, with its `history`, and `display`: each value in words. An
+        event since merged into another answers as that one, with `merged_from` naming the id asked for."""
+        store = _reader(request)
+        event, merged_into = store.resolve_event(event_id) if len(event_id) >= 4 else (None, None)
+        if event is None:
+            raise ApiError(404, f"no event {event_id!r}: list the events with GET /api/events")
         body = to_json(event)
-        body["history"] = history
+        body["history"] = store.history(event.id)
         body["display"] = event_display(event)
+        if merged_into:
+            body["merged_from"] = event_id
         return body
 
-    @app.get("/api/articles", response_model=ArticlePage, responses=ERROR_RESPONSES, tags=["articles"])
+    @router.get("/api/articles", response_model=ArticlePage, responses=ERROR_RESPONSES, tags=["articles"])
     def list_articles(
         request: Request,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
@@ -334,7 +391,7 @@ def _add_routes(app: FastAPI) -> None:
             ],
         )
 
-    @app.get("/api/articles/{article_id}", responses=ERROR_RESPONSES, tags=["articles"])
+    @router.get("/api/articles/{article_id}", responses=ERROR_RESPONSES, tags=["articles"])
     def get_article(article_id: str, request: Request) -> dict[str, Any]:
         """One article: metadata, `raw_text`, the cleaned `text` that claim offsets point into, and the
         boilerplate `removed` from it with the reason for each piece."""
@@ -344,7 +401,7 @@ def _add_routes(app: FastAPI) -> None:
             raise ApiError(404, f"no article {article_id!r}: list the articles with GET /api/articles")
         return to_json(article)
 
-    @app.post(
+    @router.post(
         "/api/articles",
         response_model=IngestResult,
         status_code=201,
@@ -372,7 +429,7 @@ def _add_routes(app: FastAPI) -> None:
             with Store.open(state.db_path) as store:
                 report = pipeline.ingest(store, [article], resources.rules)
                 article_id = report.article_ids[0]
-                pipeline.run(store, resources)
+                pipeline.run(store, resources, only=[article_id])
                 status, failure = store.article_status(article_id) or ("processed", None)
                 if status == "failed":  # set aside with its reason: the store stays open to the next article
                     raise ApiError(422, f"article {article_id} could not be processed: {failure}")
@@ -381,6 +438,8 @@ def _add_routes(app: FastAPI) -> None:
             article_id=article_id, added=bool(report.added), events=[event_summary(e) for e in events]
         )
         return JSONResponse(result.model_dump(), status_code=201 if report.added else 200)
+
+    return router
 
 
 def _article_from_input(given: ArticleIn) -> Article:
@@ -417,48 +476,8 @@ def _article_from_input(given: ArticleIn) -> Article:
 # --- what the page shows ------------------------------------------------------------------------
 
 
-def _point(value: Any) -> PlacePoint | None:
-    if not isinstance(value, dict) or value.get("lat") is None or value.get("lon") is None:
-        return None
-    return PlacePoint(
-        name=value.get("name"),
-        lat=value["lat"],
-        lon=value["lon"],
-        country_code=value.get("country_code"),
-        geo_precision=value.get("geo_precision"),
-    )
-
-
-def _actor_names(event: Event) -> list[str]:
-    names: dict[str, None] = {}
-    for name in ACTOR_FIELDS:
-        fused = event.fields.get(name)
-        if fused is None:
-            continue
-        values = fused.value if isinstance(fused.value, list) else [fused.value]
-        for value in values:
-            if isinstance(value, dict) and value.get("name"):
-                names[str(value["name"])] = None
-    return list(names)
-
-
 def event_summary(event: Event) -> EventSummary:
-    location = event.fields.get("location")
-    origin = event.fields.get("origin")
-    return EventSummary(
-        id=event.id,
-        title=event.title,
-        event_type=event.event_type,
-        sub_event_type=event.sub_event_type,
-        date=event.date,
-        country=event.country,
-        location=_point(location.value) if location else None,
-        origin=_point(origin.value) if origin else None,
-        actors=_actor_names(event),
-        sources=len(event.sources),
-        independent_sources=len({s.origin or s.article_id for s in event.sources}),
-        disputed=[d.field for d in event.discrepancies],
-    )
+    return EventSummary(**summary.event_summary(event))
 
 
 def event_display(event: Event) -> dict[str, Any]:
@@ -474,27 +493,6 @@ def event_display(event: Event) -> dict[str, Any]:
             for c in fused.claims
         },
     }
-
-
-def _matches(event: Event, actor: str | None, box: tuple[float, float, float, float] | None) -> bool:
-    if actor:
-        needle = actor.casefold()
-        words = list(_actor_names(event))
-        for name in ACTOR_FIELDS:
-            if name in event.fields:
-                words += event.fields[name].wordings
-        if not any(needle in w.casefold() for w in words):
-            return False
-    if box:
-        location = event.fields.get("location")
-        point = _point(location.value) if location else None
-        if point is None:
-            return False
-        west, south, east, north = box
-        inside_lon = west <= point.lon <= east if west <= east else (point.lon >= west or point.lon <= east)
-        if not (south <= point.lat <= north and inside_lon):
-            return False
-    return True
 
 
 def _parse_bbox(text: str) -> tuple[float, float, float, float]:
@@ -620,26 +618,6 @@ class SecurityHeadersMiddleware:
                 raise  # the answer is half sent: the server closes the connection
             response = _error_response(500, "internal error: the server log has the details; please report it")
             await response(scope, receive, send_with_headers)
-
-
-class HostCheckMiddleware:
-    """Answers only requests whose Host header names one of ``allowed_hosts`` (port aside)."""
-
-    def __init__(self, app: ASGIApp, allowed_hosts: list[str]) -> None:
-        self.app = app
-        self.allowed = {h.lower() for h in allowed_hosts}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1").lower()
-            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-            if name not in self.allowed:
-                response = _error_response(
-                    400, f"unknown host {host!r}: open the page as http://127.0.0.1 or http://localhost"
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 class BodySizeLimitMiddleware:

@@ -1,192 +1,25 @@
-"""The event store: SQLite (WAL mode, numbered migrations) behind a small interface.
+"""The store's queries, written once for both backends (SQLite and PostgreSQL): a backend gives a connection,
+its transactions, its migrations and the few phrases where the two dialects differ.
 
-Holds articles, removed boilerplate, mentions and claims, events, event-mention links and event history.
+Hands on articles, mentions and claims, events, their history and the grouping index as typed records.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
+import logging
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import platformdirs
+from ..model import Article, Claim, Event, Mention, Place, RemovedLine, TimeValue, from_json, to_json
+from ..summary import actor_words, event_summary, list_key
 
-from .errors import StoreError
-from .model import Article, Claim, Event, Mention, Place, RemovedLine, TimeValue, from_json, to_json
-
-DEFAULT_DB_NAME = "eventfuse.db"
+log = logging.getLogger(__name__)
 PROFILES_KEPT = 5_000  # parsed grouping profiles a store keeps in memory (a few days of events)
-
-# Each migration is applied once, in order, inside a transaction; PRAGMA user_version records the last.
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the first schema
-    """
-    CREATE TABLE articles (
-        id TEXT PRIMARY KEY,
-        title TEXT, url TEXT, outlet TEXT, published TEXT, published_source TEXT,
-        source_path TEXT, author TEXT,
-        raw_text TEXT NOT NULL, text TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending',  -- pending | processed | failed (migration 5)
-        ingested_at REAL NOT NULL, processed_at REAL
-    );
-    CREATE INDEX articles_status ON articles(status);
-    CREATE TABLE removed_lines (
-        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, reason TEXT NOT NULL,
-        PRIMARY KEY (article_id, start)
-    );
-    CREATE TABLE mentions (
-        id TEXT PRIMARY KEY,
-        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
-        event_type TEXT, sub_event_type TEXT, plover_event TEXT, plover_mode TEXT,
-        background INTEGER NOT NULL DEFAULT 0,
-        time_json TEXT, places_json TEXT NOT NULL DEFAULT '[]'
-    );
-    CREATE INDEX mentions_article ON mentions(article_id);
-    CREATE TABLE claims (
-        id INTEGER PRIMARY KEY,
-        mention_id TEXT NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
-        article_id TEXT NOT NULL,
-        field TEXT NOT NULL, value_json TEXT NOT NULL,
-        start INTEGER NOT NULL, "end" INTEGER NOT NULL, quote TEXT NOT NULL,
-        attributed_to_json TEXT, hedged INTEGER NOT NULL DEFAULT 0, negated INTEGER NOT NULL DEFAULT 0,
-        wording TEXT
-    );
-    CREATE INDEX claims_mention ON claims(mention_id);
-    CREATE TABLE events (
-        id TEXT PRIMARY KEY,
-        title TEXT, event_type TEXT, sub_event_type TEXT, date TEXT, country TEXT,
-        latitude REAL, longitude REAL,
-        event_json TEXT NOT NULL,
-        profile_json TEXT NOT NULL,
-        created_at REAL NOT NULL, updated_at REAL NOT NULL
-    );
-    CREATE INDEX events_date ON events(date);
-    CREATE TABLE event_mentions (
-        mention_id TEXT PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
-        event_id TEXT NOT NULL  -- the event row is written after its first mentions are linked
-    );
-    CREATE INDEX event_mentions_event ON event_mentions(event_id);
-    CREATE TABLE event_history (
-        id INTEGER PRIMARY KEY,
-        event_id TEXT NOT NULL,
-        at REAL NOT NULL,
-        article_id TEXT,
-        action TEXT NOT NULL,  -- created | joined | merged | split | refused
-        detail_json TEXT NOT NULL
-    );
-    CREATE INDEX event_history_event ON event_history(event_id);
-    """,
-    # 2: feed state (conditional GET, items seen) and web-archive progress
-    """
-    CREATE TABLE feeds (
-        url TEXT PRIMARY KEY,
-        etag TEXT, last_modified TEXT,
-        polled_at REAL, status TEXT, error TEXT
-    );
-    CREATE TABLE feed_items (
-        feed_url TEXT NOT NULL,
-        item_key TEXT NOT NULL,  -- the entry's id, else its link, else a hash of its title and summary
-        seen_at REAL NOT NULL,
-        PRIMARY KEY (feed_url, item_key)
-    );
-    CREATE TABLE warc_progress (
-        path TEXT PRIMARY KEY,
-        size INTEGER NOT NULL,
-        next_offset INTEGER NOT NULL,  -- the first record not yet read
-        records INTEGER NOT NULL DEFAULT 0, kept INTEGER NOT NULL DEFAULT 0,
-        updated_at REAL NOT NULL
-    );
-    """,
-    # 3: the grouping index (each event's date block and MinHash-LSH band keys, so a new article's frames find
-    # their candidates by index lookups, not by a scan), where merged events went, and store settings
-    """
-    CREATE TABLE event_blocks (
-        event_id TEXT PRIMARY KEY,
-        precision INTEGER,           -- the date block: the event's ACLED time_precision (1 day, 2 week, 3 month)
-        day TEXT,                    -- YYYY-MM-DD, or YYYY-MM for an event dated to a month, NULL when undated
-        lat REAL, lon REAL           -- where it happened, when known precisely enough to keep other places apart
-    ) WITHOUT ROWID;
-    CREATE INDEX event_blocks_day ON event_blocks(precision, day, lat, lon);
-    CREATE TABLE event_bands (
-        band_key INTEGER NOT NULL,   -- one band of the event's MinHash signature, hashed to 64 bits
-        seq INTEGER NOT NULL,        -- when the event was indexed (ns): a big bucket is read newest first
-        event_id TEXT NOT NULL,
-        PRIMARY KEY (band_key, seq, event_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX event_bands_event ON event_bands(event_id);
-    CREATE TABLE event_redirects (
-        event_id TEXT PRIMARY KEY,   -- an event merged into another
-        into_id TEXT NOT NULL,       -- the event that absorbed it
-        article_id TEXT,             -- the article whose report showed they are one
-        at REAL NOT NULL
-    );
-    CREATE TABLE settings (
-        name TEXT PRIMARY KEY,       -- e.g. band_index: the parameters the stored band keys were made with
-        value TEXT NOT NULL
-    );
-    """,
-    # 4: document frequencies of the words of the articles grouped so far (grouping weighs down words that many
-    # stored reports share: one outlet's page furniture, the vocabulary of a whole beat)
-    """
-    CREATE TABLE word_documents (
-        word TEXT PRIMARY KEY,
-        documents INTEGER NOT NULL   -- how many grouped articles hold the word
-    ) WITHOUT ROWID;
-    INSERT INTO settings (name, value) VALUES ('grouped_documents', '0');
-    """,
-    # 5: articles that could not be processed: status 'failed', with the reason in ``failure`` and the time in
-    # ``failed_at`` (a later run leaves them alone; `eventfuse failed --retry` makes them pending again). No SQL
-    # comment here: SQLite keeps an added column's text in the table's schema, where a comment would break it.
-    """
-    ALTER TABLE articles ADD COLUMN failure TEXT;
-    ALTER TABLE articles ADD COLUMN failed_at REAL;
-    """,
-    # 6: grouping profiles in a table of their own (an event's record grows with its sources, and SQLite rewrites
-    # and reads past a whole row, so a profile beside a record of thousands of sources cost a time that grew with
-    # the event at every report); the events whose fused record lags their reports (a big event is fused again
-    # as it doubles, and at the end of each run: grouping.Grouper.refuse and flush); the events one
-    # article reports side by side, kept as articles are grouped (read off the mentions they cost the same)
-    """
-    CREATE TABLE event_profiles (
-        event_id TEXT PRIMARY KEY,
-        profile_json TEXT NOT NULL
-    );
-    INSERT INTO event_profiles (event_id, profile_json) SELECT id, profile_json FROM events;
-    ALTER TABLE events DROP COLUMN profile_json;
-    CREATE TABLE stale_events (
-        event_id TEXT PRIMARY KEY
-    ) WITHOUT ROWID;
-    CREATE TABLE event_relations (
-        event_id TEXT NOT NULL,
-        other_id TEXT NOT NULL,
-        PRIMARY KEY (event_id, other_id)
-    ) WITHOUT ROWID;
-    INSERT OR IGNORE INTO event_relations (event_id, other_id)
-        SELECT DISTINCT em1.event_id, em2.event_id FROM event_mentions em1
-        JOIN mentions m1 ON m1.id = em1.mention_id
-        JOIN mentions m2 ON m2.article_id = m1.article_id
-        JOIN event_mentions em2 ON em2.mention_id = m2.id
-        WHERE em1.event_id != em2.event_id;
-    """,
-)
-
-
-def default_db_path() -> Path:
-    """The embedded default database in the per-user data directory (``$EVENTFUSE_DB`` overrides it)."""
-    import os
-
-    override = os.environ.get("EVENTFUSE_DB")
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_data_dir("eventfuse")) / DEFAULT_DB_NAME
 
 
 @dataclass(frozen=True)
@@ -200,82 +33,125 @@ class EventFilter:
     text: str | None = None
     limit: int | None = None
     offset: int = 0
+    actor: str | None = None  # a name or wording of any of its actors (substring, any case)
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north: its location inside
 
 
-class Store:
-    """An open event store. Use as a context manager, or call ``close``."""
+NO_FILTER = EventFilter()
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of the event list from the summary columns: each event's summary as stored JSON text (no
+    parsing), and the key to ask for the next page with (None on the last)."""
+
+    summaries: list[str]
+    next_after: str | None
+
+
+class SqlStore:
+    """The queries both backends share. A backend sets the dialect phrases below and implements ``_execute``,
+    ``_executemany``, ``_tuples``, ``transaction``, ``close`` and ``schema_version``."""
+
+    # how far an event's day is from a given day (the nearest first), with one ? for the day
+    _DAY_DISTANCE = "abs(julianday(substr(day || '-15', 1, 10)) - julianday(?))"
+    _LIKE = "LIKE"  # a case-insensitive LIKE
+    # put a mention in an event (the mention goes to the end of the event's order) and that order
+    _LINK_SQL = "INSERT OR REPLACE INTO event_mentions (mention_id, event_id) VALUES (?, ?)"
+    _LINK_ORDER = "rowid"
+    target: str  # the path or URL it was opened from (without a password)
+
+    def __init__(self) -> None:
         # Parsed grouping profiles of recently read events: a frame is scored against the events of its days,
-        # which the next frames read again (dropped on every write to an event and on a rollback).
+        # which the next frames read again (dropped on every write to an event, on a rollback, and whenever
+        # another writer may have changed them: ``_forget_cached``).
         self._profiles: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-        except (OSError, sqlite3.Error) as err:
-            raise StoreError(f"{path}: cannot open the event store: {err}") from err
-        self.db.row_factory = sqlite3.Row
-        try:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            # 64 MiB of page cache (SQLite's default is 2 MiB): grouping reads index pages all over a large
-            # store for every article, and each miss costs a read from the OS (bench cluster-scale).
-            self.db.execute("PRAGMA cache_size=-65536")
-            self._migrate()
-        except sqlite3.DatabaseError as err:
-            self.db.close()
-            raise StoreError(f"{path}: not an eventfuse database or damaged: {err}") from err
 
-    @classmethod
-    def open(cls, path: Path | None = None) -> Store:
-        return cls(path or default_db_path())
-
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Any:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        raise NotImplementedError
 
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(f"{self.path}: made by a newer eventfuse (schema {version}); upgrade eventfuse")
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction():
-                for statement in _statements(script):
-                    self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {number}")
+    def transaction(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        raise NotImplementedError
+
+    def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def _tuples(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Rows as plain tuples (a frame's lookups read hundreds of rows)."""
+        raise NotImplementedError
+
+    def _forget_cached(self) -> None:
+        self._profiles.clear()
+
+    def _after_copy(self) -> None:
+        """Once rows were copied in with their own ids (``copy.copy_store``): the counters that make ids go on
+        past them."""
 
     @property
-    def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+    def path(self) -> str:
+        """Where the store is (a file path or a URL without its password), for messages."""
+        return self.target
+
+    # --- writers ------------------------------------------------------------------------------------
+
+    claims_articles = False  # True: writers share the store, each claiming the articles it processes
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """All writes inside commit together or not at all (a crash or Ctrl-C rolls them back)."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            self._profiles.clear()
-            raise
-        self.db.execute("COMMIT")
+    def writer(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Process articles as the store's writer: SQLite has one at a time (another process waits here, after
+        ``on_wait`` is called); PostgreSQL lets writers share the store (``claim_pending``, ``grouping_turn``)."""
+        self._forget_cached()  # another writer may have changed the events since this store last read them
+        yield
+
+    def claim_pending(self, limit: int, only: Sequence[str] | None = None) -> list[str]:
+        """Up to ``limit`` pending articles (of ``only`` when given), oldest first, that no other writer holds;
+        on PostgreSQL they stay held until the caller's transaction ends (call it inside one)."""
+        return self._claim(limit, only, "")
+
+    def _claim(self, limit: int, only: Sequence[str] | None, lock: str) -> list[str]:
+        sql = "SELECT id FROM articles WHERE status = 'pending'"
+        params: list[Any] = []
+        if only is not None:
+            ids = list(dict.fromkeys(only))[:500]
+            sql += f" AND id IN ({','.join('?' * len(ids)) or 'NULL'})"
+            params += ids
+        rows = self._tuples(f"{sql} ORDER BY ingested_at, id LIMIT ?{lock}", [*params, limit])
+        return [row[0] for row in rows]
+
+    def grouping_turn(self, first_article: str | None = None) -> None:
+        """Wait for this writer's turn to group the batch starting at ``first_article`` (once the writers holding
+        earlier articles are done); until the caller's transaction ends no other writer groups."""
+
+    def resolve_event(self, event_id: str) -> tuple[Event | None, str | None]:
+        """The event an id (or its first characters) names, following merges: (the event or None, the id it
+        was merged into when the id named an event since merged, else None). The CLI's `show` and the web
+        API's event page both answer through here."""
+        event = self.get_event(event_id)
+        if event is not None:
+            return event, None
+        into = self.merged_into(event_id)
+        if into is None:
+            return None, None
+        return self.get_event(into), into
 
     # --- articles -------------------------------------------------------------------------------
 
     def add_article(self, article: Article) -> bool:
         """Store a cleaned article once; False when an article with the same content id is already stored."""
         with self.transaction():
-            cursor = self.db.execute(
-                """INSERT OR IGNORE INTO articles (id, title, url, outlet, published, published_source,
+            cursor = self._execute(
+                """INSERT INTO articles (id, title, url, outlet, published, published_source,
                    source_path, author, raw_text, text, status, ingested_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING""",
                 (
                     article.id,
                     article.title,
@@ -292,17 +168,17 @@ class Store:
             )
             if cursor.rowcount == 0:
                 return False
-            self.db.executemany(
+            self._executemany(
                 'INSERT INTO removed_lines (article_id, start, "end", text, reason) VALUES (?, ?, ?, ?, ?)',
                 [(article.id, r.start, r.end, r.text, r.reason) for r in article.removed],
             )
         return True
 
     def has_article(self, article_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+        return self._execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
     def get_article(self, article_id: str) -> Article | None:
-        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self._execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         return self._article(row) if row else None
 
     def get_articles(self, article_ids: Iterable[str]) -> dict[str, Article]:
@@ -313,24 +189,24 @@ class Store:
         return found
 
     def pending_article_ids(self) -> list[str]:
-        rows = self.db.execute("SELECT id FROM articles WHERE status = 'pending' ORDER BY ingested_at, id")
+        rows = self._execute("SELECT id FROM articles WHERE status = 'pending' ORDER BY ingested_at, id")
         return [row["id"] for row in rows]
 
     def count_articles(self, status: str | None = None) -> int:
         if status:
-            return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE status = ?", (status,)).fetchone()[0])
-        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+            return int(self._execute("SELECT COUNT(*) FROM articles WHERE status = ?", (status,)).fetchone()[0])
+        return int(self._execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     def list_articles(self, limit: int = 100, offset: int = 0) -> list[Article]:
-        rows = self.db.execute(
+        rows = self._execute(
             "SELECT * FROM articles ORDER BY ingested_at, id LIMIT ? OFFSET ?", (limit, offset)
         ).fetchall()
         return [self._article(row) for row in rows]
 
-    def _article(self, row: sqlite3.Row) -> Article:
+    def _article(self, row: Any) -> Article:
         removed = tuple(
             RemovedLine(r["start"], r["end"], r["text"], r["reason"])
-            for r in self.db.execute(
+            for r in self._execute(
                 'SELECT start, "end", text, reason FROM removed_lines WHERE article_id = ? ORDER BY start', (row["id"],)
             )
         )
@@ -352,9 +228,9 @@ class Store:
 
     def save_mentions(self, article_id: str, mentions: Sequence[Mention]) -> None:
         """Replace an article's mentions and claims (inside the caller's transaction)."""
-        self.db.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+        self._execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
         for mention in mentions:
-            self.db.execute(
+            self._execute(
                 """INSERT INTO mentions (id, article_id, start, "end", text, event_type, sub_event_type,
                    plover_event, plover_mode, background, time_json, places_json)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -373,7 +249,7 @@ class Store:
                     json.dumps(to_json(mention.places)),
                 ),
             )
-            self.db.executemany(
+            self._executemany(
                 """INSERT INTO claims (mention_id, article_id, field, value_json, start, "end", quote,
                    attributed_to_json, hedged, negated, wording) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
@@ -395,26 +271,26 @@ class Store:
             )
 
     def mark_processed(self, article_id: str) -> None:
-        self.db.execute(
+        self._execute(
             "UPDATE articles SET status = 'processed', processed_at = ?, failure = NULL, failed_at = NULL WHERE id = ?",
             (time.time(), article_id),
         )
 
     def mark_failed(self, article_id: str, reason: str) -> None:
         """Set an article aside as failed, with the reason: later runs do not take it up again."""
-        self.db.execute(
+        self._execute(
             "UPDATE articles SET status = 'failed', failure = ?, failed_at = ? WHERE id = ?",
             (reason, time.time(), article_id),
         )
 
     def article_status(self, article_id: str) -> tuple[str, str | None] | None:
         """An article's status (pending, processed, failed) and, when failed, why; None when not stored."""
-        row = self.db.execute("SELECT status, failure FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self._execute("SELECT status, failure FROM articles WHERE id = ?", (article_id,)).fetchone()
         return (row["status"], row["failure"]) if row else None
 
     def failed_articles(self) -> list[dict[str, Any]]:
         """The failed articles, oldest failure first: id, source_path, url, outlet, title, failure, failed_at."""
-        rows = self.db.execute(
+        rows = self._execute(
             """SELECT id, source_path, url, outlet, title, failure, failed_at FROM articles
                WHERE status = 'failed' ORDER BY failed_at, id"""
         )
@@ -425,23 +301,23 @@ class Store:
         sql = "UPDATE articles SET status = 'pending', failure = NULL, failed_at = NULL WHERE status = 'failed'"
         with self.transaction():
             if article_ids is None:
-                return self.db.execute(sql).rowcount
-            return sum(self.db.execute(sql + " AND id = ?", (a,)).rowcount for a in dict.fromkeys(article_ids))
+                return self._execute(sql).rowcount
+            return sum(self._execute(sql + " AND id = ?", (a,)).rowcount for a in dict.fromkeys(article_ids))
 
     def mentions_of_article(self, article_id: str, *, with_claims: bool = True) -> list[Mention]:
         """An article's mentions in text order; ``with_claims=False`` leaves their claims out (faster)."""
-        rows = self.db.execute("SELECT * FROM mentions WHERE article_id = ? ORDER BY start", (article_id,)).fetchall()
+        rows = self._execute("SELECT * FROM mentions WHERE article_id = ? ORDER BY start", (article_id,)).fetchall()
         return self._mentions(rows, with_claims)
 
     def mentions_of_event(self, event_id: str) -> list[Mention]:
-        rows = self.db.execute(
+        rows = self._execute(
             """SELECT m.* FROM mentions m JOIN event_mentions em ON em.mention_id = m.id
                WHERE em.event_id = ? ORDER BY m.article_id, m.start""",
             (event_id,),
         ).fetchall()
         return self._mentions(rows)
 
-    def _mentions(self, rows: Sequence[sqlite3.Row], with_claims: bool = True) -> list[Mention]:
+    def _mentions(self, rows: Sequence[Any], with_claims: bool = True) -> list[Mention]:
         claims_of = self._claims_of([row["id"] for row in rows]) if with_claims else {}
         mentions = []
         for row in rows:
@@ -514,8 +390,8 @@ class Store:
             rows = self._tuples(
                 f"""SELECT event_id, precision, day, lat, lon FROM event_blocks
                     WHERE precision = ? AND day >= ? AND day <= ?{place}
-                    ORDER BY abs(julianday(substr(day || '-15', 1, 10)) - julianday(?)), event_id LIMIT ?""",
-                (precision, first, last, *(box or ()), near_day or first, limit),
+                    ORDER BY {self._DAY_DISTANCE}, event_id LIMIT ?""",
+                (precision, first, last, *(box or ()), _full_day(near_day or first), limit),
             )
             for event_id, *block in rows:
                 if event_id not in found:
@@ -523,7 +399,9 @@ class Store:
         shared: Counter[str] = Counter()
         keys = list(dict.fromkeys(band_keys))
         for chunk in _chunks(keys, 200):  # one statement, each bucket read newest first through the index
-            bucket = "SELECT * FROM (SELECT event_id FROM event_bands WHERE band_key = ? ORDER BY seq DESC LIMIT ?)"
+            bucket = (
+                "SELECT * FROM (SELECT event_id FROM event_bands WHERE band_key = ? ORDER BY seq DESC LIMIT ?) AS b"
+            )
             params = [value for key in chunk for value in (key, bucket_limit)]
             shared.update(event_id for (event_id,) in self._tuples(" UNION ALL ".join([bucket] * len(chunk)), params))
         for event_id, count in shared.items():
@@ -540,13 +418,7 @@ class Store:
         statements of at most 500 (SQLite's limit on placeholders); plain tuples when ``tuples``."""
         for chunk in _chunks(list(values), 500):
             statement = sql.format(marks=",".join("?" * len(chunk)))
-            yield from (self._tuples(statement, chunk) if tuples else self.db.execute(statement, chunk))
-
-    def _tuples(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        """Rows as plain tuples (a frame's lookups read hundreds of rows: sqlite3.Row costs more)."""
-        cursor = self.db.cursor()
-        cursor.row_factory = None
-        return cursor.execute(sql, params).fetchall()
+            yield from (self._tuples(statement, chunk) if tuples else self._execute(statement, chunk))
 
     def event_profiles_json(self, event_ids: Sequence[str]) -> list[dict[str, Any]]:
         """The grouping profiles of some events, in the order given (those not stored are left out). Treat them
@@ -575,24 +447,24 @@ class Store:
         self._unindex(event_id)
         precision, day = date_block or (None, None)
         lat, lon = place or (None, None)
-        self.db.execute(
+        self._execute(
             "INSERT INTO event_blocks (event_id, precision, day, lat, lon) VALUES (?, ?, ?, ?, ?)",
             (event_id, precision, day, lat, lon),
         )
         seq = time.time_ns()
-        self.db.executemany(
-            "INSERT OR IGNORE INTO event_bands (band_key, seq, event_id) VALUES (?, ?, ?)",
+        self._executemany(
+            "INSERT INTO event_bands (band_key, seq, event_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [(key, seq, event_id) for key in dict.fromkeys(band_keys)],
         )
 
     def _unindex(self, event_id: str) -> None:
         self._profiles.pop(event_id, None)
-        self.db.execute("DELETE FROM event_blocks WHERE event_id = ?", (event_id,))
-        self.db.execute("DELETE FROM event_bands WHERE event_id = ?", (event_id,))
+        self._execute("DELETE FROM event_blocks WHERE event_id = ?", (event_id,))
+        self._execute("DELETE FROM event_bands WHERE event_id = ?", (event_id,))
 
     def event_profiles(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every stored event's id and grouping profile (to build the index again)."""
-        rows = self.db.execute(
+        rows = self._execute(
             """SELECT p.event_id, p.profile_json FROM event_profiles p JOIN events e ON e.id = p.event_id
                ORDER BY e.created_at, e.id"""
         ).fetchall()
@@ -600,19 +472,21 @@ class Store:
             yield row["event_id"], json.loads(row["profile_json"])
 
     def clear_index(self) -> None:
-        self.db.execute("DELETE FROM event_blocks")
-        self.db.execute("DELETE FROM event_bands")
+        self._execute("DELETE FROM event_blocks")
+        self._execute("DELETE FROM event_bands")
 
     # --- word document frequencies (grouping) ---------------------------------------------------------
 
     def add_document_words(self, words: Iterable[str]) -> None:
         """Count one more grouped article and each of its (distinct) words, inside the caller's transaction."""
-        self.db.executemany(
+        self._executemany(
             "INSERT INTO word_documents (word, documents) VALUES (?, 1)"
-            " ON CONFLICT(word) DO UPDATE SET documents = documents + 1",
+            " ON CONFLICT(word) DO UPDATE SET documents = word_documents.documents + 1",
             [(word,) for word in dict.fromkeys(words)],
         )
-        self.db.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE name = 'grouped_documents'")
+        self._execute(
+            "UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE name = 'grouped_documents'"
+        )
 
     def document_frequencies(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
         """The number of articles grouped so far, and how many of them hold each of ``words`` (absent: none)."""
@@ -621,11 +495,11 @@ class Store:
         return total, dict(self._rows_in(sql, dict.fromkeys(words), tuples=True))
 
     def setting(self, name: str) -> str | None:
-        row = self.db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        row = self._execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
         return row["value"] if row else None
 
     def save_setting(self, name: str, value: str) -> None:
-        self.db.execute(
+        self._execute(
             "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
             (name, value),
         )
@@ -636,16 +510,21 @@ class Store:
         """Move every mention of ``event_id`` to ``into_id``, drop ``event_id`` and remember where it went
         (inside the caller's transaction). Returns the mentions moved."""
         moved = self.mention_ids_of_event(event_id)
-        self.db.execute("UPDATE event_mentions SET event_id = ? WHERE event_id = ?", (into_id, event_id))
+        self._execute("UPDATE event_mentions SET event_id = ? WHERE event_id = ?", (into_id, event_id))
         for column in ("event_id", "other_id"):
-            self.db.execute(
-                f"UPDATE OR IGNORE event_relations SET {column} = ? WHERE {column} = ?", (into_id, event_id)
+            other = "other_id" if column == "event_id" else "event_id"
+            self._execute(  # the pairs renamed, those already there kept once (SQLite's UPDATE OR IGNORE)
+                f"""INSERT INTO event_relations ({column}, {other}) SELECT ?, {other} FROM event_relations
+                    WHERE {column} = ? ON CONFLICT DO NOTHING""",
+                (into_id, event_id),
             )
-            self.db.execute(f"DELETE FROM event_relations WHERE {column} = ?", (event_id,))
-        self.db.execute("DELETE FROM event_relations WHERE event_id = other_id")
+            self._execute(f"DELETE FROM event_relations WHERE {column} = ?", (event_id,))
+        self._execute("DELETE FROM event_relations WHERE event_id = other_id")
         self.delete_event(event_id)
-        self.db.execute(
-            "INSERT OR REPLACE INTO event_redirects (event_id, into_id, article_id, at) VALUES (?, ?, ?, ?)",
+        self._execute(
+            """INSERT INTO event_redirects (event_id, into_id, article_id, at) VALUES (?, ?, ?, ?)
+               ON CONFLICT(event_id) DO UPDATE SET into_id = excluded.into_id, article_id = excluded.article_id,
+               at = excluded.at""",
             (event_id, into_id, article_id, time.time()),
         )
         return moved
@@ -656,7 +535,7 @@ class Store:
         current = event_id
         while current not in seen:
             seen.add(current)
-            row = self.db.execute("SELECT into_id FROM event_redirects WHERE event_id = ?", (current,)).fetchone()
+            row = self._execute("SELECT into_id FROM event_redirects WHERE event_id = ?", (current,)).fetchone()
             if row is None:
                 return current if current != event_id else None
             current = row["into_id"]
@@ -664,15 +543,17 @@ class Store:
 
     def forget_redirect(self, event_id: str) -> None:
         """An id that names a live event again (a split gave it back) no longer redirects."""
-        self.db.execute("DELETE FROM event_redirects WHERE event_id = ?", (event_id,))
+        self._execute("DELETE FROM event_redirects WHERE event_id = ?", (event_id,))
 
     def mention_ids_of_event(self, event_id: str) -> list[str]:
         """An event's mentions in the order they were linked to it."""
-        rows = self.db.execute("SELECT mention_id FROM event_mentions WHERE event_id = ? ORDER BY rowid", (event_id,))
+        rows = self._execute(
+            f"SELECT mention_id FROM event_mentions WHERE event_id = ? ORDER BY {self._LINK_ORDER}", (event_id,)
+        )
         return [row["mention_id"] for row in rows]
 
     def has_event(self, event_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone() is not None
+        return self._execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone() is not None
 
     def created_at(self, event_ids: Iterable[str]) -> dict[str, float]:
         return dict(self._rows_in("SELECT id, created_at FROM events WHERE id IN ({marks})", event_ids, tuples=True))
@@ -682,22 +563,22 @@ class Store:
     def link_mentions(self, event_id: str, mention_ids: Iterable[str]) -> None:
         """Put mentions in an event, and record the events their articles now report side by side."""
         ids = list(mention_ids)
-        self.db.executemany(
-            "INSERT OR REPLACE INTO event_mentions (mention_id, event_id) VALUES (?, ?)",
+        self._executemany(
+            self._LINK_SQL,
             [(mention_id, event_id) for mention_id in ids],
         )
         articles = {row[0] for row in self._rows_in("SELECT article_id FROM mentions WHERE id IN ({marks})", ids)}
         for article_id in articles:
             events = [
                 row[0]
-                for row in self.db.execute(
+                for row in self._execute(
                     """SELECT DISTINCT em.event_id FROM mentions m JOIN event_mentions em ON em.mention_id = m.id
                        WHERE m.article_id = ?""",
                     (article_id,),
                 )
             ]
-            self.db.executemany(
-                "INSERT OR IGNORE INTO event_relations (event_id, other_id) VALUES (?, ?)",
+            self._executemany(
+                "INSERT INTO event_relations (event_id, other_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [(a, b) for a in events for b in events if a != b],
             )
 
@@ -709,13 +590,17 @@ class Store:
         lat = lon = None
         if location and isinstance(location.value, dict):
             lat, lon = location.value.get("lat"), location.value.get("lon")
-        self.db.execute(
+        record = json.dumps(to_json(event))
+        actors = actor_words(event)
+        self._execute(
             """INSERT INTO events (id, title, event_type, sub_event_type, date, country, latitude, longitude,
-               event_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               event_json, created_at, updated_at, summary_json, actors_text, list_key)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(id) DO UPDATE SET title=excluded.title, event_type=excluded.event_type,
                sub_event_type=excluded.sub_event_type, date=excluded.date, country=excluded.country,
                latitude=excluded.latitude, longitude=excluded.longitude, event_json=excluded.event_json,
-               updated_at=excluded.updated_at""",
+               updated_at=excluded.updated_at, summary_json=excluded.summary_json,
+               actors_text=excluded.actors_text, list_key=excluded.list_key""",
             (
                 event.id,
                 event.title,
@@ -725,16 +610,29 @@ class Store:
                 event.country,
                 lat,
                 lon,
-                json.dumps(to_json(event)),
+                record,
                 now,
                 now,
+                json.dumps(event_summary(event)),
+                actors,
+                list_key(event.id, event.date),
             ),
         )
+        self._index_search(event.id, actors, (event.title or "") + "\n" + record)
         self._write_profile(event.id, profile)
-        self.db.execute("DELETE FROM stale_events WHERE event_id = ?", (event.id,))
+        self._execute("DELETE FROM stale_events WHERE event_id = ?", (event.id,))
+
+    def _save_columns(self, event: Event) -> None:
+        record = json.dumps(to_json(event))
+        actors = actor_words(event)
+        self._execute(
+            "UPDATE events SET summary_json = ?, actors_text = ?, list_key = ? WHERE id = ?",
+            (json.dumps(event_summary(event)), actors, list_key(event.id, event.date), event.id),
+        )
+        self._index_search(event.id, actors, (event.title or "") + "\n" + record)
 
     def _write_profile(self, event_id: str, profile: dict[str, Any]) -> None:
-        self.db.execute(
+        self._execute(
             """INSERT INTO event_profiles (event_id, profile_json) VALUES (?, ?)
                ON CONFLICT(event_id) DO UPDATE SET profile_json = excluded.profile_json""",
             (event_id, json.dumps(profile)),
@@ -745,26 +643,27 @@ class Store:
         grouped since; ``stale_event_ids``)."""
         self._profiles.pop(event_id, None)
         self._write_profile(event_id, profile)
-        self.db.execute("INSERT OR IGNORE INTO stale_events (event_id) VALUES (?)", (event_id,))
+        self._execute("INSERT INTO stale_events (event_id) VALUES (?) ON CONFLICT DO NOTHING", (event_id,))
 
     def stale_event_ids(self) -> list[str]:
         """The events whose fused record lags their reports (``save_profile``), in id order."""
-        return [r[0] for r in self.db.execute("SELECT event_id FROM stale_events ORDER BY event_id")]
+        return [r[0] for r in self._execute("SELECT event_id FROM stale_events ORDER BY event_id")]
 
     def delete_event(self, event_id: str) -> None:
-        self.db.execute("DELETE FROM events WHERE id = ?", (event_id,))
-        self.db.execute("DELETE FROM event_profiles WHERE event_id = ?", (event_id,))
-        self.db.execute("DELETE FROM stale_events WHERE event_id = ?", (event_id,))
+        self._unindex_search(event_id)
+        self._execute("DELETE FROM events WHERE id = ?", (event_id,))
+        self._execute("DELETE FROM event_profiles WHERE event_id = ?", (event_id,))
+        self._execute("DELETE FROM stale_events WHERE event_id = ?", (event_id,))
         self._unindex(event_id)
 
     def add_history(self, event_id: str, action: str, article_id: str | None, detail: dict[str, Any]) -> None:
-        self.db.execute(
+        self._execute(
             "INSERT INTO event_history (event_id, at, article_id, action, detail_json) VALUES (?, ?, ?, ?, ?)",
             (event_id, time.time(), article_id, action, json.dumps(detail)),
         )
 
     def history(self, event_id: str) -> list[dict[str, Any]]:
-        rows = self.db.execute(
+        rows = self._execute(
             "SELECT at, article_id, action, detail_json FROM event_history WHERE event_id = ? ORDER BY id",
             (event_id,),
         )
@@ -779,10 +678,10 @@ class Store:
         ]
 
     def get_event(self, event_id: str) -> Event | None:
-        row = self.db.execute("SELECT event_json FROM events WHERE id = ?", (event_id,)).fetchone()
+        row = self._execute("SELECT event_json FROM events WHERE id = ?", (event_id,)).fetchone()
         if row is None:  # the first characters of an id, matched as they are (no LIKE wildcards)
-            row = self.db.execute(
-                "SELECT event_json FROM events WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
+            row = self._execute(
+                f"SELECT event_json FROM events WHERE id {self._LIKE} ? ESCAPE '\\' ORDER BY id LIMIT 2",
                 (_like_escaped(event_id) + "%",),
             ).fetchone()
         return from_json("Event", json.loads(row["event_json"])) if row else None
@@ -792,19 +691,19 @@ class Store:
         sql = "SELECT event_json FROM events"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY date IS NULL, date, id"
+        sql += " ORDER BY list_key"
         if where.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [where.limit, where.offset]
-        return [from_json("Event", json.loads(row["event_json"])) for row in self.db.execute(sql, params)]
+        return [from_json("Event", json.loads(row["event_json"])) for row in self._execute(sql, params)]
 
     def count_events(self, where: EventFilter = EventFilter()) -> int:
         clauses, params = self._filter(where)
         sql = "SELECT COUNT(*) FROM events" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-        return int(self.db.execute(sql, params).fetchone()[0])
+        return int(self._execute(sql, params).fetchone()[0])
 
-    @staticmethod
-    def _filter(where: EventFilter) -> tuple[list[str], list[Any]]:
+    def _filter(self, where: EventFilter) -> tuple[list[str], list[Any]]:
+        """The WHERE clauses of a filter, each served by an index (docs/architecture.md, the store)."""
         clauses: list[str] = []
         params: list[Any] = []
         if where.date_from:
@@ -813,20 +712,97 @@ class Store:
         if where.date_to:
             clauses.append("date <= ?")
             params.append(where.date_to + "\uffff")
-        if where.event_type:
-            clauses.append("(event_type LIKE ? ESCAPE '\\' OR sub_event_type LIKE ? ESCAPE '\\')")
-            params += [f"%{_like_escaped(where.event_type)}%"] * 2
+        if where.event_type:  # the few stored types that hold the words, then an index lookup per type
+            needle = where.event_type.casefold()
+            types = [t for t in self._stored_types() if needle in t.casefold()]
+            marks = ",".join("?" * len(types)) or "NULL"
+            clauses.append(f"(event_type IN ({marks}) OR sub_event_type IN ({marks}))")
+            params += types * 2
         if where.country:
-            clauses.append("country = ? COLLATE NOCASE")
+            clauses.append("lower(country) = lower(?)")
             params.append(where.country)
+        if where.actor:
+            clauses.append(self._actor_clause())
+            params.append(f"%{_like_escaped(where.actor.casefold())}%")
         if where.text:
-            clauses.append("(title LIKE ? ESCAPE '\\' OR event_json LIKE ? ESCAPE '\\')")
-            params += [f"%{_like_escaped(where.text)}%"] * 2
+            clauses.append(self._text_clause())
+            params.append(f"%{_like_escaped(where.text)}%")
+        if where.bbox:
+            clause, values = self._box_clause(where.bbox)
+            clauses.append(clause)
+            params += values
         return clauses, params
+
+    def _stored_types(self) -> list[str]:
+        rows = self._tuples(
+            "SELECT DISTINCT event_type FROM events WHERE event_type IS NOT NULL UNION "
+            "SELECT DISTINCT sub_event_type FROM events WHERE sub_event_type IS NOT NULL",
+            (),
+        )
+        return [row[0] for row in rows]
+
+    # the dialect's filters (SQLite's here: the FTS5 trigram index, rows keyed by the event's rowid)
+    def _actor_clause(self) -> str:
+        return "rowid IN (SELECT rowid FROM event_search WHERE actors LIKE ? ESCAPE '\\')"
+
+    def _text_clause(self) -> str:
+        return "rowid IN (SELECT rowid FROM event_search WHERE record LIKE ? ESCAPE '\\')"
+
+    def _box_clause(self, box: tuple[float, float, float, float]) -> tuple[str, list[Any]]:
+        west, south, east, north = box
+        if west <= east:
+            return "latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?", [south, north, west, east]
+        # a box across the antimeridian
+        return "latitude BETWEEN ? AND ? AND (longitude >= ? OR longitude <= ?)", [south, north, west, east]
+
+    def _index_search(self, event_id: str, actors: str, record: str) -> None:
+        """Keep the text index of an event's actors and record (PostgreSQL indexes the columns themselves)."""
+
+    def _unindex_search(self, event_id: str) -> None:
+        pass
+
+    def event_page(self, where: EventFilter = NO_FILTER, after: str | None = None) -> EventPage:
+        """A page of the event list (``where.limit`` long, by date then id) from the summary columns: it starts
+        after the key ``after`` (keyset pagination: the index goes straight there), else at ``where.offset``."""
+        clauses, params = self._filter(where)
+        if after is not None:
+            clauses.append("list_key > ?")
+            params.append(after)
+        sql = "SELECT summary_json, list_key FROM events"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        limit = where.limit if where.limit is not None else 100
+        sql += " ORDER BY list_key LIMIT ?"
+        params.append(limit + 1)
+        if after is None and where.offset:
+            sql += " OFFSET ?"
+            params.append(where.offset)
+        rows = self._tuples(sql, params)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return EventPage([row[0] for row in rows], rows[-1][1] if more and rows else None)
+
+    def _fill_summaries(self) -> None:
+        """Summary columns for events stored before they existed (once, when such a store is opened)."""
+        while rows := self._tuples("SELECT id FROM events WHERE summary_json IS NULL LIMIT 500", ()):
+            with self.transaction():
+                for (event_id,) in rows:
+                    [(record, title, date)] = self._tuples(
+                        "SELECT event_json, title, date FROM events WHERE id = ?", (event_id,)
+                    )
+                    try:
+                        self._save_columns(from_json("Event", json.loads(record)))
+                    except (TypeError, ValueError, KeyError) as err:  # a record this eventfuse cannot read
+                        log.warning("event %s: its record cannot be read (%s); listed by its id alone", event_id, err)
+                        summary = {"id": event_id, "title": title or "", "date": date}
+                        self._execute(
+                            "UPDATE events SET summary_json = ?, actors_text = '', list_key = ? WHERE id = ?",
+                            (json.dumps(summary), list_key(event_id, date), event_id),
+                        )
 
     def related_event_ids(self, event_id: str) -> list[str]:
         """Other events reported by an article that also reports this one."""
-        rows = self.db.execute("SELECT other_id FROM event_relations WHERE event_id = ? ORDER BY other_id", (event_id,))
+        rows = self._execute("SELECT other_id FROM event_relations WHERE event_id = ? ORDER BY other_id", (event_id,))
         return [row["other_id"] for row in rows]
 
     def event_ids_of_mentions(self, mention_ids: Iterable[str]) -> dict[str, str]:
@@ -837,28 +813,28 @@ class Store:
 
     def feed_state(self, url: str) -> dict[str, Any] | None:
         """A feed's last poll: etag, last_modified, polled_at, status and error; None before the first."""
-        row = self.db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+        row = self._execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
         return dict(row) if row else None
 
     def save_feed_state(
         self, url: str, etag: str | None, last_modified: str | None, status: str, error: str | None = None
     ) -> None:
         """Record a poll; the validators are kept from the previous poll when this one gives none."""
-        self.db.execute(
+        self._execute(
             """INSERT INTO feeds (url, etag, last_modified, polled_at, status, error) VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT(url) DO UPDATE SET etag = coalesce(excluded.etag, etag),
-               last_modified = coalesce(excluded.last_modified, last_modified),
+               ON CONFLICT(url) DO UPDATE SET etag = coalesce(excluded.etag, feeds.etag),
+               last_modified = coalesce(excluded.last_modified, feeds.last_modified),
                polled_at = excluded.polled_at, status = excluded.status, error = excluded.error""",
             (url, etag, last_modified, time.time(), status, error),
         )
 
     def seen_feed_items(self, url: str) -> set[str]:
-        rows = self.db.execute("SELECT item_key FROM feed_items WHERE feed_url = ?", (url,))
+        rows = self._execute("SELECT item_key FROM feed_items WHERE feed_url = ?", (url,))
         return {row["item_key"] for row in rows}
 
     def mark_feed_item_seen(self, url: str, item_key: str) -> None:
-        self.db.execute(
-            "INSERT OR IGNORE INTO feed_items (feed_url, item_key, seen_at) VALUES (?, ?, ?)",
+        self._execute(
+            "INSERT INTO feed_items (feed_url, item_key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (url, item_key, time.time()),
         )
 
@@ -867,21 +843,21 @@ class Store:
         keep_keys = set(keep)
         old = [
             row["item_key"]
-            for row in self.db.execute(
+            for row in self._execute(
                 "SELECT item_key FROM feed_items WHERE feed_url = ? AND seen_at < ?", (url, seen_before)
             )
             if row["item_key"] not in keep_keys
         ]
-        self.db.executemany("DELETE FROM feed_items WHERE feed_url = ? AND item_key = ?", [(url, k) for k in old])
+        self._executemany("DELETE FROM feed_items WHERE feed_url = ? AND item_key = ?", [(url, k) for k in old])
         return len(old)
 
     def warc_progress(self, path: str) -> dict[str, Any] | None:
         """How far an archive was read: size, next_offset, records, kept; None before the first read."""
-        row = self.db.execute("SELECT * FROM warc_progress WHERE path = ?", (path,)).fetchone()
+        row = self._execute("SELECT * FROM warc_progress WHERE path = ?", (path,)).fetchone()
         return dict(row) if row else None
 
     def save_warc_progress(self, path: str, size: int, next_offset: int, records: int, kept: int) -> None:
-        self.db.execute(
+        self._execute(
             """INSERT INTO warc_progress (path, size, next_offset, records, kept, updated_at)
                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET size = excluded.size,
                next_offset = excluded.next_offset, records = excluded.records, kept = excluded.kept,
@@ -915,3 +891,8 @@ def _statements(script: str) -> list[str]:
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for index in range(0, len(items), size):
         yield items[index : index + size]
+
+
+def _full_day(day: str) -> str | None:
+    """A YYYY-MM-DD day to measure distances from (None for anything else: no distance, as SQLite's julianday)."""
+    return day if len(day) == 10 else None
