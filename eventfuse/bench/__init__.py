@@ -30,6 +30,7 @@ BENCHMARKS: dict[str, str] = {
     "speed": "eventfuse.bench.speed",
     "tolls": "eventfuse.bench.tolls",
     "hostile": "eventfuse.bench.hostile",
+    "spark": "eventfuse.bench.spark",
 }
 
 

@@ -7,6 +7,7 @@ output directory; ``main`` is the entry point of `spark-submit` (docs/scale.md).
 from __future__ import annotations
 
 import argparse
+import bisect
 import functools
 import itertools
 import json
@@ -34,7 +35,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("eventfuse.spark")
 
 CELLS = "cells"
-TASK_ATTEMPTS = 4  # Spark's default spark.task.maxFailures on a cluster  # stage 2's events, per cell, before they are joined
+TASK_ATTEMPTS = (
+    4  # Spark's default spark.task.maxFailures on a cluster  # stage 2's events, per cell, before they are joined
+)
 
 
 @dataclass
@@ -159,6 +162,7 @@ _ARTICLE_COLUMNS = (
     "status",
     "failure",
     "region",
+    "event_date",
     "words",
     "article_json",
     "mentions_json",
@@ -230,88 +234,78 @@ def _stage2(
     from pyspark.sql import types as T
 
     file_order = {name: i for i, name in enumerate(files)}
-    meta = articles.select("article_id", "input_file", "record", "published", "status", "region").collect()
+    meta = articles.select("article_id", "input_file", "record", "event_date", "status", "region").collect()
     meta.sort(key=lambda r: (file_order.get(r["input_file"], len(files)), r["record"]))
     seen: set[str] = set()
     ordered = []
-    for row in meta:
+    for row in meta:  # run order: the inputs as given, each file's records in turn; an article once
         if row["status"] == "processed" and row["article_id"] not in seen:
             seen.add(row["article_id"])
             ordered.append(row)
     region = (lambda r: r["region"] or "--") if options.regions else (lambda r: stages.ANY_REGION)
     placed = stages.place_articles(
-        [(r["article_id"], r["published"], region(r)) for r in ordered], options.window_days, options.overlap_days
+        [(r["article_id"], r["event_date"], region(r)) for r in ordered], options.window_days, options.overlap_days
     )
-    assignment = []
-    cell_order: dict[str, tuple[int, str]] = {}
-    for order, row in enumerate(ordered):
-        where = placed[row["article_id"]]
-        cell = f"{where.window}/{where.region}"
-        cell_order[cell] = (where.window, where.region)
-        assignment.append((row["article_id"], row["input_file"], row["record"], cell, where.window, order, True))
-    for order, row in enumerate(ordered):
-        where = placed[row["article_id"]]
-        cell = f"{where.context_of}/{where.region}"
-        if where.context_of is not None and cell in cell_order:
-            assignment.append((row["article_id"], row["input_file"], row["record"], cell, where.window, order, False))
-    schema = T.StructType(
-        [
-            T.StructField("article_id", T.StringType()),
-            T.StructField("input_file", T.StringType()),
-            T.StructField("record", T.LongType()),
-            T.StructField("cell", T.StringType()),
-            T.StructField("window", T.LongType()),
-            T.StructField("order", T.LongType()),
-            T.StructField("own", T.BooleanType()),
-        ]
+    runs = _runs(ordered, placed)
+    cell_order = {cell: (int(cell.split("/")[0]), cell.split("/", 1)[1]) for cell in runs}
+    key = ("article_id", "input_file", "record")
+    in_run = []  # (article key, cell, position in the cell's run, own)
+    others = []  # (article key, cell, segment): an article of another cell, counted before run position `segment`
+    for cell, members in runs.items():
+        positions = [order for order, _ in members]
+        for index, (order, own) in enumerate(members):
+            row = ordered[order]
+            in_run.append((row["article_id"], row["input_file"], row["record"], cell, index, own))
+        member_set = set(positions)
+        for order, row in enumerate(ordered[: positions[-1]]):
+            if order not in member_set:
+                segment = bisect.bisect_left(positions, order)
+                others.append((row["article_id"], row["input_file"], row["record"], cell, segment))
+    articles_keyed = articles.where("status = 'processed'").dropDuplicates(list(key))
+    run_df = spark.createDataFrame(
+        in_run, "article_id string, input_file string, record long, cell string, position long, own boolean"
     )
-    placed_df = spark.createDataFrame(assignment, schema)
-    keys = ["article_id", "input_file", "record"]
-    rows = placed_df.join(articles, keys)
-
-    # Document frequencies: each cell's run counts the words of every article of the windows before its own.
-    cell_windows = spark.createDataFrame([(c, w) for c, (w, _) in cell_order.items()], "cell string, cell_window long")
-    words = (
-        rows.where("own")
-        .select("window", F.explode("words").alias("word"))
-        .groupBy("window", "word")
-        .agg(F.count(F.lit(1)).alias("documents"))
+    others_df = spark.createDataFrame(
+        others, "article_id string, input_file string, record long, cell string, position long"
     )
-    seed = (
-        cell_windows.join(words, words.window < cell_windows.cell_window)
-        .groupBy("cell", "word")
-        .agg(F.sum("documents").alias("documents"))
+    # Document frequencies: before each article of a run, the other cells' articles since the previous one, as
+    # counts per word (the articles before its run position in run order: what `eventfuse run` counted).
+    counted = others_df.join(articles_keyed.select(*key, "words"), list(key))
+    word_rows = (
+        counted.select("cell", "position", F.explode("words").alias("word"))
+        .groupBy("cell", "position", "word")
+        .agg(F.count(F.lit(1)).cast("long").alias("documents"))
     )
-    per_window: dict[int, int] = {}
-    for *_, window, _order, own in assignment:
-        if own:
-            per_window[window] = per_window.get(window, 0) + 1
-    seed_totals = {c: sum(n for w, n in per_window.items() if w < cw) for c, (cw, _) in cell_order.items()}
-
-    columns = ["cell", "kind", "order", "own", "word", "documents", "article_json", "mentions_json"]
-    seed_rows = seed.select(
+    document_rows = counted.groupBy("cell", "position").agg(F.count(F.lit(1)).cast("long").alias("documents"))
+    columns = ["cell", "position", "kind", "own", "word", "documents", "article_json", "mentions_json"]
+    none = F.lit(None)
+    frequency_rows = word_rows.select(
+        "cell", "position", F.lit(0).alias("kind"), F.lit(False).alias("own"), "word", "documents"
+    ).unionByName(
+        document_rows.select(
+            "cell",
+            "position",
+            F.lit(0).alias("kind"),
+            F.lit(False).alias("own"),
+            none.cast("string").alias("word"),
+            "documents",
+        )
+    )
+    frequency_rows = frequency_rows.select(
+        *frequency_rows.columns, none.cast("string").alias("article_json"), none.cast("string").alias("mentions_json")
+    )
+    article_rows = run_df.join(articles_keyed, list(key)).select(
         "cell",
-        F.lit(0).alias("kind"),
-        F.lit(-1).cast("long").alias("order"),
-        F.lit(False).alias("own"),
-        "word",
-        F.col("documents").cast("long"),
-        F.lit(None).cast("string").alias("article_json"),
-        F.lit(None).cast("string").alias("mentions_json"),
-    )
-    article_rows = rows.select(
-        "cell",
+        "position",
         F.lit(1).alias("kind"),
-        "order",
         "own",
-        F.lit(None).cast("string").alias("word"),
-        F.lit(None).cast("long").alias("documents"),
+        none.cast("string").alias("word"),
+        none.cast("long").alias("documents"),
         "article_json",
         "mentions_json",
     )
-    work = functools.partial(_stage2_partition, spec=options.spec, seed_totals=seed_totals)
-    together = seed_rows.unionByName(article_rows).select(*columns)
-    grouped = together.repartition(max(1, len(cell_order)), "cell").sortWithinPartitions("cell", "kind", "order")
+    together = frequency_rows.select(*columns).unionByName(article_rows.select(*columns))
+    grouped = together.repartition(max(1, len(runs)), "cell").sortWithinPartitions("cell", "position", "kind")
     out_schema = T.StructType(
         [
             T.StructField("cell", T.StringType()),
@@ -322,6 +316,7 @@ def _stage2(
             T.StructField("context_mentions", T.ArrayType(T.StringType())),
         ]
     )
+    work = functools.partial(_stage2_partition, spec=options.spec)
     spark.createDataFrame(grouped.rdd.mapPartitions(work), out_schema).write.mode("overwrite").parquet(str(cells_out))
     cell_rows = [
         r.asDict()
@@ -335,24 +330,27 @@ def _stage2(
     return cell_rows, cell_order, len(ordered)
 
 
-def _stage2_partition(rows: Iterable[Any], *, spec: parallel.WorkerSpec, seed_totals: dict[str, int]) -> Iterator:
+def _runs(ordered: Sequence[Any], placed: dict[str, stages.Placement]) -> dict[str, list[tuple[int, bool]]]:
+    """Each cell's run: (run order, own) of its own articles and of the earlier window's context articles."""
+    runs: dict[str, list[tuple[int, bool]]] = {}
+    for order, row in enumerate(ordered):
+        where = placed[row["article_id"]]
+        runs.setdefault(f"{where.window}/{where.region}", []).append((order, True))
+    for order, row in enumerate(ordered):
+        where = placed[row["article_id"]]
+        cell = f"{where.context_of}/{where.region}"
+        if where.context_of is not None and cell in runs:
+            runs[cell].append((order, False))
+    for members in runs.values():
+        members.sort()
+    return runs
+
+
+def _stage2_partition(rows: Iterable[Any], *, spec: parallel.WorkerSpec) -> Iterator:
     _worker_logging()
     resources = stages.worker_resources(spec)
     for cell, cell_rows in itertools.groupby(rows, key=lambda r: r["cell"]):
-        seed: dict[str, int] = {}
-        first = None
-        for row in cell_rows:  # the seed rows come first: all read before grouping starts
-            if row["kind"] != 0:
-                first = row
-                break
-            seed[row["word"]] = row["documents"]
-        if first is None:
-            continue
-        items = (
-            stages.CellArticle(r["order"], r["own"], r["article_json"], r["mentions_json"])
-            for r in itertools.chain([first], cell_rows)
-        )
-        for found in stages.group_cell(cell, items, resources, seed_totals.get(cell, 0), seed):
+        for found in stages.group_cell(cell, _cell_articles(cell_rows), resources):
             yield (
                 found["cell"],
                 found["event_id"],
@@ -361,6 +359,23 @@ def _stage2_partition(rows: Iterable[Any], *, spec: parallel.WorkerSpec, seed_to
                 found["own_mentions"],
                 found["context_mentions"],
             )
+
+
+def _cell_articles(rows: Iterable[Any]) -> Iterator[stages.CellArticle]:
+    """A cell's articles in run order, each with the other cells' word counts that come before it."""
+    documents = 0
+    words: dict[str, int] = {}
+    for row in rows:
+        if row["kind"] == 0:
+            if row["word"] is None:
+                documents += row["documents"]
+            else:
+                words[row["word"]] = row["documents"]
+            continue
+        yield stages.CellArticle(
+            row["position"], row["own"], row["article_json"], row["mentions_json"], (documents, words)
+        )
+        documents, words = 0, {}
 
 
 def _stage3(

@@ -39,7 +39,7 @@ EVENTS = "events"  # stage 3
 # Grouping cells: articles are grouped in windows of this many days of publication, each window's run reading
 # the articles of the OVERLAP_DAYS before it too, so an event that crosses the border is found from both sides.
 WINDOW_DAYS = 30
-OVERLAP_DAYS = 7
+OVERLAP_DAYS = 31  # the widest date window within which grouping compares two events (cluster.toml, a month)
 ANY_REGION = "*"
 
 
@@ -169,6 +169,7 @@ def _add_article(result: Extraction, article: Article, name: str, mentions: list
     row = tables.article_row(article, name, len(result.articles), mentions, failure)
     row["words"] = [] if failure else profiles.content_words(article.text)
     row["region"] = region_of(mentions)
+    row["event_date"] = event_date(mentions, article.published)
     result.articles.append(row)
     for mention in mentions:
         result.mentions.append(tables.mention_row(mention, name))
@@ -218,8 +219,11 @@ def extract_input(
 
 # The words column is grouping's document-frequency input (stage 2 seeds each cell with the earlier windows').
 # region: the country of the article's first placed mention ("--" when none), for ``--regions`` cells.
-ARTICLES_WITH_WORDS = tables.ARTICLES.append(tables.pa.field("words", tables.pa.list_(tables.pa.string()))).append(
-    tables.pa.field("region", tables.pa.string())
+# event_date: the day of its first dated mention (else its publication date), which places it in a window.
+ARTICLES_WITH_WORDS = (
+    tables.ARTICLES.append(tables.pa.field("words", tables.pa.list_(tables.pa.string())))
+    .append(tables.pa.field("region", tables.pa.string()))
+    .append(tables.pa.field("event_date", tables.pa.string()))
 )
 
 
@@ -250,7 +254,7 @@ def place_articles(
     window_days: int = WINDOW_DAYS,
     overlap_days: int = OVERLAP_DAYS,
 ) -> dict[str, Placement]:
-    """Each article's cell, from (article id, published, region) in run order. An undated article takes the day
+    """Each article's cell, from (article id, event date, region) in run order. An undated article takes the day
     of the article before it in run order (the first dated one when none is before it): in a crawl, the day it
     was read. Articles of the last ``overlap_days`` of a window are also read by the next window's run."""
     days = [day_number(published) for _, published, _ in ordered]
@@ -266,6 +270,17 @@ def place_articles(
     return placed
 
 
+def event_date(mentions: Sequence[Mention], published: str | None) -> str | None:
+    """The day an article's events are grouped by: its first mention dated to a day (not a recalled past event),
+    else its publication date. Grouping compares an article with the events of the days near its mentions' dates,
+    so an article reporting an event weeks after it is grouped in that event's window."""
+    for mention in mentions:
+        value = mention.time.value if mention.time else None
+        if value and not mention.background and day_number(value) is not None:
+            return value[:10]
+    return published[:10] if published else None
+
+
 def region_of(mentions: Sequence[Mention]) -> str:
     """An article's region for grouping cells: the country of its first placed mention ("--" when none)."""
     for mention in mentions:
@@ -276,45 +291,47 @@ def region_of(mentions: Sequence[Mention]) -> str:
 
 
 class _CellStore:
-    """A cell's SQLite store as grouping sees it: document frequencies count the articles of earlier windows
-    (``seed``) as well as the run's own, and a context article (an earlier window's, already counted in the
-    seed) does not count again."""
+    """A cell's SQLite store as grouping sees it: document frequencies count, besides the run's own articles, the
+    articles of other cells that come before the current one in run order (``add_others``), so each article
+    sees the frequencies `eventfuse run` would show it."""
 
-    def __init__(self, store: Store, seed_total: int, seed: dict[str, int]) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._seed_total = seed_total
-        self._seed = seed
-        self.counting = True
+        self._others_total = 0
+        self._others: dict[str, int] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
-    def add_document_words(self, words: Iterable[str]) -> None:
-        if self.counting:
-            self._store.add_document_words(words)
+    def add_others(self, documents: int, words: dict[str, int]) -> None:
+        self._others_total += documents
+        for word, count in words.items():
+            self._others[word] = self._others.get(word, 0) + count
 
     def document_frequencies(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
         total, found = self._store.document_frequencies(words)
-        seeded = {w: found.get(w, 0) + self._seed.get(w, 0) for w in words if w in found or w in self._seed}
-        return total + self._seed_total, seeded
+        others = self._others
+        counted = {w: found.get(w, 0) + others.get(w, 0) for w in words if w in found or w in others}
+        return total + self._others_total, counted
 
 
 @dataclass(frozen=True)
 class CellArticle:
-    """One article of a cell's run, in run order; ``own`` is False for an earlier window's context article."""
+    """One article of a cell's run, in run order; ``own`` is False for an earlier window's context article.
+    ``before`` counts the other cells' articles since the previous one (their number, and how many of them hold
+    each word): grouping's document frequencies."""
 
     order: int
     own: bool
     article_json: str
     mentions_json: str
+    before: tuple[int, dict[str, int]] = (0, {})
 
 
 def group_cell(
     cell: str,
     articles: Iterable[CellArticle],
     resources: Resources,
-    seed_total: int = 0,
-    seed: dict[str, int] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Stage 2 for one cell: its articles (context first where they come first in run order) grouped in run order
     by `eventfuse run`'s own ``group_article`` into a SQLite store of the cell's own, then the run's end (``flush``).
@@ -326,18 +343,17 @@ def group_cell(
     owner: dict[str, bool] = {}
     count = 0
     with tempfile.TemporaryDirectory(prefix="eventfuse-cell-") as workdir, Store(Path(workdir) / "cell.db") as raw:
-        store = _CellStore(raw, seed_total, {} if seed is None else seed)
+        store = _CellStore(raw)
         for item in articles:
+            store.add_others(*item.before)
             article = from_json("Article", json.loads(item.article_json))
             mentions = [from_json("Mention", m) for m in json.loads(item.mentions_json)]
             if not raw.add_article(article):
                 continue  # the same article in two inputs: `eventfuse ingest` stores it once
             for mention in mentions:
                 owner[mention.id] = item.own
-            store.counting = item.own
             group_article(store, resources, article, mentions)  # type: ignore[arg-type]
             count += 1
-        store.counting = True
         with raw.transaction():
             resources.grouper(store).flush()  # type: ignore[arg-type]
         for event in raw.events():
