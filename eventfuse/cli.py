@@ -38,6 +38,7 @@ from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_artic
 from .sources.meta import is_iso_date_prefix, normalise_published
 from .sources.warc import WarcStats, is_warc, read_warc
 from .sources.web import is_url, read_urls
+from .spark import OVERLAP_DAYS, WINDOW_DAYS
 from .store import EventFilter, Store, default_db_path
 from .train import MODELS, default_out_dir, load_trainer
 
@@ -628,11 +629,14 @@ def spark(
     ] = None,
     cores: Annotated[int | None, typer.Option("--cores", min=1, help="Cores in local mode (default: all).")] = None,
     window_days: Annotated[
-        int, typer.Option("--window-days", min=1, help="Days of publication grouped by one task.")
-    ] = 30,
+        int,
+        typer.Option(
+            "--window-days", min=1, help="Days grouped by one task (an article's day: its first dated mention's)."
+        ),
+    ] = WINDOW_DAYS,
     overlap_days: Annotated[
         int, typer.Option("--overlap-days", min=0, help="Days before a window that its task reads as context.")
-    ] = 7,
+    ] = OVERLAP_DAYS,
     regions: Annotated[
         bool, typer.Option("--regions", help="Split each window by country (faster; may split events across borders).")
     ] = False,
@@ -641,7 +645,7 @@ def spark(
     as_json: Annotated[bool, typer.Option("--json", help="Print the run's figures as one JSON object.")] = False,
 ) -> None:
     """Run the pipeline as a Spark application: extraction per input file, grouping per time window, fusion per
-    event; events as Parquet under --out (docs/scale.md), the same events `eventfuse run` finds.
+    event; mentions, claims and events as Parquet under --out (docs/scale.md).
 
     A rerun skips the inputs already extracted. On a cluster use spark-submit (docs/scale.md).
 

@@ -26,7 +26,7 @@ from .. import parallel
 from ..errors import EventfuseError, InputError
 from ..model import from_json
 from ..pipeline import MAX_ARTICLE_CHARS
-from . import stages, tables
+from . import OVERLAP_DAYS, WINDOW_DAYS, stages, tables
 
 if TYPE_CHECKING:
     from pyspark import SparkContext
@@ -59,8 +59,8 @@ class JobReport:
 
 @dataclass(frozen=True)
 class JobOptions:
-    window_days: int = stages.WINDOW_DAYS
-    overlap_days: int = stages.OVERLAP_DAYS
+    window_days: int = WINDOW_DAYS
+    overlap_days: int = OVERLAP_DAYS
     regions: bool = False
     max_chars: int = MAX_ARTICLE_CHARS
     spec: parallel.WorkerSpec = parallel.WorkerSpec()
@@ -474,8 +474,8 @@ def parser() -> argparse.ArgumentParser:
     )
     parse.add_argument("--out", required=True, help="Output directory (a path every executor can write)")
     parse.add_argument("--to", default=None, help="Also load the events into this SQLite store")
-    parse.add_argument("--window-days", type=int, default=stages.WINDOW_DAYS)
-    parse.add_argument("--overlap-days", type=int, default=stages.OVERLAP_DAYS)
+    parse.add_argument("--window-days", type=int, default=WINDOW_DAYS)
+    parse.add_argument("--overlap-days", type=int, default=OVERLAP_DAYS)
     parse.add_argument("--regions", action="store_true", help="Group each country's articles in cells of their own")
     parse.add_argument("--max-chars", type=int, default=MAX_ARTICLE_CHARS)
     return parse

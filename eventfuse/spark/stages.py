@@ -30,16 +30,12 @@ from ..pipeline import BATCH_SIZE, MAX_ARTICLE_CHARS, Resources, group_article, 
 from ..sources.files import SUPPORTED, read_file
 from ..sources.warc import WarcStats, is_warc, read_warc
 from ..store import Store
-from . import tables
+from . import OVERLAP_DAYS, WINDOW_DAYS, tables
 
 log = logging.getLogger("eventfuse.spark")
 
 EXTRACTED = "extracted"  # stage 1: one directory per input file
 EVENTS = "events"  # stage 3
-# Grouping cells: articles are grouped in windows of this many days of publication, each window's run reading
-# the articles of the OVERLAP_DAYS before it too, so an event that crosses the border is found from both sides.
-WINDOW_DAYS = 30
-OVERLAP_DAYS = 31  # the widest date window within which grouping compares two events (cluster.toml, a month)
 ANY_REGION = "*"
 
 
