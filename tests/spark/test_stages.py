@@ -73,3 +73,21 @@ def test_an_input_is_committed_whole_or_not_at_all(tmp_path: Path) -> None:
 def test_an_input_keeps_its_output_directory_across_runs() -> None:
     assert stages.input_key("/data/a.warc.gz") == stages.input_key("/data/a.warc.gz")
     assert stages.input_key("/data/a.warc.gz") != stages.input_key("/data/b.warc.gz")
+
+
+def test_a_cell_reads_the_overlap_of_its_own_region_only() -> None:
+    from eventfuse.spark.job import _runs
+
+    ordered = [{"article_id": a} for a in ("a", "b", "c", "d")]
+    placed = stages.place_articles(
+        [("a", "1970-01-29", "IQ"), ("b", "1970-01-29", "SY"), ("c", "1970-02-02", "IQ"), ("d", "1970-02-03", "SY")],
+        window_days=30,
+        overlap_days=7,
+    )
+    runs = _runs(ordered, placed)
+    assert runs == {
+        "0/IQ": [(0, True)],
+        "0/SY": [(1, True)],
+        "1/IQ": [(0, False), (2, True)],  # its region's overlap, in run order, before its own
+        "1/SY": [(1, False), (3, True)],
+    }
