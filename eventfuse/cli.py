@@ -667,6 +667,13 @@ def spark(
         report = job.run_job(session, inputs, out, options, to)
     except EventfuseError as err:
         raise _fail(str(err)) from err
+    except Exception as err:
+        if not type(err).__module__.startswith(("py4j", "pyspark")):
+            raise
+        # a task failed at every attempt (a worker killed, a bug): Spark's error names the stage and the task
+        log.error("the Spark job failed: %s", one_line_reason(err), extra={"trace": traceback.format_exc()})
+        message = f"the Spark job failed: {one_line_reason(err)}; inputs already extracted are kept, rerun to go on"
+        raise _fail(message, 1) from err
     finally:
         session.stop()
     figures = job.summary(report)
