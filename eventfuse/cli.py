@@ -35,6 +35,7 @@ from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_artic
 from .sources.meta import is_iso_date_prefix, normalise_published
 from .sources.warc import WarcStats, is_warc
 from .sources.web import is_url
+from .spark import OVERLAP_DAYS, WINDOW_DAYS
 from .store import DATABASE_ERRORS, EventFilter, Store, default_target, open_store
 from .train import MODELS, default_out_dir, load_trainer
 
@@ -595,6 +596,89 @@ def run(
             summary += f", {len(report.failed)} failed (`eventfuse failed` lists them)"
         err_console.print(Text(summary))
     if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def spark(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="WARC archives (.warc, .warc.gz), JSONL or other article files, directories, or URIs Spark reads "
+            "(hdfs://, s3a://)."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output directory for the Parquet tables (one every executor can write).")
+    ],
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="Also load the articles and events into this store (a SQLite path or a postgresql:// URL)."
+        ),
+    ] = None,
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master URL (default local[CORES]: this machine).")
+    ] = None,
+    cores: Annotated[int | None, typer.Option("--cores", min=1, help="Cores in local mode (default: all).")] = None,
+    window_days: Annotated[
+        int,
+        typer.Option(
+            "--window-days", min=1, help="Days grouped by one task (an article's day: its first dated mention's)."
+        ),
+    ] = WINDOW_DAYS,
+    overlap_days: Annotated[
+        int, typer.Option("--overlap-days", min=0, help="Days before a window that its task reads as context.")
+    ] = OVERLAP_DAYS,
+    regions: Annotated[
+        bool, typer.Option("--regions", help="Split each window by country (faster; may split events across borders).")
+    ] = False,
+    max_chars: MaxCharsOption = pipeline.MAX_ARTICLE_CHARS,
+    lexicon: LexiconOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run's figures as one JSON object.")] = False,
+) -> None:
+    """Run the pipeline as a Spark application: extraction per input file, grouping per time window, fusion per
+    event; mentions, claims and events as Parquet under --out (docs/scale.md).
+
+    A rerun skips the inputs already extracted. On a cluster use spark-submit (docs/scale.md).
+
+    Example: eventfuse spark CC-NEWS-*.warc.gz --out run/ --to events.db --cores 2
+    """
+    try:
+        from .spark import job
+    except ImportError as err:
+        raise _fail(f"eventfuse spark needs PySpark: pip install 'eventfuse[spark]' ({err})") from err
+    from .parallel import WorkerSpec, default_workers
+
+    options = job.JobOptions(window_days, overlap_days, regions, max_chars, WorkerSpec(tuple(lexicon or ())))
+    logging.getLogger("eventfuse.spark").setLevel(logging.INFO)
+    try:
+        session = job.session(master, cores or (None if master else default_workers()))
+    except Exception as err:  # no Java, or a master that cannot be reached
+        raise _fail(f"cannot start Spark: {one_line_reason(err)} (Spark needs Java 17: see the README)") from err
+    try:
+        report = job.run_job(session, inputs, out, options, to)
+    except EventfuseError as err:
+        raise _fail(str(err)) from err
+    except Exception as err:
+        if not type(err).__module__.startswith(("py4j", "pyspark")):
+            raise
+        # a task failed at every attempt (a worker killed, a bug): Spark's error names the stage and the task
+        log.error("the Spark job failed: %s", one_line_reason(err), extra={"trace": traceback.format_exc()})
+        message = f"the Spark job failed: {one_line_reason(err)}; inputs already extracted are kept, rerun to go on"
+        raise _fail(message, 1) from err
+    finally:
+        session.stop()
+    figures = job.summary(report)
+    for error in report.errors:
+        _report_input_error(error)
+    if as_json:
+        sys.stdout.write(json.dumps(figures) + "\n")
+    else:
+        for name, value in figures.items():
+            if name != "errors":
+                console.print(Text(f"{name}: {value}"))
+    if report.errors:
         raise typer.Exit(1)
 
 

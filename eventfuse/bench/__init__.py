@@ -32,6 +32,7 @@ BENCHMARKS: dict[str, str] = {
     "hostile": "eventfuse.bench.hostile",
     "store": "eventfuse.bench.store",
     "api": "eventfuse.bench.api",
+    "spark": "eventfuse.bench.spark",
 }
 
 

@@ -1,0 +1,93 @@
+"""The stages of `eventfuse spark` without Spark: cells by time window with their overlap, the cells' events
+joined through the articles they share, and an input's tables committed whole or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyarrow", reason="pyarrow is not installed: pip install -e '.[test]'")
+
+from eventfuse.spark import stages, tables  # noqa: E402
+
+
+def test_articles_are_placed_by_their_event_day_and_the_overlap_is_read_by_the_next_window() -> None:
+    placed = stages.place_articles(
+        [("a", "1970-01-05", "*"), ("b", "1970-01-29", "*"), ("c", None, "*"), ("d", "1970-02-02", "*")],
+        window_days=30,
+        overlap_days=7,
+    )
+    assert placed["a"].window == 0 and placed["a"].context_of is None
+    assert placed["b"].window == 0 and placed["b"].context_of == 1  # within 7 days of the next window
+    assert placed["c"] == placed["b"]  # undated: the day of the article before it in run order
+    assert placed["d"].window == 1 and placed["d"].context_of is None
+
+
+def test_an_undated_first_article_takes_the_first_dated_day() -> None:
+    placed = stages.place_articles([("a", None, "*"), ("b", "1970-03-01", "*")], window_days=30, overlap_days=0)
+    assert placed["a"].window == placed["b"].window == 59 // 30
+
+
+def _row(cell: str, event_id: str, own: list[str], context: list[str] = ()) -> dict:
+    return {"cell": cell, "event_id": event_id, "own_mentions": own, "context_mentions": list(context)}
+
+
+def test_an_event_that_took_in_context_mentions_is_joined_to_their_event() -> None:
+    rows = [
+        _row("0/*", "ev_a", ["x:0", "y:0"]),
+        _row("0/*", "ev_b", ["z:0"]),
+        _row("1/*", "ev_c", ["w:0"], ["y:0"]),  # the next window's run put w with y: the same event
+        _row("1/*", "ev_d", ["v:0"]),
+    ]
+    finals = {f.event_id: f for f in stages.reconcile(rows, lambda cell: int(cell.split("/")[0]))}
+    assert set(finals) == {"ev_a", "ev_b", "ev_d"}  # the joined event keeps its earliest cell's id
+    assert finals["ev_a"].mention_ids == ("x:0", "y:0", "w:0")
+    assert finals["ev_a"].parts == (("0/*", "ev_a"), ("1/*", "ev_c"))
+    assert finals["ev_d"].parts == (("1/*", "ev_d"),)
+
+
+def test_a_context_mention_decides_nothing_for_the_cell_that_owns_it() -> None:
+    """The owning cell put y and z in two events; the next cell's run, which saw them only as context, joining
+    them in one event without an article of its own does not merge them."""
+    rows = [_row("0/*", "ev_a", ["y:0"]), _row("0/*", "ev_b", ["z:0"])]
+    finals = stages.reconcile(rows, lambda cell: 0)
+    assert sorted(f.mention_ids for f in finals) == [("y:0",), ("z:0",)]
+
+
+def test_an_input_is_committed_whole_or_not_at_all(tmp_path: Path) -> None:
+    final = tmp_path / "extracted" / "input-x"
+    bad_rows = [{"article_id": 1}]  # not a string: the second table cannot be written
+    good = [{"mention_id": "m", "article_id": "a"}]
+    with pytest.raises(Exception):  # noqa: B017 - pyarrow's own conversion error, whatever its class
+        stages.tables.commit_dir(
+            final,
+            {"mentions": (good, tables.MENTIONS), "articles": (bad_rows, tables.ARTICLES)},
+            {"input": "x"},
+        )
+    assert list((tmp_path / "extracted").iterdir()) == []  # no half-written input left behind
+    tables.commit_dir(final, {"mentions": (good, tables.MENTIONS)}, {"input": "x"})
+    assert sorted(p.name for p in final.iterdir()) == ["mentions.parquet", "summary.json"]
+
+
+def test_an_input_keeps_its_output_directory_across_runs() -> None:
+    assert stages.input_key("/data/a.warc.gz") == stages.input_key("/data/a.warc.gz")
+    assert stages.input_key("/data/a.warc.gz") != stages.input_key("/data/b.warc.gz")
+
+
+def test_a_cell_reads_the_overlap_of_its_own_region_only() -> None:
+    from eventfuse.spark.job import _runs
+
+    ordered = [{"article_id": a} for a in ("a", "b", "c", "d")]
+    placed = stages.place_articles(
+        [("a", "1970-01-29", "IQ"), ("b", "1970-01-29", "SY"), ("c", "1970-02-02", "IQ"), ("d", "1970-02-03", "SY")],
+        window_days=30,
+        overlap_days=7,
+    )
+    runs = _runs(ordered, placed)
+    assert runs == {
+        "0/IQ": [(0, True)],
+        "0/SY": [(1, True)],
+        "1/IQ": [(0, False), (2, True)],  # its region's overlap, in run order, before its own
+        "1/SY": [(1, False), (3, True)],
+    }
