@@ -218,16 +218,7 @@ def _run(
         pending = pending[:limit]
     watch = Stopwatch()
 
-    def fail(article: Article, reason: str, trace: str | None = None) -> None:
-        failure = Failure(article.id, article.source_path or article.url or article.id, reason)
-        store.mark_failed(article.id, reason)
-        # the traceback goes to the log (a file, from the CLI), the one-line reason to the user
-        log.error("article %s (%s) failed: %s", article.id, failure.source, reason, extra={"trace": trace})
-        report.failed.append(failure)
-        if on_failure:
-            on_failure(failure)
-        if progress:
-            progress(1)
+    fail = _failer(store, report, on_failure, progress)
 
     def within_limit(article: Article) -> bool:
         if len(article.text) <= max_chars:
@@ -270,6 +261,25 @@ def _run(
     return report
 
 
+def _failer(
+    store: Store, report: RunReport, on_failure: Callable[[Failure], None] | None, progress: Progress | None
+) -> Callable[..., None]:
+    """How a run sets an article aside: marked failed in the store, the one-line reason to the user (and
+    ``on_failure``), the traceback to the log (a file, from the CLI); the article counts as done."""
+
+    def fail(article: Article, reason: str, trace: str | None = None) -> None:
+        failure = Failure(article.id, article.source_path or article.url or article.id, reason)
+        store.mark_failed(article.id, reason)
+        log.error("article %s (%s) failed: %s", article.id, failure.source, reason, extra={"trace": trace})
+        report.failed.append(failure)
+        if on_failure:
+            on_failure(failure)
+        if progress:
+            progress(1)
+
+    return fail
+
+
 def _too_long(article: Article, max_chars: int) -> str:
     return (
         f"the text is {len(article.text):,} characters, over the {max_chars:,} analysed per article "
@@ -295,15 +305,7 @@ def _run_claiming(
     watch = Stopwatch()
     touched: dict[str, None] = {}
 
-    def fail(article: Article, reason: str, trace: str | None = None) -> None:
-        failure = Failure(article.id, article.source_path or article.url or article.id, reason)
-        store.mark_failed(article.id, reason)
-        log.error("article %s (%s) failed: %s", article.id, failure.source, reason, extra={"trace": trace})
-        report.failed.append(failure)
-        if on_failure:
-            on_failure(failure)
-        if progress:
-            progress(1)
+    fail = _failer(store, report, on_failure, progress)
 
     done = 0
     while limit is None or done < limit:
