@@ -81,7 +81,7 @@ def key_from_plain(plain: str) -> str:
 
 
 def _drop_articles(plain: str) -> str:
-    while plain.startswith(_LEADING_ENGLISH_ARTICLE):
+    if plain.startswith(_LEADING_ENGLISH_ARTICLE):
         plain = plain[len(_LEADING_ENGLISH_ARTICLE) :]
     words = plain.split()
     kept = [w for w in words if w not in ARABIC_ARTICLES]
