@@ -26,6 +26,14 @@ def point(value: Any) -> dict[str, Any] | None:
     }
 
 
+def lat_lon(event: Event) -> tuple[Any, Any]:
+    """The event's location as (lat, lon), each None when the location does not give it (the indexed columns)."""
+    location = event.fields.get("location")
+    if location is None or not isinstance(location.value, dict):
+        return None, None
+    return location.value.get("lat"), location.value.get("lon")
+
+
 def actor_names(event: Event) -> list[str]:
     """The names of actor1, actor2, assoc_actor and responder, each once."""
     names: dict[str, None] = {}

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..model import Article, Event, Mention, to_json
+from ..summary import lat_lon
 
 # Stage 1, per input file: one row per article, per mention, per claim.
 ARTICLES = pa.schema(
@@ -162,10 +163,7 @@ def claim_rows(mention: Mention) -> Iterable[dict[str, Any]]:
 
 def event_row(event: Event, profile: dict[str, Any], article_ids: Sequence[str]) -> dict[str, Any]:
     data = to_json(event)
-    location = event.fields.get("location")
-    lat = lon = None
-    if location and isinstance(location.value, dict):
-        lat, lon = location.value.get("lat"), location.value.get("lon")
+    lat, lon = lat_lon(event)
     return {
         "id": event.id,
         "title": event.title,

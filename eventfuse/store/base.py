@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Article, Claim, Event, Mention, Place, RemovedLine, TimeValue, from_json, to_json
-from ..summary import actor_words, event_summary, list_key
+from ..summary import actor_words, event_summary, lat_lon, list_key
 
 log = logging.getLogger(__name__)
 PROFILES_KEPT = 5_000  # parsed grouping profiles a store keeps in memory (a few days of events)
@@ -586,10 +586,7 @@ class SqlStore:
         """Insert or update an event's fused record and grouping profile (inside the caller's transaction)."""
         self._profiles.pop(event.id, None)
         now = time.time()
-        location = event.fields.get("location")
-        lat = lon = None
-        if location and isinstance(location.value, dict):
-            lat, lon = location.value.get("lat"), location.value.get("lon")
+        lat, lon = lat_lon(event)
         record = json.dumps(to_json(event))
         actors = actor_words(event)
         self._execute(
