@@ -422,11 +422,6 @@ def reconcile(cell_events: Iterable[dict[str, Any]], cell_order: Callable[[str],
     return events
 
 
-def whole_event(final: FinalEvent, row: dict[str, Any]) -> bool:
-    """True when a final event is one cell's event with all its mentions that cell's own: fused there already."""
-    return len(final.parts) == 1 and not row["context_mentions"]
-
-
 def fuse_joined(
     final: FinalEvent,
     parts: Sequence[dict[str, Any]],
