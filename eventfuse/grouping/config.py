@@ -67,10 +67,11 @@ class IndexConfig:
     lsh_seed: int
     bucket_limit: int
     max_candidates: int
+    lookback_days: int
 
     @classmethod
     def from_table(cls, table: dict[str, Any] | None, path: Path | None = None) -> IndexConfig:
-        names = ("lsh_terms", "lsh_bands", "lsh_rows", "lsh_seed", "bucket_limit", "max_candidates")
+        names = ("lsh_terms", "lsh_bands", "lsh_rows", "lsh_seed", "bucket_limit", "max_candidates", "lookback_days")
         values = {name: _setting(table, name, "index", path) for name in names}
         for name, value in values.items():
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

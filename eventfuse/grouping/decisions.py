@@ -151,4 +151,9 @@ def merges(
 def new_event_id(frame: Frame) -> str:
     """A stable id: the same first mention always names the same event."""
     first = frame.mention_ids[0] if frame.mentions else frame.article_id  # a story frame has no mentions
+    return event_id_for(first)
+
+
+def event_id_for(first: str) -> str:
+    """The id of the event whose first mention (or, for a story frame, article) is ``first``."""
     return "ev_" + hashlib.sha256(first.encode()).hexdigest()[:12]

@@ -220,7 +220,8 @@ class Grouper:
             limit=config.index.max_candidates,
         )
         kept = candidate_index.keep_candidates(found, config)
-        return [profiles.Profile.from_json(p) for p in self.store.event_profiles_json(kept)]
+        found_profiles = [profiles.Profile.from_json(p) for p in self.store.event_profiles_json(kept)]
+        return [p for p in found_profiles if candidate_index.within_lookback(profile, p, config.index.lookback_days)]
 
     def ensure_index(self) -> None:
         """Index every stored event again when the index was made with other settings (or by an older eventfuse)."""

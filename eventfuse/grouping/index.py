@@ -59,6 +59,16 @@ def keep_candidates(found: Sequence[dict[str, Any]], config: ClusterConfig) -> l
     return [row["event_id"] for row in ranked[: config.index.max_candidates]]
 
 
+def within_lookback(frame: Profile, event: Profile, days: int) -> bool:
+    """Whether an event is near enough in time to be a frame's candidate: one of its reports' days within ``days``
+    of the frame's report day (both unknown, or an event indexed before reports had days: yes)."""
+    day = _parse_day(frame.day_first)
+    first, last = _parse_day(event.day_first), _parse_day(event.day_last)
+    if day is None or first is None or last is None:
+        return True
+    return first - timedelta(days=days) <= day <= last + timedelta(days=days)
+
+
 def candidate_query(profile: Profile, config: ClusterConfig) -> CandidateQuery:
     """The date blocks a frame's stored matches can be in, by the date window of each precision, and its bands.
 

@@ -6,6 +6,7 @@ Hands on Frames and Profiles to the decision and the candidate index."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import re
 from collections import Counter
@@ -75,6 +76,9 @@ class Profile:
     embedding: tuple[float, ...] = ()
     published: str | None = None  # the article's publication date; of an event the earliest
     published_last: str | None = None  # of an event: the latest
+    # the report's day (``report_day``); of an event the earliest and latest of its reports' (the lookback bound)
+    day_first: str | None = None
+    day_last: str | None = None
     members: int = 1  # frames summed into terms and embedding
     titled: int = 0  # of those, frames with a headline (summed into title)
     fused_members: int = 0  # of an event: its members when it was last fused (Grouper.refuse)
@@ -103,6 +107,8 @@ class Profile:
             "embedding": list(self.embedding),
             "published": self.published,
             "published_last": self.published_last,
+            "day_first": self.day_first,
+            "day_last": self.day_last,
             "members": self.members,
             "titled": self.titled,
             "fused_members": self.fused_members,
@@ -132,6 +138,8 @@ class Profile:
             embedding=tuple(data.get("embedding") or ()),
             published=data.get("published"),
             published_last=data.get("published_last"),
+            day_first=data.get("day_first"),
+            day_last=data.get("day_last"),
             members=int(data.get("members") or 1),
             titled=int(data.get("titled") or 0),
             fused_members=int(data.get("fused_members") or 0),
@@ -187,22 +195,45 @@ def frames_of_article(
     """
     groups = _frame_groups(mentions, title, _first_paragraph_end(text))
     context = _context(text, groups) if text is not None and groups else None
+    day = report_day(mentions, published)
     return [
         Frame(
             article_id,
             tuple(members),
-            profile_of(
-                members,
-                config,
-                context=context if n == 0 else None,
-                corpus=corpus,
-                title=title if n == 0 else None,
-                published=published,
-                embedding=embedding,
+            dataclasses.replace(
+                profile_of(
+                    members,
+                    config,
+                    context=context if n == 0 else None,
+                    corpus=corpus,
+                    title=title if n == 0 else None,
+                    published=published,
+                    embedding=embedding,
+                ),
+                day_first=day,
+                day_last=day,
             ),
         )
         for n, members in enumerate(groups)
     ]
+
+
+def report_day(mentions: Sequence[Mention], published: str | None) -> str | None:
+    """The day a report is placed in time by for grouping's lookback: the day of its first mention dated to a day
+    (not a recalled past event), else its publication date. A report of an event told weeks later is placed at
+    that event, not at the day it was written."""
+    for mention in mentions:
+        value = mention.time.value if mention.time else None
+        if value and not mention.background and _parse_iso_day(value[:10]) is not None:
+            return value[:10]
+    return published[:10] if published and _parse_iso_day(published[:10]) is not None else None
+
+
+def _parse_iso_day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def _frame_groups(
@@ -528,6 +559,8 @@ def combine(event: Profile, other: Profile, members: int | None = None) -> Profi
         embedding=_vector_sum(event.embedding, other.embedding),
         published=min((d for d in (event.published, other.published) if d), default=None),
         published_last=max((d for d in (event.published_last, other.published_last) if d), default=None),
+        day_first=min((d for d in (event.day_first, other.day_first) if d), default=None),
+        day_last=max((d for d in (event.day_last, other.day_last) if d), default=None),
         members=event.members + added,
         titled=event.titled + other.titled,
         anchor=event.anchor or other.anchor,

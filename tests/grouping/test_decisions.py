@@ -31,8 +31,18 @@ from eventfuse.grouping import (
     profile_of_text,
 )
 from eventfuse.grouping.evidence import cosine, veto
-from eventfuse.grouping.index import band_keys, candidate_query, keep_candidates
-from eventfuse.grouping.profiles import Corpus, add_frame, as_frame, names_of, new_event_profile, numbers_of, years_of
+from eventfuse.grouping.index import band_keys, candidate_query, keep_candidates, within_lookback
+from eventfuse.grouping.profiles import (
+    Corpus,
+    add_frame,
+    as_frame,
+    combine,
+    names_of,
+    new_event_profile,
+    numbers_of,
+    report_day,
+    years_of,
+)
 from eventfuse.model import Article, Claim, Mention, Place, TimeValue, article_id_for
 from eventfuse.store import Store
 
@@ -570,3 +580,38 @@ def test_a_big_event_is_fused_as_it_doubles_and_its_record_is_whole_after_flush(
         assert store.stale_event_ids() == []
         fresh = store.get_event(event.id)
         assert fresh is not None and len({s.article_id for s in fresh.sources}) == 80
+
+
+def test_an_event_is_a_candidate_only_while_one_of_its_reports_is_within_the_lookback() -> None:
+    """An event whose reports are all months from a frame's report day is not compared with it (what lets `eventfuse
+    spark` group in windows that overlap by the lookback and find the events one machine finds)."""
+    days = CONFIG.index.lookback_days
+    frame = Profile(day_first="2025-04-20", day_last="2025-04-20")
+    event = Profile(day_first="2025-01-02", day_last="2025-04-01")
+    assert within_lookback(frame, event, days)  # its last report is 19 days before
+    assert not within_lookback(replace(frame, day_first="2025-08-20", day_last="2025-08-20"), event, days)
+    assert not within_lookback(replace(frame, day_first="2024-10-01", day_last="2024-10-01"), event, days)
+    assert within_lookback(replace(frame, day_first=None), event, days)  # a report with no day: unbounded
+    combined = combine(event, frame)
+    assert (combined.day_first, combined.day_last) == ("2025-01-02", "2025-04-20")
+
+
+def test_a_report_is_placed_in_time_by_its_first_dated_mention_else_its_publication() -> None:
+    dated = [_mention(0, "Gunmen attacked a checkpoint.", "Armed clash", "2025-04-12")]
+    recalled = [_mention(0, "Gunmen attacked a checkpoint in 2019.", "Armed clash", "2019-05-01", background=True)]
+    assert report_day(dated, "2025-04-14T09:00:00") == "2025-04-12"
+    assert report_day(recalled + [_mention(1, "Shells fell.", "Shelling/artillery/missile attack")], "2025-04-14") == (
+        "2025-04-14"
+    )
+    assert report_day([], None) is None
+
+
+def test_a_near_identical_report_months_later_starts_its_own_event(
+    tmp_path: Path, resources: pipeline.Resources
+) -> None:
+    text = "Gunmen opened fire on a wedding party in the village of Mahmudiya, killing four guests, police said."
+    with Store(tmp_path / "s.db") as store:
+        [first] = _report(store, resources, text, "2025-04-13")
+        assert _report(store, resources, text.replace("police said", "officials said"), "2025-04-16") == [first]
+        [later] = _report(store, resources, text.replace("police said", "a local official said"), "2025-08-20")
+        assert later != first
