@@ -628,7 +628,13 @@ def spark(
         ),
     ] = WINDOW_DAYS,
     overlap_days: Annotated[
-        int, typer.Option("--overlap-days", min=0, help="Days before a window that its task reads as context.")
+        int,
+        typer.Option(
+            "--overlap-days",
+            min=0,
+            help="Days before a window that its task reads as context (at least grouping's lookback, 31, for the same "
+            "events as `eventfuse run`).",
+        ),
     ] = OVERLAP_DAYS,
     regions: Annotated[
         bool, typer.Option("--regions", help="Split each window by country (faster; may split events across borders).")

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import parallel
 from ..errors import EventfuseError, InputError
+from ..grouping import ClusterConfig
 from ..model import from_json
 from ..pipeline import MAX_ARTICLE_CHARS
 from . import OVERLAP_DAYS, WINDOW_DAYS, stages, tables
@@ -50,7 +51,7 @@ class JobReport:
     mentions: int = 0
     cells: int = 0
     events: int = 0
-    joined_events: int = 0  # events found in more than one cell, fused again in stage 3
+    joined_events: int = 0  # events stage 3 fused again: joined from several cells, or not held whole by one
     loaded: tuple[int, int] | None = None  # (articles, events) loaded into --to
     seconds: dict[str, float] = field(default_factory=dict)
     rates: dict[str, float] = field(default_factory=dict)  # records per second per stage
@@ -93,6 +94,14 @@ def run_job(
     """Stage 1 (extraction per input file), stage 2 (grouping per cell), stage 3 (events joined, fused, written
     to ``out/events`` and, with ``to``, loaded into that store)."""
     report = JobReport()
+    lookback = ClusterConfig.load().index.lookback_days
+    if options.overlap_days < lookback:
+        log.warning(
+            "an overlap of %d days is shorter than grouping's lookback (%d days): events near a window's start may "
+            "differ from `eventfuse run`'s",
+            options.overlap_days,
+            lookback,
+        )
     sc = spark.sparkContext
     local_names = [p for p in inputs if "://" not in p or p.startswith("file://")]
     remote_names = [p for p in inputs if p not in local_names]
@@ -127,16 +136,17 @@ def run_job(
     started = time.perf_counter()
     articles = _articles(spark, out, files)
     cells_out = out / CELLS
-    cell_rows, cell_order, grouped = _stage2(spark, articles, files, options, cells_out)
+    cell_rows, cell_order, article_order = _stage2(spark, articles, files, options, cells_out)
+    grouped = len(article_order)
     report.cells = len(cell_order)
     report.seconds["group"] = time.perf_counter() - started
     _rate(report, "group", grouped)
 
     # Stage 3: the cells' events joined; those found in several cells fused again; all written as Parquet.
     started = time.perf_counter()
-    finals = stages.reconcile(cell_rows, lambda c: cell_order[c])
+    finals = stages.reconcile(cell_rows, lambda c: cell_order[c], article_order)
     report.events = len(finals)
-    report.joined_events = _stage3(spark, articles, finals, cells_out, out / stages.EVENTS)
+    report.joined_events = _stage3(spark, articles, finals, cell_rows, cells_out, out / stages.EVENTS)
     report.seconds["fuse"] = time.perf_counter() - started
     _rate(report, "fuse", report.events)
 
@@ -229,10 +239,12 @@ def _worker_logging() -> None:
 
 def _stage2(
     spark: SparkSession, articles: DataFrame, files: Sequence[str], options: JobOptions, cells_out: Path
-) -> tuple[list[dict[str, Any]], dict[str, tuple[int, str]], int]:
+) -> tuple[list[dict[str, Any]], dict[str, tuple[int, str]], dict[str, int]]:
+    """Each cell's events (rows), the cells' order, and each processed article's place in run order."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
+    step = time.perf_counter()
     file_order = {name: i for i, name in enumerate(files)}
     meta = articles.select("article_id", "input_file", "record", "event_date", "status", "region").collect()
     meta.sort(key=lambda r: (file_order.get(r["input_file"], len(files)), r["record"]))
@@ -247,6 +259,7 @@ def _stage2(
         [(r["article_id"], r["event_date"], region(r)) for r in ordered], options.window_days, options.overlap_days
     )
     runs = _runs(ordered, placed)
+    step = _step("stage 2: articles placed in cells", step)
     cell_order = {cell: (int(cell.split("/")[0]), cell.split("/", 1)[1]) for cell in runs}
     key = ("article_id", "input_file", "record")
     in_run = []  # (article key, cell, position in the cell's run, own)
@@ -318,6 +331,7 @@ def _stage2(
     )
     work = functools.partial(_stage2_partition, spec=options.spec)
     spark.createDataFrame(grouped.rdd.mapPartitions(work), out_schema).write.mode("overwrite").parquet(str(cells_out))
+    step = _step("stage 2: cells grouped", step)
     cell_rows = [
         r.asDict()
         for r in spark.read.parquet(str(cells_out))
@@ -327,7 +341,14 @@ def _stage2(
     for row in cell_rows:
         row["own_mentions"] = list(row["own_mentions"])
         row["context_mentions"] = list(row["context_mentions"])
-    return cell_rows, cell_order, len(ordered)
+    _step("stage 2: cells' events read back", step)
+    return cell_rows, cell_order, {row["article_id"]: order for order, row in enumerate(ordered)}
+
+
+def _step(what: str, since: float) -> float:
+    now = time.perf_counter()
+    log.info("%s in %.1f s", what, now - since)
+    return now
 
 
 def _runs(ordered: Sequence[Any], placed: dict[str, stages.Placement]) -> dict[str, list[tuple[int, bool]]]:
@@ -338,9 +359,10 @@ def _runs(ordered: Sequence[Any], placed: dict[str, stages.Placement]) -> dict[s
         runs.setdefault(f"{where.window}/{where.region}", []).append((order, True))
     for order, row in enumerate(ordered):
         where = placed[row["article_id"]]
-        cell = f"{where.context_of}/{where.region}"
-        if where.context_of is not None and cell in runs:
-            runs[cell].append((order, False))
+        for window in where.context_of:
+            cell = f"{window}/{where.region}"
+            if cell in runs:
+                runs[cell].append((order, False))
     for members in runs.values():
         members.sort()
     return runs
@@ -348,7 +370,9 @@ def _runs(ordered: Sequence[Any], placed: dict[str, stages.Placement]) -> dict[s
 
 def _stage2_partition(rows: Iterable[Any], *, spec: parallel.WorkerSpec) -> Iterator:
     _worker_logging()
+    started = time.perf_counter()
     resources = stages.worker_resources(spec)
+    log.info("stage 2 task: resources ready in %.1f s", time.perf_counter() - started)
     for cell, cell_rows in itertools.groupby(rows, key=lambda r: r["cell"]):
         for found in stages.group_cell(cell, _cell_articles(cell_rows), resources):
             yield (
@@ -379,22 +403,33 @@ def _cell_articles(rows: Iterable[Any]) -> Iterator[stages.CellArticle]:
 
 
 def _stage3(
-    spark: SparkSession, articles: DataFrame, finals: Sequence[stages.FinalEvent], cells_out: Path, events_out: Path
+    spark: SparkSession,
+    articles: DataFrame,
+    finals: Sequence[stages.FinalEvent],
+    cell_rows: Sequence[dict[str, Any]],
+    cells_out: Path,
+    events_out: Path,
 ) -> int:
+    """Stage 3: each final event's record (a cell's whole one, or fused again) written to ``events_out``; returns
+    how many were fused again."""
     from pyspark.sql import types as T
 
+    step = time.perf_counter()
     final_of = {part: f for f in finals for part in f.parts}
     renamed = {f"{cell}/{event_id}": f.event_id for f in finals for cell, event_id in f.parts}
     parts = spark.read.parquet(str(cells_out)).rdd.map(lambda r: r.asDict())
     keyed = parts.map(lambda r: (final_of[(r["cell"], r["event_id"])].event_id, r))
-    joined_ids = {f.event_id for f in finals if len(f.parts) > 1}
     by_id = {f.event_id: f for f in finals}
-    whole = keyed.filter(lambda kv: kv[0] not in joined_ids and not kv[1]["context_mentions"]).map(
-        lambda kv: _whole_row(kv[1])
+    # A final event one cell already fused whole is taken as it is; the others (joined from several cells, or
+    # holding context mentions whose own event is elsewhere) are fused again from all their mentions.
+    complete = stages.complete_parts(finals, cell_rows)
+    taken = set(complete.values())
+    needs_ids = {f.event_id for f in finals if f.event_id not in complete}
+    whole = keyed.filter(lambda kv: (kv[1]["cell"], kv[1]["event_id"]) in taken).map(
+        lambda kv: _whole_row(kv[1], renamed)
     )
-    # An event that took in context mentions is fused again from its own mentions, even when it has one part.
-    needs = keyed.filter(lambda kv: kv[0] in joined_ids or kv[1]["context_mentions"])
-    needs_ids = set(needs.keys().collect())
+    needs = keyed.filter(lambda kv: kv[0] in needs_ids)
+    step = _step(f"stage 3: {len(needs_ids)} of {len(finals)} events to fuse again found", step)
     rows = whole
     if needs_ids:
         wanted = [(f.event_id, m.split(":")[0]) for f in finals if f.event_id in needs_ids for m in f.mention_ids]
@@ -411,6 +446,7 @@ def _stage3(
         rows = rows.union(fused)
     schema = T.StructType([T.StructField(f.name, _spark_type(f.type, T)) for f in tables.EVENTS])
     spark.createDataFrame(rows, schema).write.mode("overwrite").parquet(str(events_out))
+    _step("stage 3: events fused and written", step)
     return len(needs_ids)
 
 
@@ -424,8 +460,10 @@ def _spark_type(arrow_type: Any, T: Any) -> Any:
     return T.StringType()
 
 
-def _whole_row(part: dict[str, Any]) -> tuple:
-    event = from_json("Event", json.loads(part["event_json"]))
+def _whole_row(part: dict[str, Any], renamed: dict[str, str]) -> tuple:
+    data = json.loads(part["event_json"])
+    data["related"] = stages.renamed_related(data.get("related") or [], part["cell"], data["id"], renamed)
+    event = from_json("Event", data)
     row = tables.event_row(event, json.loads(part["profile_json"]), _article_ids(event.mention_ids))
     return tuple(row[f.name] for f in tables.EVENTS)
 

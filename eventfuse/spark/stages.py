@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import logging
+import math
 import tempfile
 import time
 import traceback
@@ -24,7 +25,7 @@ from typing import Any
 from .. import parallel
 from ..errors import InputError, one_line_reason
 from ..fuse import fuse
-from ..grouping import profiles
+from ..grouping import decisions, profiles
 from ..model import Article, Event, Mention, from_json, to_json
 from ..pipeline import BATCH_SIZE, MAX_ARTICLE_CHARS, Resources, group_article, prepare
 from ..sources.files import SUPPORTED, read_file
@@ -233,7 +234,7 @@ class Placement:
     window: int
     region: str
     day: int  # days since 1970-01-01 of its publication (undated: the day of the article before it)
-    context_of: int | None  # the next window, when the article falls in that window's overlap
+    context_of: tuple[int, ...]  # the later windows whose overlap (the days before them) the article falls in
 
 
 def day_number(published: str | None) -> int | None:
@@ -252,7 +253,8 @@ def place_articles(
 ) -> dict[str, Placement]:
     """Each article's cell, from (article id, event date, region) in run order. An undated article takes the day
     of the article before it in run order (the first dated one when none is before it): in a crawl, the day it
-    was read. Articles of the last ``overlap_days`` of a window are also read by the next window's run."""
+    was read. An article is also read by the run of every later window that starts at most ``overlap_days``
+    after its day (the next one only, while the overlap is no longer than a window)."""
     days = [day_number(published) for _, published, _ in ordered]
     last = next((d for d in days if d is not None), 0)
     placed: dict[str, Placement] = {}
@@ -260,21 +262,16 @@ def place_articles(
         day = last if day is None else day
         last = day
         window = day // window_days
-        next_start = (window + 1) * window_days
-        context_of = window + 1 if overlap_days > 0 and day >= next_start - overlap_days else None
+        context_of = tuple(range(window + 1, (day + overlap_days) // window_days + 1))
         placed[article_id] = Placement(window, region, day, context_of)
     return placed
 
 
 def event_date(mentions: Sequence[Mention], published: str | None) -> str | None:
-    """The day an article's events are grouped by: its first mention dated to a day (not a recalled past event),
-    else its publication date. Grouping compares an article with the events of the days near its mentions' dates,
-    so an article reporting an event weeks after it is grouped in that event's window."""
-    for mention in mentions:
-        value = mention.time.value if mention.time else None
-        if value and not mention.background and day_number(value) is not None:
-            return value[:10]
-    return published[:10] if published else None
+    """The day an article is placed in a window by: grouping's own report day (``profiles.report_day``: its first
+    mention dated to a day, else its publication date), the day its lookback is counted from. An article reporting
+    an event weeks after it is grouped in that event's window."""
+    return profiles.report_day(mentions, published)
 
 
 def region_of(mentions: Sequence[Mention]) -> str:
@@ -382,11 +379,28 @@ class FinalEvent:
     mention_ids: tuple[str, ...]
 
 
-def reconcile(cell_events: Iterable[dict[str, Any]], cell_order: Callable[[str], Any]) -> list[FinalEvent]:
+def created_position(row: dict[str, Any], article_order: dict[str, int]) -> tuple[float, int]:
+    """Where `eventfuse run` creates a cell's event: its id names the mention that started it
+    (``decisions.new_event_id``); that mention's article's place in run order, and the mention's number."""
+    for mention_id in (*row["own_mentions"], *row["context_mentions"]):
+        article_id, _, number = mention_id.partition(":")
+        if decisions.event_id_for(mention_id) == row["event_id"]:
+            return article_order.get(article_id, math.inf), int(number) if number.isdigit() else 0
+    return math.inf, 0
+
+
+def reconcile(
+    cell_events: Iterable[dict[str, Any]],
+    cell_order: Callable[[str], Any],
+    article_order: dict[str, int] | None = None,
+) -> list[FinalEvent]:
     """The run's events from the cells' ones: each mention belongs where the cell that owns its article put it;
     an event that took in an earlier cell's mentions as context is the event those mentions are in there (the
-    two are joined). A joined event keeps the id of its part from the earliest cell."""
+    two are joined). A joined event keeps the id of its part created first in run order (``article_order``, as
+    `eventfuse run` keeps the oldest event's id when it merges two), else of its part from the earliest cell."""
     rows = list(cell_events)
+    order = article_order or {}
+    created = {(r["cell"], r["event_id"]): created_position(r, order) for r in rows}
     home: dict[str, tuple[str, str]] = {}  # mention -> the (cell, event) of the cell that owns it
     for row in rows:
         for mention_id in row["own_mentions"]:
@@ -409,7 +423,7 @@ def reconcile(cell_events: Iterable[dict[str, Any]], cell_order: Callable[[str],
             if other is not None:
                 a, b = find(node), find(other)
                 if a != b:
-                    first, second = sorted((a, b), key=lambda n: (cell_order(n[0]), n[1]))
+                    first, second = sorted((a, b), key=lambda n: (created[n], cell_order(n[0]), n[1]))
                     parent[second] = first
     members: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
@@ -420,6 +434,28 @@ def reconcile(cell_events: Iterable[dict[str, Any]], cell_order: Callable[[str],
         mention_ids = tuple(m for r in parts for m in r["own_mentions"])
         events.append(FinalEvent(root[1], tuple((r["cell"], r["event_id"]) for r in parts), mention_ids))
     return events
+
+
+def complete_parts(finals: Iterable[FinalEvent], cell_rows: Iterable[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """The final events a cell already fused whole: a part with the final id whose run held every one of the final
+    event's mentions (its own and the context ones). Its record is the one `eventfuse run` makes (the same
+    mentions, grouped in the same order), so stage 3 takes it as it is instead of fusing the event again."""
+    held = {(r["cell"], r["event_id"]): {*r["own_mentions"], *r["context_mentions"]} for r in cell_rows}
+    complete: dict[str, tuple[str, str]] = {}
+    for final in finals:
+        wanted = set(final.mention_ids)
+        for part in final.parts:
+            if part[1] == final.event_id and held.get(part) == wanted:
+                complete[final.event_id] = part
+                break
+    return complete
+
+
+def renamed_related(related: Iterable[str], cell: str, event_id: str, renamed: dict[str, str]) -> list[str]:
+    """A cell event's related events under their final ids, in id order (as the store lists them)."""
+    found = {renamed.get(f"{cell}/{other}", other) for other in related}
+    found.discard(event_id)
+    return sorted(found)
 
 
 def fuse_joined(
@@ -434,9 +470,8 @@ def fuse_joined(
     ordered = sorted((mentions[m] for m in final.mention_ids if m in mentions), key=lambda m: (m.article_id, m.start))
     related: set[str] = set()
     for part in parts:
-        for other in json.loads(part["event_json"]).get("related") or []:
-            related.add(renamed.get(f"{part['cell']}/{other}", other))
-    related.discard(final.event_id)
+        found = json.loads(part["event_json"]).get("related") or []
+        related.update(renamed_related(found, part["cell"], final.event_id, renamed))
     event = fuse(final.event_id, ordered, articles, related=sorted(related))
     profile = profiles.Profile.from_json(json.loads(parts[0]["profile_json"]))
     for part in parts[1:]:

@@ -9,7 +9,15 @@ import pytest
 
 pytest.importorskip("pyarrow", reason="pyarrow is not installed: pip install -e '.[test]'")
 
-from eventfuse.spark import stages, tables  # noqa: E402
+from eventfuse.grouping import ClusterConfig  # noqa: E402
+from eventfuse.grouping.decisions import event_id_for  # noqa: E402
+from eventfuse.spark import OVERLAP_DAYS, stages, tables  # noqa: E402
+
+
+def test_the_windows_overlap_by_at_least_the_lookback_of_grouping() -> None:
+    """A window's run reads the articles of the OVERLAP_DAYS before it: every event grouping may compare its
+    articles with (one report within the lookback) is then in the run."""
+    assert OVERLAP_DAYS >= ClusterConfig.load().index.lookback_days
 
 
 def test_articles_are_placed_by_their_event_day_and_the_overlap_is_read_by_the_next_window() -> None:
@@ -18,10 +26,10 @@ def test_articles_are_placed_by_their_event_day_and_the_overlap_is_read_by_the_n
         window_days=30,
         overlap_days=7,
     )
-    assert placed["a"].window == 0 and placed["a"].context_of is None
-    assert placed["b"].window == 0 and placed["b"].context_of == 1  # within 7 days of the next window
+    assert placed["a"].window == 0 and placed["a"].context_of == ()
+    assert placed["b"].window == 0 and placed["b"].context_of == (1,)  # within 7 days of the next window
     assert placed["c"] == placed["b"]  # undated: the day of the article before it in run order
-    assert placed["d"].window == 1 and placed["d"].context_of is None
+    assert placed["d"].window == 1 and placed["d"].context_of == ()
 
 
 def test_an_undated_first_article_takes_the_first_dated_day() -> None:
@@ -45,6 +53,21 @@ def test_an_event_that_took_in_context_mentions_is_joined_to_their_event() -> No
     assert finals["ev_a"].mention_ids == ("x:0", "y:0", "w:0")
     assert finals["ev_a"].parts == (("0/*", "ev_a"), ("1/*", "ev_c"))
     assert finals["ev_d"].parts == (("1/*", "ev_d"),)
+
+
+def test_a_joined_event_keeps_the_id_of_the_part_created_first_in_run_order() -> None:
+    """`eventfuse run` keeps the older event's id when it merges two; the older is the one whose first mention's
+    article came first, whatever window the cells' order puts it in."""
+    late_window_early_article = event_id_for("p:0")
+    rows = [
+        _row("0/*", event_id_for("q:0"), ["q:0", "y:0"]),
+        _row("1/*", late_window_early_article, ["p:0"], ["y:0"]),  # p was read before q, its day is later
+    ]
+    [final] = stages.reconcile(rows, lambda cell: int(cell.split("/")[0]), {"p": 0, "q": 1, "y": 2})
+    assert final.event_id == late_window_early_article
+    assert sorted(final.mention_ids) == ["p:0", "q:0", "y:0"]
+    [by_cell] = stages.reconcile(rows, lambda cell: int(cell.split("/")[0]))  # no run order known: the cells'
+    assert by_cell.event_id == event_id_for("q:0")
 
 
 def test_a_context_mention_decides_nothing_for_the_cell_that_owns_it() -> None:
@@ -91,3 +114,11 @@ def test_a_cell_reads_the_overlap_of_its_own_region_only() -> None:
         "1/IQ": [(0, False), (2, True)],  # its region's overlap, in run order, before its own
         "1/SY": [(1, False), (3, True)],
     }
+
+
+def test_an_overlap_longer_than_a_window_is_read_by_every_window_it_reaches() -> None:
+    """With windows of 7 days and an overlap of 31, an article is read by the runs of the windows starting up to 31
+    days after it: each holds every report within the lookback of its own articles."""
+    [(_, where)] = stages.place_articles([("a", "1970-01-03", "*")], window_days=7, overlap_days=31).items()
+    assert where.window == 0
+    assert where.context_of == (1, 2, 3, 4)  # windows starting on days 7, 14, 21, 28; day 35 is too far
