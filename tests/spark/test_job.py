@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,29 @@ def test_the_loaded_store_shows_the_events(first_run, one_machine) -> None:
         loaded = {event.id: to_json(event) for event in store.events()}
         assert store.pending_article_ids() == []
     assert loaded == one_machine
+
+
+def test_a_killed_python_worker_is_retried_and_the_events_are_the_same(
+    inputs, one_machine, tmp_path, monkeypatch
+) -> None:
+    """The Python workers of the executor are killed outright (as the kernel's out-of-memory killer would) once the
+    first input is committed; their tasks fail, Spark tries them again, and the job ends with the same events."""
+    out, mark = tmp_path / "out", tmp_path / "killed"
+    wrapper = tmp_path / "python-killed-once"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f'if [ ! -e "{mark}" ]; then\n'
+        f'  touch "{mark}"\n'
+        f'  ( while [ -z "$(ls -A "{out}/extracted" 2>/dev/null)" ]; do sleep 0.1; done\n'
+        f'    echo done > "{mark}"\n'
+        "    pkill -9 -P $$ ) &\n"  # every process the daemon forked: its task workers (and this watcher)
+        "fi\n"
+        f'exec "{sys.executable}" "$@"\n',
+        encoding="utf-8",
+    )
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PYSPARK_PYTHON", str(wrapper))
+    figures = _spark_cli(inputs, out, tmp_path / "loaded.db")
+    assert mark.read_text(encoding="utf-8").strip() == "done"  # the worker was killed during the job
+    assert figures["articles"] >= 14
+    assert _events(out) == one_machine
