@@ -39,6 +39,10 @@ class StoreError(EventfuseError):
     """The event store cannot be opened or migrated."""
 
 
+class WorkerError(EventfuseError):
+    """The worker processes of a parallel run cannot work at all (they die as they start)."""
+
+
 class BenchDataError(EventfuseError):
     """A benchmark's data directory is missing or malformed."""
 

@@ -7,20 +7,21 @@ main process and a parallel run stores exactly what a single-process run stores.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.pool
 import os
 import signal
 import time
 import traceback
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from threadpoolctl import threadpool_limits
 
-from .errors import one_line_reason
+from .errors import WorkerError, one_line_reason
 from .model import Article, Mention
 from .nlp import parse
 
@@ -137,24 +138,98 @@ def _failed(article: Article, stage: str, err: BaseException, nlp_seconds: float
     return Extracted(article, [], nlp_seconds, 0.0, failure=f"{stage}: {one_line_reason(err)}", trace=trace)
 
 
-def extract_in_workers(batches: Iterable[Sequence[Article]], spec: WorkerSpec, workers: int) -> Iterator[Extracted]:
+def extract_in_workers(
+    batches: Iterable[Sequence[Article]],
+    spec: WorkerSpec,
+    workers: int,
+    task: Callable[[Sequence[Article]], list[Extracted]] | None = None,
+) -> Iterator[Extracted]:
     """Extract batches in ``workers`` processes, yielding results in input order.
 
-    ``batches`` is consumed in the calling thread only (it may read from SQLite), a few batches ahead.
+    ``batches`` is consumed in the calling thread only (it may read from SQLite), a few batches ahead. A worker
+    process that dies (killed, out of memory, a crash in native code) takes its pool with it: the batch awaited is
+    then extracted again article by article in a new pool, so that only the article a worker dies on fails, and
+    the batches in flight are handed to the new pool. ``task`` replaces the task function (tests).
     """
-    context = multiprocessing.get_context("spawn")  # fork would copy open SQLite handles into the workers
+    work = task or _extract_batch
     ahead = max(1, workers * BATCHES_AHEAD_PER_WORKER)
-    with context.Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
-        pending: deque[multiprocessing.pool.AsyncResult[list[Extracted]]] = deque()
-        source = iter(batches)
-        exhausted = False
+    pools = _Pools(spec, workers)
+    source = iter(batches)
+    again: deque[list[Article]] = deque()  # batches that were in flight when a worker died
+    pending: deque[tuple[list[Article], Future[list[Extracted]]]] = deque()
+    try:
         while True:
-            while not exhausted and len(pending) < ahead:
-                batch = next(source, None)
+            while len(pending) < ahead:
+                batch = again.popleft() if again else next(source, None)
                 if batch is None:
-                    exhausted = True
-                elif batch:
-                    pending.append(pool.apply_async(_extract_batch, (list(batch),)))
+                    break
+                if batch:
+                    batch = list(batch)
+                    pending.append((batch, pools.current.submit(work, batch)))
             if not pending:
                 return
-            yield from pending.popleft().get()
+            batch, future = pending.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                again.extendleft(reversed([b for b, _ in pending]))
+                pending.clear()
+                pools.replace()
+                results = [pools.alone(work, article) for article in batch]
+            pools.succeeded = pools.succeeded or any(r.failure is None for r in results)
+            yield from results
+    finally:
+        pools.close()
+
+
+class _Pools:
+    """The worker pool of a run, replaced when a worker dies."""
+
+    def __init__(self, spec: WorkerSpec, workers: int) -> None:
+        self.spec, self.workers = spec, workers
+        self.current = self._new()
+        self.succeeded = False  # some task came back: the workers can start (a death is the article's)
+
+    def _new(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("spawn")  # fork would copy open SQLite handles into the workers
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=context, initializer=_init_worker, initargs=(self.spec,)
+        )
+
+    def replace(self) -> None:
+        self.close()
+        self.current = self._new()
+
+    def alone(self, work: Callable[[Sequence[Article]], list[Extracted]], article: Article) -> Extracted:
+        """One article in a task of its own: failed when its worker dies on it."""
+        try:
+            [result] = self.current.submit(work, [article]).result()
+        except BrokenProcessPool:
+            self.replace()
+            if not self.succeeded:
+                self._probe(work)
+            reason = "its worker process died while extracting it (killed, or out of memory)"
+            return Extracted(article, [], 0.0, 0.0, failure=reason)
+        self.succeeded = True
+        return result
+
+    def _probe(self, work: Callable[[Sequence[Article]], list[Extracted]]) -> None:
+        """An empty task in a new pool: when even that dies, the workers die as they start, not on an article."""
+        try:
+            self.current.submit(work, []).result()
+        except BrokenProcessPool as err:
+            raise WorkerError(
+                "the worker processes die before finishing any task (see the log above; try --workers 1)"
+            ) from err
+        self.succeeded = True
+
+    def close(self) -> None:
+        """Stop the pool at once: the workers ignore Ctrl-C and would finish their tasks otherwise."""
+        pool = self.current
+        processes = list((pool._processes or {}).values())  # noqa: SLF001 - Python 3.11 has no terminate_workers()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
