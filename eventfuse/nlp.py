@@ -95,8 +95,9 @@ class TagRules:
     """The attribute ruler's rules that set the part of speech, tag or dependency, applied as the ruler applies
     them: every rule that matches, in the order they were added, a later one overriding an earlier one.
 
-    Rules of one token are decided once per distinct (tag, lower-case form, dependency, space) of a document's
-    tokens; rules of several tokens (one in en_core_web_sm: "there" + a form of "be") are matched at each position."""
+    Rules of one token are decided once per distinct (tag, lower-case form, dependency, space) of the tokens seen
+    (kept across documents); rules of several tokens (one in en_core_web_sm: "there" + a form of "be") are matched
+    at each position."""
 
     def __init__(self) -> None:
         self.single: list[tuple[int, list[_Test], dict[str, Any]]] = []
@@ -119,6 +120,7 @@ class TagRules:
             (tagged.setdefault(tag, []) if tag is not None else self._any_tag).append(rule)
         self._by_tag = {tag: sorted([*found, *self._any_tag], key=lambda r: r[0]) for tag, found in tagged.items()}
         self._decided = {}
+        self._outcomes = {}
 
     def _decide(self, key: tuple[int, ...]) -> dict[str, Any]:
         found: dict[str, Any] = {}
