@@ -909,9 +909,29 @@ def _content_sentences(text: str) -> tuple[frozenset[str], ...]:
 
 
 def _reused_share(mine: Sequence[frozenset[str]], theirs: Sequence[frozenset[str]]) -> float:
+    """The share of ``mine`` whose content words are as those of a sentence of ``theirs`` (Jaccard at least
+    ``sentence_similarity``)."""
     if not mine or not theirs:
         return 0.0
-    reused = sum(1 for s in mine if any(len(s & o) / len(s | o) >= SETTINGS.sentence_similarity for o in theirs))
+    threshold = SETTINGS.sentence_similarity
+    # A sentence copied word for word is reused (Jaccard 1); two sentences whose sizes differ more than the
+    # threshold allows cannot be (the overlap is at most the smaller, the union at least the larger): neither
+    # needs the sets compared, and the pairs left are those the full comparison would count the same.
+    copied = frozenset(theirs) if threshold <= 1.0 else frozenset()
+    sized = [(o, len(o)) for o in theirs]
+    reused = 0
+    for s in mine:
+        if s in copied:
+            reused += 1
+            continue
+        n = len(s)
+        for o, m in sized:
+            if (n / m if n < m else m / n) < threshold:
+                continue
+            common = len(s & o)
+            if common / (n + m - common) >= threshold:
+                reused += 1
+                break
     return reused / len(mine)
 
 

@@ -259,18 +259,33 @@ _RECORDS: dict[str, type] = {
 
 def to_json(record: Any) -> Any:
     """The JSON form of a record (nested dicts/lists), the public schema."""
+    # Plain values (most fields) are taken as they are without a call: an event's record is thousands of them,
+    # and storing an event writes its record each time it is fused. Subclasses of these take the general path.
+    kind = type(record)
+    if kind in _PLAIN:
+        return record
+    names = _FIELD_NAMES.get(kind)
+    if names is not None:
+        found = {}
+        for name in names:
+            value = getattr(record, name)
+            found[name] = value if type(value) in _PLAIN else to_json(value)
+        return found
+    if kind is tuple or kind is list:
+        return [item if type(item) in _PLAIN else to_json(item) for item in record]
     if isinstance(record, (str, int, float, bool)) or record is None:
         return record
-    names = _FIELD_NAMES.get(type(record))
-    if names is None and dataclasses.is_dataclass(record) and not isinstance(record, type):
-        names = _FIELD_NAMES[type(record)] = tuple(f.name for f in dataclasses.fields(record))
-    if names is not None:
-        return {name: to_json(getattr(record, name)) for name in names}
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(record))
+        return to_json(record)
     if isinstance(record, (list, tuple)):
         return [to_json(item) for item in record]
     if isinstance(record, dict):
         return {str(k): to_json(v) for k, v in record.items()}
     return record
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 # The field names of each record class, read once (dataclasses.fields is slow enough to show in a profile).

@@ -104,6 +104,9 @@ class RunReport:
     workers: int = 1  # processes that ran the language model and extraction
     # Seconds per stage: nlp and extract summed over the worker processes, the others in the main process.
     stages: dict[str, float] = field(default_factory=dict)
+    # The processed articles' sentences, and those the model parsed fully (tagger, parser, entities)
+    sentences: int = 0
+    parsed_sentences: int = 0
     failed: list[Failure] = field(default_factory=list)
 
 
@@ -238,6 +241,8 @@ def _run(
     for item in extracted:
         watch.add("nlp", item.nlp_seconds)
         watch.add("extract", item.extract_seconds)
+        report.sentences += item.sentences
+        report.parsed_sentences += item.parsed_sentences
         if item.failure is not None:
             fail(item.article, item.failure, item.trace)
             continue
@@ -329,6 +334,8 @@ def _run_claiming(
             for item in extracted:
                 watch.add("nlp", item.nlp_seconds)
                 watch.add("extract", item.extract_seconds)
+                report.sentences += item.sentences
+                report.parsed_sentences += item.parsed_sentences
                 if item.failure is not None:
                     fail(item.article, item.failure, item.trace)
                     continue

@@ -55,6 +55,17 @@ def test_a_run_reports_the_seconds_spent_per_stage(tmp_path: Path, resources: pi
     assert stages["nlp"] > stages["grouping"]  # the language model, not grouping, dominates on 13 articles
 
 
+def test_a_run_counts_the_sentences_it_read_and_those_it_parsed(tmp_path: Path, resources: pipeline.Resources) -> None:
+    _, result = _events_after_run(tmp_path, resources, workers=1)
+    rules = load_rules()
+    read = [a for a in read_articles([EXAMPLES]) if isinstance(a, Article)]
+    stored = {a.id: a.text for a in (pipeline.prepare(a, rules) for a in read)}
+    texts = list(stored.values())
+    expected = sum(len(list(doc.sents)) for doc in nlp.parse(resources.nlp, texts))
+    assert result["report"].sentences == expected > 13
+    assert result["report"].parsed_sentences == expected  # every sentence parsed fully
+
+
 def test_a_small_batch_stays_in_one_process(tmp_path: Path, resources: pipeline.Resources) -> None:
     with Store.open(tmp_path / "small.db") as store:
         pipeline.ingest(store, read_articles([EXAMPLES]), load_rules())

@@ -1,11 +1,14 @@
-"""Speed benchmark: spaCy's own ``nlp.pipe`` against eventfuse's whole pipeline on the same 600-word articles.
+"""Speed benchmark: spaCy's own full-pipeline ``nlp.pipe`` against eventfuse's whole pipeline on the same 600-word
+articles.
 
-Hands on articles per second for each (eventfuse with one and with two processes), their ratio, the peak
-memory of all eventfuse processes together (per run and overall), and the seconds spent per stage.
+Hands on articles per second for each (eventfuse with one and with two processes), their ratio, the share of
+sentences the model parsed fully, the peak memory of all eventfuse processes together (per run and overall), and
+the seconds spent per stage.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import sys
@@ -14,28 +17,35 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psutil
 
 from .. import geo, temporal
 from ..model import Article, article_id_for
+from ..nlp import MODEL_PACKAGES, load_model
 from ..parallel import TASK_ARTICLES
-from ..pipeline import BATCH_SIZE, Resources, ingest
+from ..pipeline import BATCH_SIZE, Resources, RunReport, ingest
 from ..pipeline import run as run_pipeline
 from ..store import Store
 from . import read_jsonl, require_dir
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+
 log = logging.getLogger(__name__)
 
 DATA_DIR = "gv"
+# Issue 21's targets on 2 cores. The reference is spaCy's own full pipeline: the installed model as spaCy loads
+# it, every component (lemmatizer and attribute ruler too) over every sentence.
 ANCHORS: dict[str, str] = {
-    "ratio": "target >= 0.7 (eventfuse adds at most ~40% on top of the model itself)",
+    "ratio": "target >= 2.0 with one process (eventfuse's articles/s over spaCy's full-pipeline nlp.pipe's)",
     "eventfuse_articles_per_s_2proc": "target >= 20 on a 2-core machine",
-    "ratio_in_run": "eventfuse's own nlp seconds over its total (target >= 0.7 as for ratio)",
-    "ratio_2proc": "the same with 2 processes, against spaCy's own nlp.pipe(n_process=2)",
-    "peak_rss_mb": "target <= 1500",
-    "extract_over_nlp": "target <= 0.30 (extraction adds at most 30% to spaCy's time)",
+    "ratio_in_run": "eventfuse's own nlp seconds over its total: the share the language model takes",
+    "ratio_2proc": "the same with 2 processes, against spaCy's full-pipeline nlp.pipe(n_process=2)",
+    "parsed_share": "sentences parsed fully over all sentences (1.0: every sentence parsed)",
+    "peak_rss_mb": "target <= 1200 (2 worker processes)",
+    "extract_over_nlp": "extraction (with places and time) over the language model's seconds",
 }
 DEFAULT_ARTICLES = 300
 WORDS_PER_ARTICLE = 600
@@ -51,14 +61,15 @@ def run(data_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
     # Two processes first: the main process then holds what `eventfuse run` holds before its workers start,
     # not what running the model itself leaves allocated (measured next).
     with _PeakMemory() as memory_2proc:
-        double, _ = _eventfuse_seconds(resources, articles, workers=2)
-    spacy_2proc_s = _spacy_seconds(resources, articles, processes=2)
+        double, _, _ = _eventfuse_seconds(resources, articles, workers=2)
+    full = _full_pipeline()  # loaded after the two-process run: its memory is counted in the one-process figure
+    spacy_2proc_s = _spacy_seconds(full, resources, articles, processes=2)
     with _PeakMemory() as memory_1proc:
         # spaCy alone before and after eventfuse, their mean the reference: on a shared or throttled machine the
         # same run of the model varies by 10-20% from one minute to the next.
-        spacy_before = _spacy_seconds(resources, articles)
-        single, stages = _eventfuse_seconds(resources, articles, workers=1)
-        spacy_after = _spacy_seconds(resources, articles)
+        spacy_before = _spacy_seconds(full, resources, articles)
+        single, stages, report = _eventfuse_seconds(resources, articles, workers=1)
+        spacy_after = _spacy_seconds(full, resources, articles)
     spacy_s = (spacy_before + spacy_after) / 2
     places_s, time_s = _places_and_time_seconds(resources, articles)
     stages = {"ingest": stages.pop("ingest"), **stages}
@@ -79,6 +90,7 @@ def run(data_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
         # spaCy's own nlp.pipe(n_process=2): the ceiling the two cores give the model alone
         "spacy_articles_per_s_2proc": round(n / spacy_2proc_s, 3),
         "ratio_2proc": round(spacy_2proc_s / double, 3),
+        "parsed_share": round(report.parsed_sentences / report.sentences, 3) if report.sentences else None,
         "peak_rss_mb": round(max(memory_1proc.peak_mb, memory_2proc.peak_mb), 1),
         "peak_rss_mb_1proc": round(memory_1proc.peak_mb, 1),
         "peak_rss_mb_2proc": round(memory_2proc.peak_mb, 1),
@@ -131,31 +143,44 @@ def _six_hundred_words(text: str, following: Iterator[str]) -> str:
     return " ".join(kept)
 
 
-def _spacy_seconds(resources: Resources, articles: list[Article], processes: int = 1) -> float:
-    """spaCy alone, with the model and components eventfuse uses, over the cleaned texts; with 2 processes,
-    spaCy's own ``n_process`` (its worker start-up counted, as eventfuse's is)."""
+def _full_pipeline() -> Language:
+    """The installed English model as spaCy itself loads it (the package eventfuse loads, nothing excluded or
+    replaced, spaCy's default operations)."""
+    for package in MODEL_PACKAGES:
+        try:
+            return importlib.import_module(package).load()
+        except ImportError:
+            continue
+    return load_model()  # raises ModelNotFoundError naming the packages
+
+
+def _spacy_seconds(full: Language, resources: Resources, articles: list[Article], processes: int = 1) -> float:
+    """spaCy's full pipeline alone over the cleaned texts; with 2 processes, spaCy's own ``n_process`` (its worker
+    start-up counted, as eventfuse's is)."""
     from ..clean import clean
 
     texts = [clean(a, resources.rules).text for a in articles]
-    list(resources.nlp.pipe(texts[:4]))  # warm-up
-    _say(f"spaCy nlp.pipe, {processes} process{'es' if processes > 1 else ''} …")
+    list(full.pipe(texts[:4]))  # warm-up
+    _say(f"spaCy nlp.pipe (full pipeline), {processes} process{'es' if processes > 1 else ''} …")
     batch = BATCH_SIZE if processes == 1 else TASK_ARTICLES
     started = time.perf_counter()
-    for _ in resources.nlp.pipe(texts, batch_size=batch, n_process=processes):
+    for _ in full.pipe(texts, batch_size=batch, n_process=processes):
         pass
     return time.perf_counter() - started
 
 
-def _eventfuse_seconds(resources: Resources, articles: list[Article], workers: int) -> tuple[float, dict[str, float]]:
+def _eventfuse_seconds(
+    resources: Resources, articles: list[Article], workers: int
+) -> tuple[float, dict[str, float], RunReport]:
     """The whole pipeline into a fresh store: ingest (clean, store the article), nlp, extract (with places and
-    time), grouping, fusion, store (the rest of the writes)."""
+    time), grouping, fusion, store (the rest of the writes); and the run's report."""
     _say(f"eventfuse pipeline, {workers} process{'es' if workers > 1 else ''} …")
     with tempfile.TemporaryDirectory(prefix="eventfuse-bench-speed-") as tmp, Store.open(Path(tmp) / "s.db") as store:
         started = time.perf_counter()
         ingest(store, articles, resources.rules)
         cleaned = time.perf_counter() - started
         report = run_pipeline(store, resources, workers=workers, parallel_min=1)
-        return time.perf_counter() - started, {"ingest": cleaned, **report.stages}
+        return time.perf_counter() - started, {"ingest": cleaned, **report.stages}, report
 
 
 def _places_and_time_seconds(resources: Resources, articles: list[Article]) -> tuple[float, float]:

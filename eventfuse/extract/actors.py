@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .context import (
@@ -36,7 +37,7 @@ from .roles import ACTOR1, ACTOR2, ASSOC, NO_ROLE, RoleReading, bind_role, victi
 from .syntax import governing_verb
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     from ..learned import LinearModel
 
@@ -61,22 +62,20 @@ class ActorsFinder(Finder):
         self.people = frozenset(patterns.people)  # head nouns of people: "the peasants", "a judge"
 
     def prepare(self, document: DocumentContext) -> DocumentContext:
-        doc = document.doc
         return dataclasses.replace(
-            document,
-            actors=tuple(self.actor_mentions(document.text, doc)),
-            entities=tuple(doc.ents),
+            document, actors=tuple(self.actor_mentions(document.text, document.doc, document.entities))
         )
 
-    def actor_mentions(self, text: str, doc: Doc) -> list[ActorMention]:
+    def actor_mentions(self, text: str, doc: Doc, entities: Sequence[Span] | None = None) -> list[ActorMention]:
         """Lexicon actors named in the text, organisation names spaCy finds that fuzzily match one, and
-        generic actors ("Iraqi militants", "gunmen") under ACLED-style labels."""
+        generic actors ("Iraqi militants", "gunmen") under ACLED-style labels. ``entities``: the Doc's, when
+        already listed."""
         lexicon = self.shared.lexicon
         found = [
             self.longer_name(text, ActorMention(m.start, m.end, m.surface, m.actor)) for m in lexicon.find_actors(text)
         ]
         taken = [(a.start, a.end) for a in found]
-        for ent in doc.ents:
+        for ent in doc.ents if entities is None else entities:
             if ent.label_ not in ("ORG", "PERSON", "NORP"):
                 continue
             if any(s < ent.end_char and ent.start_char < e for s, e in taken):

@@ -53,7 +53,8 @@ class Extractor:
     def extract(self, article: Article, doc: Doc, seconds: MutableMapping[str, float] | None = None) -> list[Mention]:
         """Every sentence that reports an event or states a claim about one, as a Mention with its claims.
         ``seconds``, when given, adds up the time each finder takes (by name)."""
-        document = DocumentContext(article=article, doc=doc, sentences=tuple(doc.sents))
+        # spaCy builds the entity list anew on each read of doc.ents (and a Span's .ents reads it whole): once here
+        document = DocumentContext(article=article, doc=doc, sentences=tuple(doc.sents), entities=tuple(doc.ents))
         for finder in self.finders:
             started = time.perf_counter() if seconds is not None else 0.0
             document = finder.prepare(document)

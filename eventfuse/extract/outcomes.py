@@ -30,6 +30,11 @@ class OutcomesFinder(Finder):
         super().__init__(shared)
         patterns = shared.patterns
         self.actions, self.objects = patterns.outcome_actions, patterns.outcome_objects
+        # The words an object's name can end in ("launcher" of "rocket launcher"): a token that is none of them
+        # and no object itself names none, and its children need not be read (every token is asked).
+        self.object_ends = frozenset(
+            key.split(" ", n)[-1] for key in self.objects for n in range(1, key.count(" ") + 1)
+        )
         self.agent_classes = sorted(patterns.agent_classes.items(), key=lambda kv: -len(kv[0]))
 
     def find(self, sentence: SentenceContext, document: DocumentContext) -> Found:
@@ -51,12 +56,13 @@ class OutcomesFinder(Finder):
         last thing the sentence names (for "it" in the next one)."""
         named: str | None = None
         claims: list[Claim] = []
-        actions, objects = self.actions, self.objects
+        actions, objects, ends = self.actions, self.objects, self.object_ends
+        background = sentence.background_spans
         for token in sentence.span:
-            if sentence.in_background(token.idx):
+            if background and sentence.in_background(token.idx):
                 continue  # what happened in an earlier event
             lower = token.lower_
-            thing = _object_class(token, objects)
+            thing = _object_class(token, objects) if lower in objects or lower in ends else None
             if thing:
                 last_object = named = thing  # "found the vehicle ... and burned it": "it" is the last thing named
             if lower not in actions or token.dep_ == "amod":

@@ -37,7 +37,7 @@ class PlacesFinder(Finder):
     def prepare(self, document: DocumentContext) -> DocumentContext:
         text = document.text
         spans = [(s.start_char, s.end_char) for s in document.sentences]
-        resolved = geo.resolve_places(text, geo.find_toponyms(document.doc), self.shared.gazetteer)
+        resolved = geo.resolve_places(text, geo.find_toponyms(document.doc, document.entities), self.shared.gazetteer)
         return dataclasses.replace(document, places=tuple(geo.assign_roles(text, resolved, spans)))
 
     def find(self, sentence: SentenceContext, document: DocumentContext) -> Found:

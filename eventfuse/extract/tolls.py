@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..model import Claim
 from .context import NOTHING, DocumentContext, Finder, Found, SentenceContext, Shared
 from .registry import register
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 # A person's death told without a toll word ("he died at the scene").
 DIED = r"died|dies|succumbed|lost (?:his|her) life"
@@ -106,16 +110,20 @@ class TollsFinder(Finder):
     def find(self, sentence: SentenceContext, document: DocumentContext) -> Found:
         if sentence.background or not self.toll_cue.search(sentence.event_text):
             return NOTHING
-        return Found(tuple(self.claims(sentence)))
+        return Found(tuple(self.claims(sentence, document.entities)))
 
-    def claims(self, sentence: SentenceContext) -> list[Claim]:
+    def claims(self, sentence: SentenceContext, entities: Sequence[Span] | None = None) -> list[Claim]:
+        """The sentence's toll claims; ``entities``: the Doc's, when already listed (else the sentence's own)."""
         text = sentence.event_text
         claims: list[Claim] = []
         taken: list[tuple[int, int]] = []
         last_party: str | None = None
+        span = sentence.span
+        # the entities within the sentence, as its own .ents gives them
+        within = span.ents if entities is None else [e for e in entities if span.start <= e.start and e.end <= span.end]
         persons = [
             (e.start_char - sentence.start, e.end_char - sentence.start)
-            for e in sentence.span.ents
+            for e in within
             if e.label_ == "PERSON" and not sentence.in_background(e.start_char)
         ]
         killed_words, shot_words = self.patterns.killed_words, self.patterns.shot_words

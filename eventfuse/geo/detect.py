@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,14 +75,14 @@ def _is_adjectival(span: Span) -> bool:
     return head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and normalise_name(span.text) in _country_keys()
 
 
-def find_toponyms(doc: Doc) -> list[tuple[int, int]]:
+def find_toponyms(doc: Doc, entities: Sequence[Span] | None = None) -> list[tuple[int, int]]:
     """Place-name spans of a Doc, sorted, not overlapping.
 
     Taken: GPE, LOC and FAC entities, "town/city/village of X", and "the X base/airport/dam" (the name X only).
     FAC entities keep a leading "the" ("the White House"): ``resolve_places`` reads it as a building or site
     name, which never resolves to a town of the same name.
     Left out: adjectival uses of country names ("U.S. forces"), demonyms (NORP entities are never taken),
-    and regions that only give context ("the Middle East").
+    and regions that only give context ("the Middle East"). ``entities``: the Doc's, when already listed.
     """
     text = doc.text
     spans: list[tuple[int, int]] = []
@@ -93,7 +94,7 @@ def find_toponyms(doc: Doc) -> list[tuple[int, int]]:
             spans.append((start, end))
     taken = list(spans)
     context = _context_region_keys()
-    for ent in doc.ents:
+    for ent in doc.ents if entities is None else entities:
         if ent.label_ not in PLACE_LABELS:
             continue
         key = normalise_name(ent.text)

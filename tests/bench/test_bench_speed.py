@@ -53,6 +53,7 @@ def test_the_benchmark_prints_both_speeds_their_ratio_memory_and_stages(tmp_path
     )
     single_seconds = result["n_articles"] / result["eventfuse_articles_per_s"]
     assert result["ratio_in_run"] == pytest.approx(result["stages"]["nlp"] / single_seconds, abs=0.01)
+    assert result["parsed_share"] == 1.0  # the pipeline parses every sentence of every article fully
     assert result["peak_rss_mb"] > 100  # the language model alone takes more
     assert result["peak_rss_mb"] == max(result["peak_rss_mb_1proc"], result["peak_rss_mb_2proc"])
     # the stages are printed in ms: the ratio of the printed figures is the printed ratio within their rounding
