@@ -31,12 +31,12 @@ from eventfuse.spark import stages  # noqa: E402
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """The examples, the seeds (when present) and a WARC with one article and one damaged record."""
+    """The examples and a WARC with one article and one damaged record. (The seeds, plain texts with no date at all,
+    run in a job of their own below: docs/scale.md says why a split run may group undated reports otherwise.)"""
     folder = tmp_path_factory.mktemp("inputs")
     warc = folder / "crawl.warc"
     _write_warc(warc)
-    names = [str(EXAMPLES)] + ([str(SEEDS)] if SEEDS.is_dir() else []) + [str(warc)]
-    return names
+    return [str(EXAMPLES), str(warc)]
 
 
 def _write_warc(path: Path) -> None:
@@ -67,7 +67,10 @@ def _write_warc(path: Path) -> None:
 @pytest.fixture(scope="module")
 def one_machine(inputs: list[str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """The events `eventfuse ingest` then `eventfuse run` (one process) store for the same inputs."""
-    db = tmp_path_factory.mktemp("run") / "run.db"
+    return _one_machine(inputs, tmp_path_factory.mktemp("run") / "run.db")
+
+
+def _one_machine(inputs: list[str], db: Path) -> dict[str, dict]:
     runner = CliRunner()
     runner.invoke(app, ["ingest", *inputs, "--db", str(db), "-q"])
     result = runner.invoke(app, ["run", "--db", str(db), "--workers", "1", "-q"])
@@ -174,3 +177,12 @@ def test_a_killed_python_worker_is_retried_and_the_events_are_the_same(
     assert mark.read_text(encoding="utf-8").strip() == "done"  # the worker was killed during the job
     assert figures["articles"] >= 14
     assert _events(out) == one_machine
+
+
+def test_the_seeds_give_the_same_events_as_eventfuse_run(tmp_path: Path) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"the seed articles are not at {SEEDS}")
+    _spark_cli([str(SEEDS)], tmp_path / "out", tmp_path / "loaded.db")
+    events = _events(tmp_path / "out")
+    assert events == _one_machine([str(SEEDS)], tmp_path / "run.db")
+    assert len(events) == 1  # two outlets' reports of one rocket attack: one event
