@@ -7,14 +7,12 @@ Hands on a feature row per (frame, event) pair, and a veto reason in words or No
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
-from datetime import date
 from functools import lru_cache
 
 from ..geo.gazetteer import haversine_km
 from .config import ClusterConfig
-from .profiles import Anchor, Profile
+from .profiles import Anchor, Profile, parse_day
 
 # The features, in the order the model card lists them (docs/grouping.md).
 FEATURES = (
@@ -195,16 +193,6 @@ def name_weight(name: str) -> float:
     from wordfreq import zipf_frequency
 
     return max(0.5, 8.0 - zipf_frequency(name, "en"))
-
-
-@lru_cache(maxsize=8192)  # a frame's and its candidates' days, parsed once
-def parse_day(value: str | None) -> date | None:
-    if not value or not re.match(r"^\d{4}-\d{2}-\d{2}$", value[:10]):
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def date_gap(a: str | None, b: str | None) -> int | None:

@@ -15,8 +15,8 @@ from datetime import timedelta
 from typing import Any
 
 from .config import ClusterConfig, IndexConfig
-from .evidence import parse_day as _parse_day
 from .profiles import Profile
+from .profiles import parse_day as _parse_day
 
 # --- candidate index ---------------------------------------------------------------------------
 # A frame is scored against the stored events in its date block and those sharing an LSH band with it

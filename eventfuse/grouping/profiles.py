@@ -6,12 +6,12 @@ Hands on Frames and Profiles to the decision and the candidate index."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -224,14 +224,18 @@ def report_day(mentions: Sequence[Mention], published: str | None) -> str | None
     that event, not at the day it was written."""
     for mention in mentions:
         value = mention.time.value if mention.time else None
-        if value and not mention.background and _parse_iso_day(value[:10]) is not None:
+        if value and not mention.background and parse_day(value) is not None:
             return value[:10]
-    return published[:10] if published and _parse_iso_day(published[:10]) is not None else None
+    return published[:10] if parse_day(published) is not None else None
 
 
-def _parse_iso_day(text: str) -> dt.date | None:
+@lru_cache(maxsize=8192)  # a frame's and its candidates' days, parsed once
+def parse_day(value: str | None) -> date | None:
+    """The day a date string starts with (YYYY-MM-DD), or None (a month, a week, no date)."""
+    if not value or not re.match(r"^\d{4}-\d{2}-\d{2}$", value[:10]):
+        return None
     try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else None
+        return date.fromisoformat(value[:10])
     except ValueError:
         return None
 
