@@ -187,12 +187,12 @@ def extract_in_workers(
             batch, future = pending.popleft()
             try:
                 results = future.result()
+                pools.succeeded = True
             except BrokenProcessPool:
                 again.extendleft(reversed([b for b, _ in pending]))
                 pending.clear()
                 pools.replace()
                 results = [pools.alone(work, article) for article in batch]
-            pools.succeeded = pools.succeeded or any(r.failure is None for r in results)
             yield from results
     finally:
         pools.close()

@@ -166,7 +166,7 @@ def _add_article(result: Extraction, article: Article, name: str, mentions: list
     row = tables.article_row(article, name, len(result.articles), mentions, failure)
     row["words"] = [] if failure else profiles.content_words(article.text)
     row["region"] = region_of(mentions)
-    row["event_date"] = event_date(mentions, article.published)
+    row["event_date"] = profiles.report_day(mentions, article.published)
     result.articles.append(row)
     for mention in mentions:
         result.mentions.append(tables.mention_row(mention, name))
@@ -216,7 +216,8 @@ def extract_input(
 
 # The words column is grouping's document-frequency input (stage 2 seeds each cell with the earlier windows').
 # region: the country of the article's first placed mention ("--" when none), for ``--regions`` cells.
-# event_date: the day of its first dated mention (else its publication date), which places it in a window.
+# event_date: its report day (grouping.profiles.report_day: its first dated mention, else its publication date), which
+# places it in a window.
 ARTICLES_WITH_WORDS = (
     tables.ARTICLES.append(tables.pa.field("words", tables.pa.list_(tables.pa.string())))
     .append(tables.pa.field("region", tables.pa.string()))
@@ -265,13 +266,6 @@ def place_articles(
         context_of = tuple(range(window + 1, (day + overlap_days) // window_days + 1))
         placed[article_id] = Placement(window, region, day, context_of)
     return placed
-
-
-def event_date(mentions: Sequence[Mention], published: str | None) -> str | None:
-    """The day an article is placed in a window by: grouping's own report day (``profiles.report_day``: its first
-    mention dated to a day, else its publication date), the day its lookback is counted from. An article reporting
-    an event weeks after it is grouped in that event's window."""
-    return profiles.report_day(mentions, published)
 
 
 def region_of(mentions: Sequence[Mention]) -> str:
