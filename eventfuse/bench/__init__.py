@@ -33,6 +33,7 @@ BENCHMARKS: dict[str, str] = {
     "store": "eventfuse.bench.store",
     "api": "eventfuse.bench.api",
     "spark": "eventfuse.bench.spark",
+    "record": "eventfuse.bench.record",
 }
 
 
