@@ -157,8 +157,15 @@ def _fuse_field(
     other_figures: list[Claim] = []
     if kind in _RANGE_KINDS:
         claims, other_figures = _own_figures(claims)
+    elif kind == "date":
+        claims, other_figures = _written_dates(claims)
     groups = unify(claims)
     merged, conflict_note = _merge(kind, groups)
+    history = ""
+    if merged is None and kind in ("killed", "injured") and published:
+        rising = _rising_toll(groups, published)
+        if rising is not None:
+            merged, history = rising
     wordings = tuple(dict.fromkeys(_span_text(c) for c in claims))
     origins = {origin_of(c) for c in claims}
     hedged = all(c.hedged for c in claims)
@@ -191,6 +198,8 @@ def _fuse_field(
         else:
             status = "single-source"
         credibility, reason = _credibility(status, origins, claims)
+        if history:
+            reason = f"{reason}; the toll rose as reports came in: {history}"
     fused = FusedField(
         field=key,
         value=value,
@@ -274,6 +283,32 @@ def _merge_ranges(groups: list[_Group]) -> tuple[Any | None, str]:
     return None, " vs ".join(format_range(g.value) for g in groups)
 
 
+def _rising_toll(groups: list[_Group], published: dict[str, str]) -> tuple[dict[str, Any], str] | None:
+    """A toll that only rises from one report to a later one (28, then 59, then 100 killed): the latest figure
+    leads, and the figures before it are its history in words ("28 (police, 2024-01-30) -> 100 (police,
+    2024-01-31)"). None when the figures do not rise with the reports' times, or all come at one time."""
+
+    def reported(group: _Group) -> str:
+        return max(published.get(c.article_id, "") for c in group.claims)
+
+    if any(not reported(g) for g in groups):
+        return None
+    ordered = sorted(groups, key=lambda g: (reported(g), g.value.get("min") or 0))
+    lows = [g.value.get("min") or 0 for g in ordered]
+    if len({reported(g) for g in ordered}) < 2 or any(b < a for a, b in zip(lows, lows[1:], strict=False)):
+        return None
+    if lows[-1] <= lows[0]:
+        return None
+
+    def step(group: _Group) -> str:
+        claim = max(group.claims, key=lambda c: published.get(c.article_id, ""))
+        speaker = claim.attributed_to.name if claim.attributed_to else None
+        said = ", ".join(x for x in (speaker, reported(group)[:10]) if x)
+        return f"{format_range(group.value)} ({said})"
+
+    return dict(ordered[-1].value), " -> ".join(step(g) for g in ordered)
+
+
 # Fields whose values are counts (ranges).
 _RANGE_KINDS = frozenset(("count", "killed", "injured", "shot"))
 
@@ -333,6 +368,21 @@ def _merge_dates(groups: list[_Group]) -> tuple[Any | None, str]:
         if not fine_value.startswith(coarse.split("T")[0][: len(coarse)]) and not _same_day(fine_value, coarse):
             return None, " vs ".join(str(g.value.get("value")) for g in groups)
     return finest.value, ""
+
+
+def _written_dates(claims: list[Claim]) -> tuple[list[Claim], list[Claim]]:
+    """The dates the texts give, and the days only estimated from a publication date, set aside when a text
+    gives one. With estimates alone, the earliest stands (an event happened on or before its first report)."""
+    estimated = [c for c in claims if isinstance(c.value, dict) and c.value.get("estimated")]
+    if not estimated:
+        return claims, []
+    written = [c for c in claims if c not in estimated]
+    if written:
+        return written, estimated
+    first = min(str(c.value.get("value")) for c in estimated)
+    return [c for c in estimated if str(c.value.get("value")) == first], [
+        c for c in estimated if str(c.value.get("value")) != first
+    ]
 
 
 def _same_day(a: str, b: str) -> bool:

@@ -384,11 +384,21 @@ def group_article(
     before = watch.seconds["grouping"] + watch.seconds["fusion"]
     with store.transaction():
         store.save_mentions(article.id, mentions)
-        touched = resources.grouper(store, watch).add(article, mentions)
+        touched = resources.grouper(store, watch).add(_stream_dated(store, article), mentions)
         store.mark_processed(article.id)
     spent = watch.seconds["grouping"] + watch.seconds["fusion"] - before
     watch.add("store", time.perf_counter() - started - spent)
     return touched
+
+
+def _stream_dated(store: Store, article: Article) -> Article:
+    """An article with no publication date as grouping places it in time: on the day of the article stored before
+    it (a crawl reads the news of a day together), so an undated report is not compared with events of any age.
+    The stored article keeps its unknown date."""
+    if article.published:
+        return article
+    day = store.stream_day_before(article.id)
+    return replace(article, published=day[:10], published_source="stream") if day else article
 
 
 def events_of_articles(store: Store, article_ids: Iterable[str]) -> list[Event]:

@@ -14,6 +14,7 @@ from .background import mark_recalled
 from .context import DocumentContext, SentenceContext, Shared
 from .cues import MIN_TRIGGER_SCORE, EventClassifier
 from .event_model import EventEvidence, event_features, load_event_model
+from .linking import Linkers, link
 from .numbers import Quantities
 from .patterns import Patterns
 from .registry import build_finders
@@ -31,7 +32,8 @@ class Extractor:
     """Finds event mentions and claims. Built once (lexicon, gazetteer, compiled patterns, finders, the learned
     models), used for every article. ``finders`` replaces the order of ``extraction.toml`` (leave a name out to
     disable that finder); ``learned_roles=False`` reads roles by the syntax rules alone (as when the role model is
-    trained)."""
+    trained); ``linking=False`` leaves the lead event's place and date to the rules (as when the linking models
+    are trained)."""
 
     def __init__(
         self,
@@ -40,6 +42,7 @@ class Extractor:
         patterns: Patterns | None = None,
         finders: Sequence[str] | None = None,
         learned_roles: bool = True,
+        linking: bool = True,
     ) -> None:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
@@ -49,10 +52,19 @@ class Extractor:
         shared = Shared(lexicon, gazetteer, self.patterns, Quantities(lexicon), self.classifier, role_model)
         self.finders = build_finders(self.patterns.finders if finders is None else finders, shared)
         self._event_evidence: EventEvidence | None = None
+        self.linkers = Linkers.load() if linking else Linkers(None, None)
 
     def extract(self, article: Article, doc: Doc, seconds: MutableMapping[str, float] | None = None) -> list[Mention]:
         """Every sentence that reports an event or states a claim about one, as a Mention with its claims.
         ``seconds``, when given, adds up the time each finder takes (by name)."""
+        mentions, document = self.extract_document(article, doc, seconds)
+        return link(document, mentions, self.linkers)
+
+    def extract_document(
+        self, article: Article, doc: Doc, seconds: MutableMapping[str, float] | None = None
+    ) -> tuple[list[Mention], DocumentContext]:
+        """The mentions as the finders give them, before the linking models choose the lead event's place and
+        date, and the document context they read (training reads the candidates from both)."""
         # spaCy builds the entity list anew on each read of doc.ents (and a Span's .ents reads it whole): once here
         document = DocumentContext(article=article, doc=doc, sentences=tuple(doc.sents), entities=tuple(doc.ents))
         for finder in self.finders:
@@ -109,7 +121,7 @@ class Extractor:
                     claims=tuple(claims),
                 )
             )
-        return mark_recalled(mentions, self.patterns.recall_days)
+        return mark_recalled(mentions, self.patterns.recall_days), document
 
     def classify(
         self, text: str, *, min_score: float = MIN_TRIGGER_SCORE, acled_only: bool = False

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# The small model often labels a town it has not seen as a person or a group ("villagers in Gao" -> PERSON,
+# "a base in Kidal" -> NORP): such a name of proper nouns after a preposition of place is a toponym candidate too
+# (the gazetteer then decides; a name it does not know stays unplaced).
+_MISLABELLED = frozenset({"PERSON", "NORP", "ORG"})
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "around", "inside"})
 _NAME = r"((?:(?:al|el|Al|El)[- ])?[A-Z][\w'’]*(?:[ -](?:(?:al|el|ash|as|ad)-)?[A-Z][\w'’]*){0,3})"
 _OF_PATTERN = re.compile(r"\b(?:town|city|village|district|province|governorate|region|port) of " + _NAME)
 _FACILITY_PATTERN = re.compile(
@@ -75,10 +80,19 @@ def _is_adjectival(span: Span) -> bool:
     return head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and normalise_name(span.text) in _country_keys()
 
 
+def _after_place_preposition(span: Span) -> bool:
+    """A name of proper nouns, labelled a person or a group, that a preposition of place governs ("in Gao")."""
+    if span.label_ not in _MISLABELLED or any(t.pos_ != "PROPN" for t in span):
+        return False
+    root = span.root
+    return root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPOSITIONS
+
+
 def find_toponyms(doc: Doc, entities: Sequence[Span] | None = None) -> list[tuple[int, int]]:
     """Place-name spans of a Doc, sorted, not overlapping.
 
-    Taken: GPE, LOC and FAC entities, "town/city/village of X", and "the X base/airport/dam" (the name X only).
+    Taken: GPE, LOC and FAC entities, "town/city/village of X", "the X base/airport/dam" (the name X only), and
+    proper names labelled a person or group after a preposition of place ("in Gao").
     FAC entities keep a leading "the" ("the White House"): ``resolve_places`` reads it as a building or site
     name, which never resolves to a town of the same name.
     Left out: adjectival uses of country names ("U.S. forces"), demonyms (NORP entities are never taken),
@@ -95,7 +109,7 @@ def find_toponyms(doc: Doc, entities: Sequence[Span] | None = None) -> list[tupl
     taken = list(spans)
     context = _context_region_keys()
     for ent in doc.ents if entities is None else entities:
-        if ent.label_ not in PLACE_LABELS:
+        if ent.label_ not in PLACE_LABELS and not _after_place_preposition(ent):
             continue
         key = normalise_name(ent.text)
         if not key or key in context or _is_adjectival(ent):

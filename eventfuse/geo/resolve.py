@@ -76,6 +76,11 @@ _FACILITY_AFTER = re.compile(
 _DIVISION_WORDS = re.compile(
     r"\s+(?:province|governorate|state|county|district|region|oblast|prefecture|department|parish)$", re.I
 )
+# "South Los Angeles", "Downtown Dallas", "Northwest Philadelphia": a part of a town the gazetteer does not list
+# falls back to the town (at geo_precision 2, part of it).
+_PART_OF_TOWN = re.compile(
+    r"^(?:(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?|downtown|central|greater|inner|uptown)\s+", re.I
+)
 _NEXT_SENTENCE_SUBJECT = re.compile(r"^\s*The\s+(?:base|town|city|village|facility|camp|airport|airbase|site)\b")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
@@ -252,6 +257,14 @@ def _candidates(gazetteer: Gazetteer, name: str) -> list[Candidate]:
                 if c.feature in ("ADM1", "ADM2") and c.match not in _NEEDS_SUPPORT
             ]
             found = divisions or found
+    if not found:
+        part_of = _PART_OF_TOWN.sub("", name.strip())
+        if part_of != name.strip() and part_of:
+            found = [
+                dataclasses.replace(c, match="short", name_score=MATCH_SCORES["short"], score=c.score - 0.2)
+                for c in gazetteer.lookup(part_of, limit=12)
+                if (c.feature or "").startswith("PPL") and c.match not in _NEEDS_SUPPORT
+            ]
     if all(c.match == "variant" for c in found):
         found = _inhabitant_candidates(gazetteer, name) or found
     if name[:4] in ("the ", "The "):
@@ -562,7 +575,10 @@ def _place_from(group: _Group, start: int, end: int, name: str, model: LinearMod
     margin = group.scores[pick.key] - max(rivals) if rivals else 1.0
     confidence = min(1.0, pick.name_score) * (0.5 + 0.5 * math.tanh(2.0 * margin))
     reasons = []
-    if pick.match == "variant":
+    part_of_town = pick.match == "short" and bool(_PART_OF_TOWN.match(name))
+    if part_of_town:
+        reasons.append(f"a part of {pick.name}")
+    elif pick.match == "variant":
         reasons.append(f"spelling variant of {pick.name}")
     elif pick.match == "translation":
         reasons.append(f"translated or former name of {pick.name}")
@@ -584,7 +600,7 @@ def _place_from(group: _Group, start: int, end: int, name: str, model: LinearMod
         admin1=pick.admin1,
         admin2=pick.admin2,
         feature=pick.feature,
-        geo_precision=precision_for(pick.feature),
+        geo_precision=GEO_PRECISION_NEAR if part_of_town else precision_for(pick.feature),
         score=round(confidence, 3),
         reason="; ".join(reasons) or None,
     )

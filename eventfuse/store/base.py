@@ -188,6 +188,17 @@ class SqlStore:
             found[row["id"]] = self._article(row)
         return found
 
+    def stream_day_before(self, article_id: str) -> str | None:
+        """The publication date of the latest article stored before this one (in ingest order) that has one:
+        what an undated article is placed by in grouping's time window."""
+        row = self._execute(
+            "SELECT a.published FROM articles a, articles me WHERE me.id = ? AND a.published IS NOT NULL "
+            "AND (a.ingested_at < me.ingested_at OR (a.ingested_at = me.ingested_at AND a.id < me.id)) "
+            "ORDER BY a.ingested_at DESC, a.id DESC LIMIT 1",
+            (article_id,),
+        ).fetchone()
+        return str(row["published"]) if row else None
+
     def pending_article_ids(self) -> list[str]:
         rows = self._execute("SELECT id FROM articles WHERE status = 'pending' ORDER BY ingested_at, id")
         return [row["id"] for row in rows]

@@ -20,6 +20,7 @@ MODELS: dict[str, str] = {
     "event_types": "eventfuse.train.event_types",
     "geo_ranker": "eventfuse.train.geo_ranker",
     "grouping": "eventfuse.train.grouping",
+    "linking": "eventfuse.train.linking",
     "roles": "eventfuse.train.roles",
 }
 

@@ -1,0 +1,505 @@
+"""Argument linking: which of an article's places and dates belong to the event it reports, as learned decisions.
+
+Hands on the article's mentions with its lead event's location and date set by the linking models
+(``data/linking_place.model.json``, ``data/linking_date.model.json``; ``eventfuse train linking``, model card
+docs/linking.md): every located place and every day the article names (and its publication day) is a candidate
+row of plain features; the rules' own choices (the place an event sentence names as the target, the date of the
+event sentence) are features among the others.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import functools
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ..learned import LinearModel
+from ..model import Claim, Mention, Place
+from .context import DocumentContext
+
+PLACE_MODEL = "linking_place.model.json"
+DATE_MODEL = "linking_date.model.json"
+TOLL_MODEL = "linking_toll.model.json"
+TOLL_KINDS = ("killed", "injured")
+# Words of a sentence that counts over a period or place rather than one incident ("so far this year").
+_AGGREGATE = re.compile(
+    r"\b(this year|last year|so far|since|in \d{4}|recent|earlier this|this month|last month|a total of|"
+    r"across|statewide|nationwide|citywide|homicides?|each year|every year|per year|annually)\b",
+    re.I,
+)
+# A place whose span sits inside a longer organisation or facility name ("Mount Sinai Hospital", "Los Angeles
+# Police Department") says something about where, but is not itself the place.
+_ORG_LABELS = frozenset({"ORG", "FAC"})
+_PREPOSITION = re.compile(r"\b(in|at|near|outside|of)\s+(?:the\s+)?(?:\w+ern\s+)?$", re.I)
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
+_PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening|night|overnight|tonight|dawn|noon|midnight)\b", re.I)
+_WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
+_RELATIVE = re.compile(r"\b(yesterday|today|tonight|last night|this morning)\b", re.I)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class PlaceCandidate:
+    """One located place the article names (all its occurrences), with its features."""
+
+    key: str
+    occurrences: tuple[Place, ...]
+    features: dict[str, float]
+
+    @property
+    def place(self) -> Place:
+        return self.occurrences[0]
+
+
+@dataclass(frozen=True)
+class DateCandidate:
+    """One day the article gives (a time expression resolved to a day, or its publication day), with its features."""
+
+    day: str
+    kind: str  # "text" | "published"
+    start: int  # the first expression's span (the publication day: none, -1)
+    end: int
+    text: str
+    features: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Linkers:
+    """The linking models (None: the rules alone decide, as when the models are trained)."""
+
+    place: LinearModel | None
+    date: LinearModel | None
+    toll: LinearModel | None = None
+
+    @classmethod
+    def load(cls) -> Linkers:
+        return _bundled()
+
+
+@functools.cache
+def _bundled() -> Linkers:
+    from importlib import resources
+
+    def one(name: str) -> LinearModel | None:
+        return LinearModel.load(name) if (resources.files("eventfuse") / "data" / name).is_file() else None
+
+    return Linkers(one(PLACE_MODEL), one(DATE_MODEL), one(TOLL_MODEL))
+
+
+# --- which mention is the event ---------------------------------------------------------------------
+
+
+def lead_mention(mentions: Sequence[Mention]) -> Mention | None:
+    """The article's first mention that reports an event (not a recalled one): the event the linked values go to."""
+    return next((m for m in mentions if m.sub_event_type and not m.background), None)
+
+
+def _spans(mentions: Sequence[Mention], *, background: bool) -> list[tuple[int, int]]:
+    return [(m.start, m.end) for m in mentions if m.background == background and (background or m.sub_event_type)]
+
+
+def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+# --- place candidates ------------------------------------------------------------------------------
+
+
+def _place_key(place: Place) -> str:
+    if place.geonameid is not None:
+        return f"g{place.geonameid}"
+    return f"{round(place.lat or 0.0, 2)},{round(place.lon or 0.0, 2)}"
+
+
+def _feature_class(place: Place) -> str:
+    feature = place.feature or ""
+    if feature.startswith("PPL"):
+        return "town"
+    if feature.startswith("PCL") or feature == "TERR":
+        return "country"
+    if feature == "ADM1":
+        return "state"
+    if feature in ("ADM2", "ADM3", "ADMD"):
+        return "district"
+    return "site" if feature else "unknown"
+
+
+def place_candidates(document: DocumentContext, mentions: Sequence[Mention]) -> list[PlaceCandidate]:
+    """Every located place of the article, its occurrences together, with the features the place model weighs."""
+    text = document.text
+    located = [p for p in document.places if p.lat is not None and p.lon is not None]
+    if not located:
+        return []
+    by_key: dict[str, list[Place]] = {}
+    for place in located:
+        by_key.setdefault(_place_key(place), []).append(place)
+    starts = [s.start_char for s in document.sentences]
+    events = _spans(mentions, background=False)
+    background = _spans(mentions, background=True)
+    lead = lead_mention(mentions)
+    claimed: dict[str, set[str]] = {}
+    for mention in mentions:
+        if mention.background:
+            continue
+        for claim in mention.claims:
+            if claim.field in ("location", "origin") and isinstance(claim.value, dict):
+                value = claim.value
+                key = f"g{value['geonameid']}" if value.get("geonameid") is not None else None
+                if key is None and value.get("lat") is not None:
+                    key = f"{round(value['lat'], 2)},{round(value['lon'], 2)}"
+                if key:
+                    claimed.setdefault(key, set()).add(claim.field)
+    organisations = [(e.start_char, e.end_char) for e in document.entities if e.label_ in _ORG_LABELS]
+    title = (document.article.title or "").casefold()
+    total = sum(len(v) for v in by_key.values())
+    admin1 = _shares([(p.country_code, p.admin1) for p in located])
+    countries = _shares([p.country_code for p in located])
+    candidates = []
+    for key, places in by_key.items():
+        first = min(places, key=lambda p: p.start)
+        kind = _feature_class(first)
+        sentence_index = bisect.bisect_right(starts, first.start) - 1
+        others = total - len(places)
+        same_admin1 = (admin1.get((first.country_code, first.admin1), 0) - len(places)) / others if others else 0.0
+        same_country = (countries.get(first.country_code, 0) - len(places)) / others if others else 0.0
+        features = {
+            "occurrences_log": math.log1p(len(places)),
+            "first_sentence": min(max(sentence_index, 0), 10) / 10,
+            "first_offset": first.start / max(len(text), 1),
+            "dateline": 1.0 if first.start < 60 else 0.0,
+            "in_title": 1.0 if title and first.name.casefold() in title else 0.0,
+            "rule_target": 1.0 if "location" in claimed.get(key, ()) else 0.0,
+            "rule_origin": 1.0 if "origin" in claimed.get(key, ()) else 0.0,
+            "in_event_sentence": 1.0 if any(_inside(p.start, events) for p in places) else 0.0,
+            "in_lead_sentence": 1.0 if lead and any(lead.start <= p.start < lead.end for p in places) else 0.0,
+            "only_background": 1.0 if all(_inside(p.start, background) for p in places) else 0.0,
+            "preposition": 1.0
+            if any(_PREPOSITION.search(text[max(0, p.start - 30) : p.start]) for p in places)
+            else 0.0,
+            "after_from": 1.0 if any(_FROM.search(text[max(0, p.start - 20) : p.start]) for p in places) else 0.0,
+            "inside_organisation": (
+                sum(
+                    1
+                    for p in places
+                    if any(s <= p.start and p.end <= e and e - s > p.end - p.start for s, e in organisations)
+                )
+                / len(places)
+            ),
+            "resolver_score": max(p.score for p in places),
+            "precision": float(first.geo_precision or 3),
+            "same_admin1_share": same_admin1,
+            "same_country_share": same_country,
+            f"class_{kind}": 1.0,
+        }
+        candidates.append(PlaceCandidate(key, tuple(sorted(places, key=lambda p: p.start)), features))
+    return candidates
+
+
+def _shares(keys: Sequence[object]) -> dict[object, int]:
+    counts: dict[object, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+# --- date candidates -------------------------------------------------------------------------------
+
+
+def _day(value: str | None) -> date | None:
+    if not value or not _DAY.match(value):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def date_candidates(document: DocumentContext, mentions: Sequence[Mention]) -> list[DateCandidate]:
+    """Every day the article's time expressions resolve to, and its publication day, with the date model's
+    features."""
+    published = _day(document.article.published)
+    starts = [s.start_char for s in document.sentences]
+    events = _spans(mentions, background=False)
+    background = _spans(mentions, background=True)
+    lead = lead_mention(mentions)
+    rule_day = lead.time.value[:10] if lead and lead.time and lead.time.value and _day(lead.time.value) else None
+    by_day: dict[str, list] = {}
+    for tv in document.timexes:
+        if tv.type not in ("DATE", "TIME"):
+            continue
+        day = _day(tv.value)
+        if day is None or tv.precision not in (None, 1):
+            continue
+        by_day.setdefault(day.isoformat(), []).append(tv)
+    if published is not None:
+        by_day.setdefault(published.isoformat(), [])
+    candidates = []
+    for day_text, timexes in by_day.items():
+        day = date.fromisoformat(day_text)
+        before = (published - day).days if published is not None else 0
+        features: dict[str, float] = {
+            "is_published_day": 1.0 if published is not None and day == published else 0.0,
+            "days_before_report": max(min(before, 14), -2) / 14,
+            "day_before_report": 1.0 if before == 1 else 0.0,
+            "after_report": 1.0 if before < 0 else 0.0,
+            "far_before_report": 1.0 if before > 7 else 0.0,
+            "rule_choice": 1.0 if day_text == rule_day else 0.0,
+            "written": 1.0 if timexes else 0.0,
+        }
+        if timexes:
+            first = min(timexes, key=lambda tv: tv.start)
+            sentence_index = bisect.bisect_right(starts, first.start) - 1
+            features.update(
+                {
+                    "occurrences_log": math.log1p(len(timexes)),
+                    "first_sentence": min(max(sentence_index, 0), 10) / 10,
+                    "in_event_sentence": 1.0 if any(_inside(tv.start, events) for tv in timexes) else 0.0,
+                    "in_lead_sentence": 1.0
+                    if lead and any(lead.start <= tv.start < lead.end for tv in timexes)
+                    else 0.0,
+                    "only_background": 1.0 if all(_inside(tv.start, background) for tv in timexes) else 0.0,
+                    "weekday": 1.0 if any(_WEEKDAY.search(tv.text) for tv in timexes) else 0.0,
+                    "relative_word": 1.0 if any(_RELATIVE.search(tv.text) for tv in timexes) else 0.0,
+                    "part_of_day": 1.0 if any(_PART_OF_DAY.search(tv.text) for tv in timexes) else 0.0,
+                    "written_out": 1.0 if any(re.search(r"\d", tv.text) for tv in timexes) else 0.0,
+                }
+            )
+            candidates.append(DateCandidate(day_text, "text", first.start, first.end, first.text, features))
+        else:
+            candidates.append(DateCandidate(day_text, "published", -1, -1, "", features))
+    return candidates
+
+
+# --- toll candidates ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TollCandidate:
+    """One killed or injured claim of the article, with the features of the toll model."""
+
+    mention_id: str
+    claim: Claim
+    kind: str
+    features: dict[str, float]
+
+
+def toll_candidates(document: DocumentContext, mentions: Sequence[Mention]) -> list[TollCandidate]:
+    """Every killed and injured claim of the article's mentions, with the features the toll model weighs: does
+    this figure count the victims of the article's event, or of something else (a roundup, another incident)?"""
+    lead = lead_mention(mentions)
+    claims = [
+        (m, c)
+        for m in mentions
+        if not m.background
+        for c in m.claims
+        if c.field.split(":", 1)[0] in TOLL_KINDS and isinstance(c.value, dict)
+    ]
+    if not claims:
+        return []
+    starts = [s.start_char for s in document.sentences]
+    lows: dict[str, list[int]] = {}
+    for _, claim in claims:
+        lows.setdefault(claim.field.split(":", 1)[0], []).append(int(claim.value.get("min") or 0))
+    lead_places = {_place_key(p) for p in lead.places if p.role == "target"} if lead else set()
+    out = []
+    for mention, claim in claims:
+        kind, _, party = claim.field.partition(":")
+        low = int(claim.value.get("min") or 0)
+        high = claim.value.get("max")
+        sentence_index = bisect.bisect_right(starts, claim.start) - 1
+        others = [p for p in mention.places if p.lat is not None and _place_key(p) not in lead_places]
+        features = {
+            "first_sentence": min(max(sentence_index, 0), 10) / 10,
+            "in_event_sentence": 1.0 if mention.sub_event_type else 0.0,
+            "in_lead_sentence": 1.0 if lead is not None and mention.id == lead.id else 0.0,
+            "hedged": 1.0 if claim.hedged else 0.0,
+            "negated": 1.0 if claim.negated else 0.0,
+            "attributed": 1.0 if claim.attributed_to is not None else 0.0,
+            "figure_log": math.log1p(low),
+            "exact": 1.0 if high is not None and high == low else 0.0,
+            "open_ended": 1.0 if high is None else 0.0,
+            "party_general": 1.0 if party in ("people", "victims") else 0.0,
+            "same_figure_log": math.log1p(lows[kind].count(low) - 1),
+            "largest_figure": 1.0 if low == max(lows[kind]) else 0.0,
+            "figures_of_kind_log": math.log1p(len(set(lows[kind]))),
+            "aggregate_words": 1.0 if _AGGREGATE.search(mention.text) else 0.0,
+            "other_place_in_sentence": 1.0 if others else 0.0,
+            "kind_killed": 1.0 if kind == "killed" else 0.0,
+            "figure_over_ten": 1.0 if low > 10 else 0.0,
+            "aggregate_outside_lead": 1.0
+            if _AGGREGATE.search(mention.text) and (lead is None or mention.id != lead.id)
+            else 0.0,
+            "lead_paragraph": 1.0 if sentence_index <= 2 else 0.0,
+        }
+        out.append(TollCandidate(mention.id, claim, kind, features))
+    return out
+
+
+# --- the decision ----------------------------------------------------------------------------------
+
+
+def _reasons(model: LinearModel, row: dict[str, float], top: int = 3) -> str:
+    parts = [f"{name} {weight:+.2f}" for name, weight in model.contributions(row)[:top] if abs(weight) >= 0.05]
+    return ", ".join(parts)
+
+
+def _sentence_of(document: DocumentContext, offset: int) -> tuple[int, int]:
+    for sent in document.sentences:
+        if sent.start_char <= offset < sent.end_char:
+            return sent.start_char, sent.end_char
+    return offset, offset
+
+
+def link(document: DocumentContext, mentions: list[Mention], linkers: Linkers) -> list[Mention]:
+    """The mentions with the lead event's location and date as the linking models choose them among all the
+    article's candidates; unchanged when there is no event or no model."""
+    lead = lead_mention(mentions)
+    if lead is None:
+        return mentions
+    claims = list(lead.claims)
+    places = lead.places
+    changed = False
+    if linkers.place is not None:
+        chosen = _choose_place(document, mentions, linkers.place)
+        if chosen is not None:
+            claims, places = _with_place(document, lead, claims, chosen, linkers.place)
+            changed = True
+    if linkers.date is not None:
+        chosen_day = _choose_date(document, mentions, linkers.date)
+        if chosen_day is not None:
+            claims = _with_date(document, lead, claims, chosen_day, linkers.date)
+            changed = True
+    if changed:
+        updated = dataclasses.replace(lead, claims=tuple(claims), places=places)
+        mentions = [updated if m is lead else m for m in mentions]
+    if linkers.toll is not None:
+        mentions = _without_foreign_tolls(document, mentions, linkers.toll)
+    return mentions
+
+
+def _without_foreign_tolls(document: DocumentContext, mentions: list[Mention], model: LinearModel) -> list[Mention]:
+    """The mentions less the toll claims the toll model finds to count something else than the article's event
+    (a figure for the year, another incident the article recalls): below its threshold, they are dropped."""
+    dropped: dict[str, set[int]] = {}
+    for candidate in toll_candidates(document, mentions):
+        if model.probability(candidate.features) < model.threshold:
+            dropped.setdefault(candidate.mention_id, set()).add(id(candidate.claim))
+    if not dropped:
+        return mentions
+    return [
+        dataclasses.replace(m, claims=tuple(c for c in m.claims if id(c) not in dropped[m.id]))
+        if m.id in dropped
+        else m
+        for m in mentions
+    ]
+
+
+def _choose_place(
+    document: DocumentContext, mentions: Sequence[Mention], model: LinearModel
+) -> tuple[PlaceCandidate, float] | None:
+    candidates = place_candidates(document, mentions)
+    if not candidates:
+        return None
+    scored = [(model.probability(c.features), c) for c in candidates]
+    p, best = max(scored, key=lambda pc: (pc[0], -pc[1].place.start))
+    if best.features.get("rule_target"):
+        return None  # the rules already name it where the event happened
+    claimed = [p for p, c in scored if c.features.get("rule_target")]
+    if claimed and max(claimed) >= model.threshold:
+        return None  # the rules' place is likely enough: the model does not overrule it
+    return best, p
+
+
+def _with_place(
+    document: DocumentContext,
+    lead: Mention,
+    claims: list[Claim],
+    chosen: tuple[PlaceCandidate, float],
+    model: LinearModel,
+) -> tuple[list[Claim], tuple[Place, ...]]:
+    candidate, probability = chosen
+    occurrence = min(candidate.occurrences, key=lambda p: (not (lead.start <= p.start < lead.end), p.start))
+    reason = f"the article's likeliest place of its event (p={probability:.2f}: {_reasons(model, candidate.features)})"
+    start, end = _sentence_of(document, occurrence.start)
+    value = {
+        "name": occurrence.resolved_name or occurrence.name,
+        "as_written": occurrence.name,
+        "geonameid": occurrence.geonameid,
+        "lat": occurrence.lat,
+        "lon": occurrence.lon,
+        "country_code": occurrence.country_code,
+        "admin1": occurrence.admin1,
+        "admin2": occurrence.admin2,
+        "feature": occurrence.feature,
+        "geo_precision": occurrence.geo_precision,
+        "reason": reason,
+    }
+    kept = [c for c in claims if c.field != "location"]
+    kept.append(
+        Claim(
+            article_id=lead.article_id,
+            field="location",
+            value=value,
+            start=occurrence.start,
+            end=occurrence.end,
+            quote=document.text[start:end].strip(),
+            wording=occurrence.name,
+        )
+    )
+    target = dataclasses.replace(occurrence, role="target", reason=reason)
+    places = tuple(p for p in lead.places if p.role != "target") + (target,)
+    return kept, places
+
+
+def _choose_date(
+    document: DocumentContext, mentions: Sequence[Mention], model: LinearModel
+) -> tuple[DateCandidate, float] | None:
+    candidates = date_candidates(document, mentions)
+    if not candidates:
+        return None
+    scored = [(model.probability(c.features), c) for c in candidates]
+    p, best = max(scored, key=lambda pc: (pc[0], pc[1].kind == "text", pc[1].day))
+    if best.features.get("rule_choice"):
+        return None
+    return best, p
+
+
+def _with_date(
+    document: DocumentContext,
+    lead: Mention,
+    claims: list[Claim],
+    chosen: tuple[DateCandidate, float],
+    model: LinearModel,
+) -> list[Claim]:
+    candidate, probability = chosen
+    reasons = _reasons(model, candidate.features)
+    kept = [c for c in claims if c.field != "date"]
+    if candidate.kind == "published":
+        value = {
+            "value": candidate.day,
+            "precision": 1,
+            "text": "",
+            "estimated": "from the publication date",
+            "reason": f"no day in the text is likelier (p={probability:.2f}: {reasons})",
+        }
+        start, end = lead.start, lead.start
+        quote, wording = lead.text.strip(), None
+    else:
+        value = {
+            "value": candidate.day,
+            "precision": 1,
+            "text": candidate.text,
+            "reason": f"the article's likeliest day of its event (p={probability:.2f}: {reasons})",
+        }
+        start, end = candidate.start, candidate.end
+        s, e = _sentence_of(document, start)
+        quote, wording = document.text[s:e].strip(), candidate.text
+    kept.append(
+        Claim(article_id=lead.article_id, field="date", value=value, start=start, end=end, quote=quote, wording=wording)
+    )
+    return kept
