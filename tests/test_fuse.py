@@ -254,3 +254,60 @@ def test_toll_total_over_parties_and_people_shot() -> None:
     # a stated injury count larger than the survivors of those shot stands
     more = fields(_toll("a", "shot:people", 2, 2, "two shot"), _toll("c", "injured:people", 3, 3, "three hurt"))
     assert toll_total(more, "injured") == {"min": 3, "max": 3}
+
+
+def test_a_rising_toll_takes_the_latest_figure_and_keeps_its_history() -> None:
+    police = Speaker("police", "government official")
+    articles = {
+        aid: _article(aid, f"A different report number {aid} of the attack, each its own words.", outlet, day)
+        for aid, outlet, day in (
+            ("r1", "Outlet One", "2024-01-30T08:00"),
+            ("r2", "Outlet Two", "2024-01-30T20:00"),
+            ("r3", "Outlet Three", "2024-01-31T09:00"),
+        )
+    }
+    mentions = [
+        _mention(aid, _claim(aid, "killed:people", {"min": n, "max": n}, f"{n} killed", speaker=police))
+        for aid, n in (("r1", 28), ("r2", 59), ("r3", 100))
+    ]
+    event = fuse("ev_t", mentions, articles)
+    killed = event.fields["killed:people"]
+    assert killed.value == {"min": 100, "max": 100}
+    assert killed.status != "disputed" and not [d for d in event.discrepancies if d.field == "killed:people"]
+    assert "28 (police, 2024-01-30) -> 59 (police, 2024-01-30) -> 100 (police, 2024-01-31)" in killed.credibility_reason
+    assert len(killed.claims) == 3  # every report stays a source of the value
+
+
+def test_a_falling_toll_is_still_a_disagreement() -> None:
+    articles = {
+        "f1": _article("f1", "First account of the blast in its own words.", "Outlet One", "2024-01-30"),
+        "f2": _article("f2", "Second account, written apart, of the same blast.", "Outlet Two", "2024-01-31"),
+    }
+    mentions = [
+        _mention("f1", _claim("f1", "killed:people", {"min": 9, "max": 9}, "9 killed")),
+        _mention("f2", _claim("f2", "killed:people", {"min": 4, "max": 4}, "4 killed")),
+    ]
+    assert fuse("ev_f", mentions, articles).fields["killed:people"].status == "disputed"
+
+
+def test_a_day_estimated_from_publication_yields_to_a_day_the_text_gives() -> None:
+    estimate = {"value": "2024-04-22", "precision": 1, "text": "", "estimated": "from the publication date"}
+    mentions = [
+        _mention("a", _claim("a", "date", estimate, "")),
+        _mention("b", _claim("b", "date", {"value": "2024-04-21", "precision": 1, "text": "Sunday"}, "Sunday")),
+    ]
+    date = fuse("ev_d", mentions, ARTICLES).fields["date"]
+    assert date.value["value"] == "2024-04-21" and date.status == "single-source"
+    assert [c.article_id for c in date.other_figures] == ["a"]
+
+
+def test_estimates_alone_give_the_earliest_report_day() -> None:
+    def estimated(day: str) -> dict[str, Any]:
+        return {"value": day, "precision": 1, "text": "", "estimated": "from the publication date"}
+
+    mentions = [
+        _mention("a", _claim("a", "date", estimated("2024-04-23"), "")),
+        _mention("b", _claim("b", "date", estimated("2024-04-22"), "")),
+    ]
+    event = fuse("ev_e", mentions, ARTICLES)
+    assert event.date == "2024-04-22" and not [d for d in event.discrepancies if d.field == "date"]
