@@ -88,7 +88,7 @@ def test_candidates_carry_the_rules_choice_and_where_they_stand(parts) -> None:
     extractor = Extractor(load_lexicon(), gazetteer, linking=False)
     article = _article(text, "2016-07-24")
     mentions, document = extractor.extract_document(article, nlp(text))  # type: ignore[operator]
-    assert isinstance(document, DocumentContext) and lead_mention(mentions) is not None
+    assert isinstance(document, DocumentContext) and lead_mention(mentions, document) is not None
     places = place_candidates(document, mentions)
     norfolk = next(c for c in places if c.place.resolved_name == "Norfolk")
     assert norfolk.features["dateline"] == 1.0 and norfolk.features["occurrences_log"] > 1.0

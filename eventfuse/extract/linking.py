@@ -21,6 +21,7 @@ from datetime import date
 from ..learned import LinearModel
 from ..model import Claim, Mention, Place
 from .context import DocumentContext
+from .lead import lead_mention as _lead_of_article
 
 PLACE_MODEL = "linking_place.model.json"
 DATE_MODEL = "linking_date.model.json"
@@ -94,9 +95,9 @@ def _bundled() -> Linkers:
 # --- which mention is the event ---------------------------------------------------------------------
 
 
-def lead_mention(mentions: Sequence[Mention]) -> Mention | None:
-    """The article's first mention that reports an event (not a recalled one): the event the linked values go to."""
-    return next((m for m in mentions if m.sub_event_type and not m.background), None)
+def lead_mention(mentions: Sequence[Mention], document: DocumentContext) -> Mention | None:
+    """The event the article leads with (``extract.lead``: as grouping's lead frame), where linked values go."""
+    return _lead_of_article(mentions, document.article.title, document.text)
 
 
 def _spans(mentions: Sequence[Mention], *, background: bool) -> list[tuple[int, int]]:
@@ -141,7 +142,7 @@ def place_candidates(document: DocumentContext, mentions: Sequence[Mention]) -> 
     starts = [s.start_char for s in document.sentences]
     events = _spans(mentions, background=False)
     background = _spans(mentions, background=True)
-    lead = lead_mention(mentions)
+    lead = lead_mention(mentions, document)
     claimed: dict[str, set[str]] = {}
     for mention in mentions:
         if mention.background:
@@ -226,7 +227,7 @@ def date_candidates(document: DocumentContext, mentions: Sequence[Mention]) -> l
     starts = [s.start_char for s in document.sentences]
     events = _spans(mentions, background=False)
     background = _spans(mentions, background=True)
-    lead = lead_mention(mentions)
+    lead = lead_mention(mentions, document)
     rule_day = lead.time.value[:10] if lead and lead.time and lead.time.value and _day(lead.time.value) else None
     by_day: dict[str, list] = {}
     for tv in document.timexes:
@@ -291,7 +292,7 @@ class TollCandidate:
 def toll_candidates(document: DocumentContext, mentions: Sequence[Mention]) -> list[TollCandidate]:
     """Every killed and injured claim of the article's mentions, with the features the toll model weighs: does
     this figure count the victims of the article's event, or of something else (a roundup, another incident)?"""
-    lead = lead_mention(mentions)
+    lead = lead_mention(mentions, document)
     claims = [
         (m, c)
         for m in mentions
@@ -358,7 +359,7 @@ def _sentence_of(document: DocumentContext, offset: int) -> tuple[int, int]:
 def link(document: DocumentContext, mentions: list[Mention], linkers: Linkers) -> list[Mention]:
     """The mentions with the lead event's location and date as the linking models choose them among all the
     article's candidates; unchanged when there is no event or no model."""
-    lead = lead_mention(mentions)
+    lead = lead_mention(mentions, document)
     if lead is None:
         return mentions
     claims = list(lead.claims)

@@ -9,21 +9,20 @@ import dataclasses
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
+from ..extract.lead import content_tokens as _content_tokens
+from ..extract.lead import first_paragraph_end as _first_paragraph_end
+from ..extract.lead import lead_of as _lead_mention
 from ..model import Event, Mention, TimeValue
 from .config import ClusterConfig
 
 if TYPE_CHECKING:
     from .embedding import StaticEmbedding
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
 
 
 @dataclass(frozen=True)
@@ -265,33 +264,6 @@ def _frame_groups(
         last_index = index
     # the lead mention always goes to the lead group, so it leads the list
     return [members for members in groups.values() if any(m.event_type for m in members)]
-
-
-def _lead_mention(typed: Sequence[Mention], title: str | None, first_paragraph_end: int | None) -> Mention:
-    """The event mention an article leads with: of those in its first paragraph (all when none is), the one
-    sharing most words with the headline, the first of equals. An article about a prison air strike that first
-    recalls strikes on the capital earlier in the week leads with the prison, as its headline does."""
-    opening = [m for m in typed if first_paragraph_end is None or m.start < first_paragraph_end] or list(typed)
-    if not title:
-        return opening[0]
-    headline = set(_content_tokens(title))
-    if not headline:
-        return opening[0]
-    shared = [len(headline & set(_content_tokens(m.text))) for m in opening]
-    return opening[shared.index(max(shared))]
-
-
-# The first paragraph of a report: up to its first blank line or line break after this many characters (a
-# dateline or a kicker alone is not a paragraph), at most FIRST_PARAGRAPH_MAX characters.
-FIRST_PARAGRAPH_MIN = 120
-FIRST_PARAGRAPH_MAX = 800
-
-
-def _first_paragraph_end(text: str | None) -> int | None:
-    if not text:
-        return None
-    end = text.find("\n", FIRST_PARAGRAPH_MIN)
-    return min(end if end >= 0 else len(text), FIRST_PARAGRAPH_MAX)
 
 
 def lead_context(text: str | None, mentions: Sequence[Mention], title: str | None = None) -> tuple[str | None, str]:
@@ -636,11 +608,6 @@ def _event_precision(event: Event) -> int | None:
 
 # How many grouped articles hold each of some words, and how many articles were grouped (Store.document_frequencies).
 Corpus = Callable[[Sequence[str]], tuple[int, dict[str, int]]]
-
-
-def _content_tokens(text: str) -> Iterator[str]:
-    """The content words of a text in order, lower case, stop words left out."""
-    return (w for w in (w.casefold() for w in _WORD.findall(text)) if w not in STOP_WORDS)
 
 
 def content_words(text: str) -> list[str]:

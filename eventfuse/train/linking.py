@@ -134,7 +134,7 @@ def _examples(data_root: Path) -> list[Example]:
         if not article.text:
             article = replace(article, text=article.raw_text)
         mentions, document = extractor.extract_document(article, doc)
-        if lead_mention(mentions) is None:
+        if lead_mention(mentions, document) is None:
             continue
         examples.append(_example(corpus, group, mentions, document, place_ok, day_ok, gold_tolls, gazetteer))
         if n % 500 == 0:
