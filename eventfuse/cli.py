@@ -904,7 +904,8 @@ def bench(
         typer.Option(
             "--data",
             help="Data directory (default ../shared/bench/NAME; time reads te3; tolls, speed, cluster-scale and store "
-            "read gv; hostile generates its corpus and api uses the bundled examples: they read none).",
+            "read gv; record reads the bench root, its gv/ and muc/, or one of them; hostile generates its corpus and "
+            "api uses the bundled examples: they read none).",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")] = False,
@@ -914,7 +915,8 @@ def bench(
             "--limit",
             min=1,
             help="Use only the first N records (speed and store: N articles; cluster-scale: N articles at most; "
-            "hostile: the first N inputs; api: a store of N events).",
+            "record: the first N gv incidents and N MUC-4 test messages; hostile: the first N inputs; api: a store "
+            "of N events).",
         ),
     ] = None,
     one_event: Annotated[

@@ -1,4 +1,4 @@
-"""Argument linking: the lead event's place, day and toll chosen among all of an article's candidates by the models."""
+"""Argument linking: the lead event's place and day chosen among all of an article's candidates by the models."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from eventfuse.extract.linking import (
     date_candidates,
     lead_mention,
     place_candidates,
-    toll_candidates,
 )
 from eventfuse.geo import Gazetteer
 from eventfuse.geo.gazetteer import haversine_km
@@ -51,7 +50,7 @@ def _claims(mentions, field: str):
 
 def test_the_bundled_models_load() -> None:
     linkers = Linkers.load()
-    assert linkers.place is not None and linkers.date is not None and linkers.toll is not None
+    assert linkers.place is not None and linkers.date is not None
 
 
 def test_a_report_naming_its_city_only_in_passing_gets_that_city_and_the_day_before(parts) -> None:
@@ -94,9 +93,6 @@ def test_candidates_carry_the_rules_choice_and_where_they_stand(parts) -> None:
     assert norfolk.features["dateline"] == 1.0 and norfolk.features["occurrences_log"] > 1.0
     days = {c.day: c for c in date_candidates(document, mentions)}
     assert days["2016-07-23"].features["weekday"] == 1.0 and days["2016-07-24"].features["is_published_day"] == 1.0
-    tolls = {int(c.claim.value["min"]): c for c in toll_candidates(document, mentions) if c.kind == "killed"}
-    assert tolls[48].features["aggregate_words"] == 1.0
-    assert tolls[1].features["aggregate_words"] == 0.0
 
 
 def test_the_linked_place_says_why_it_was_chosen(parts) -> None:

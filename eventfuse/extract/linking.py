@@ -25,14 +25,6 @@ from .lead import lead_mention as _lead_of_article
 
 PLACE_MODEL = "linking_place.model.json"
 DATE_MODEL = "linking_date.model.json"
-TOLL_MODEL = "linking_toll.model.json"
-TOLL_KINDS = ("killed", "injured")
-# Words of a sentence that counts over a period or place rather than one incident ("so far this year").
-_AGGREGATE = re.compile(
-    r"\b(this year|last year|so far|since|in \d{4}|recent|earlier this|this month|last month|a total of|"
-    r"across|statewide|nationwide|citywide|homicides?|each year|every year|per year|annually)\b",
-    re.I,
-)
 # A place whose span sits inside a longer organisation or facility name ("Mount Sinai Hospital", "Los Angeles
 # Police Department") says something about where, but is not itself the place.
 _ORG_LABELS = frozenset({"ORG", "FAC"})
@@ -75,7 +67,6 @@ class Linkers:
 
     place: LinearModel | None
     date: LinearModel | None
-    toll: LinearModel | None = None
 
     @classmethod
     def load(cls) -> Linkers:
@@ -89,7 +80,7 @@ def _bundled() -> Linkers:
     def one(name: str) -> LinearModel | None:
         return LinearModel.load(name) if (resources.files("eventfuse") / "data" / name).is_file() else None
 
-    return Linkers(one(PLACE_MODEL), one(DATE_MODEL), one(TOLL_MODEL))
+    return Linkers(one(PLACE_MODEL), one(DATE_MODEL))
 
 
 # --- which mention is the event ---------------------------------------------------------------------
@@ -276,71 +267,6 @@ def date_candidates(document: DocumentContext, mentions: Sequence[Mention]) -> l
     return candidates
 
 
-# --- toll candidates ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TollCandidate:
-    """One killed or injured claim of the article, with the features of the toll model."""
-
-    mention_id: str
-    claim: Claim
-    kind: str
-    features: dict[str, float]
-
-
-def toll_candidates(document: DocumentContext, mentions: Sequence[Mention]) -> list[TollCandidate]:
-    """Every killed and injured claim of the article's mentions, with the features the toll model weighs: does
-    this figure count the victims of the article's event, or of something else (a roundup, another incident)?"""
-    lead = lead_mention(mentions, document)
-    claims = [
-        (m, c)
-        for m in mentions
-        if not m.background
-        for c in m.claims
-        if c.field.split(":", 1)[0] in TOLL_KINDS and isinstance(c.value, dict)
-    ]
-    if not claims:
-        return []
-    starts = [s.start_char for s in document.sentences]
-    lows: dict[str, list[int]] = {}
-    for _, claim in claims:
-        lows.setdefault(claim.field.split(":", 1)[0], []).append(int(claim.value.get("min") or 0))
-    lead_places = {_place_key(p) for p in lead.places if p.role == "target"} if lead else set()
-    out = []
-    for mention, claim in claims:
-        kind, _, party = claim.field.partition(":")
-        low = int(claim.value.get("min") or 0)
-        high = claim.value.get("max")
-        sentence_index = bisect.bisect_right(starts, claim.start) - 1
-        others = [p for p in mention.places if p.lat is not None and _place_key(p) not in lead_places]
-        features = {
-            "first_sentence": min(max(sentence_index, 0), 10) / 10,
-            "in_event_sentence": 1.0 if mention.sub_event_type else 0.0,
-            "in_lead_sentence": 1.0 if lead is not None and mention.id == lead.id else 0.0,
-            "hedged": 1.0 if claim.hedged else 0.0,
-            "negated": 1.0 if claim.negated else 0.0,
-            "attributed": 1.0 if claim.attributed_to is not None else 0.0,
-            "figure_log": math.log1p(low),
-            "exact": 1.0 if high is not None and high == low else 0.0,
-            "open_ended": 1.0 if high is None else 0.0,
-            "party_general": 1.0 if party in ("people", "victims") else 0.0,
-            "same_figure_log": math.log1p(lows[kind].count(low) - 1),
-            "largest_figure": 1.0 if low == max(lows[kind]) else 0.0,
-            "figures_of_kind_log": math.log1p(len(set(lows[kind]))),
-            "aggregate_words": 1.0 if _AGGREGATE.search(mention.text) else 0.0,
-            "other_place_in_sentence": 1.0 if others else 0.0,
-            "kind_killed": 1.0 if kind == "killed" else 0.0,
-            "figure_over_ten": 1.0 if low > 10 else 0.0,
-            "aggregate_outside_lead": 1.0
-            if _AGGREGATE.search(mention.text) and (lead is None or mention.id != lead.id)
-            else 0.0,
-            "lead_paragraph": 1.0 if sentence_index <= 2 else 0.0,
-        }
-        out.append(TollCandidate(mention.id, claim, kind, features))
-    return out
-
-
 # --- the decision ----------------------------------------------------------------------------------
 
 
@@ -378,26 +304,7 @@ def link(document: DocumentContext, mentions: list[Mention], linkers: Linkers) -
     if changed:
         updated = dataclasses.replace(lead, claims=tuple(claims), places=places)
         mentions = [updated if m is lead else m for m in mentions]
-    if linkers.toll is not None:
-        mentions = _without_foreign_tolls(document, mentions, linkers.toll)
     return mentions
-
-
-def _without_foreign_tolls(document: DocumentContext, mentions: list[Mention], model: LinearModel) -> list[Mention]:
-    """The mentions less the toll claims the toll model finds to count something else than the article's event
-    (a figure for the year, another incident the article recalls): below its threshold, they are dropped."""
-    dropped: dict[str, set[int]] = {}
-    for candidate in toll_candidates(document, mentions):
-        if model.probability(candidate.features) < model.threshold:
-            dropped.setdefault(candidate.mention_id, set()).add(id(candidate.claim))
-    if not dropped:
-        return mentions
-    return [
-        dataclasses.replace(m, claims=tuple(c for c in m.claims if id(c) not in dropped[m.id]))
-        if m.id in dropped
-        else m
-        for m in mentions
-    ]
 
 
 def _choose_place(

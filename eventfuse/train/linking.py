@@ -18,20 +18,16 @@ from ..errors import BenchDataError
 from ..extract.linking import (
     DATE_MODEL,
     PLACE_MODEL,
-    TOLL_KINDS,
-    TOLL_MODEL,
     date_candidates,
     lead_mention,
     place_candidates,
-    toll_candidates,
 )
 from ..learned import LinearModel, fit
 from ..model import Article, Mention, article_id_for
 
 log = logging.getLogger(__name__)
 
-OUTPUTS = (PLACE_MODEL, DATE_MODEL, TOLL_MODEL)
-THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(13))  # the toll model's threshold is chosen among these
+OUTPUTS = (PLACE_MODEL, DATE_MODEL)
 PLACE_KM = 40.0
 # The gv incidents trained on: the first ones of the dev file, in its order (all its articles take about half an
 # hour to parse on one core; these take a few minutes and give thousands of candidate rows).
@@ -53,13 +49,9 @@ class Example:
     date_rows: list[dict[str, float]]
     date_right: list[bool]
     rule_date_right: bool
-    toll_rows: list[dict[str, float]]
-    toll_kinds: list[str]
-    toll_figures: list[int]
-    gold_tolls: dict[str, int]  # gv: GVA's killed and injured; MUC-4: none
 
 
-Item = tuple[Article, str, Callable[..., bool], Callable[[str], bool], dict[str, int]]
+Item = tuple[Article, str, Callable[..., bool], Callable[[str], bool]]
 
 
 def _gv(data_root: Path) -> list[Item]:
@@ -80,8 +72,7 @@ def _gv(data_root: Path) -> list[Item]:
         def day_ok(day: str, gold: dict[str, Any] = gold) -> bool:
             return day[:10] == gold["date"]
 
-        tolls = {k: int(gold.get(k) or 0) for k in TOLL_KINDS}
-        out.append((article, f"gv:{record['incident_id']}", place_ok, day_ok, tolls))
+        out.append((article, f"gv:{record['incident_id']}", place_ok, day_ok))
     return out
 
 
@@ -107,7 +98,7 @@ def _muc(
         def day_ok(day: str, dates: list[str] = dates) -> bool:
             return any(date_match(day[:10], gold) for gold in dates)
 
-        out.append((article, f"muc:{message['id']}", place_ok, day_ok, {}))
+        out.append((article, f"muc:{message['id']}", place_ok, day_ok))
     return out
 
 
@@ -130,13 +121,13 @@ def _examples(data_root: Path) -> list[Example]:
     examples = []
     texts = [item[0].text or item[0].raw_text for _, item in items]
     for n, ((corpus, item), doc) in enumerate(zip(items, nlp.pipe(texts, batch_size=32), strict=True), 1):
-        article, group, place_ok, day_ok, gold_tolls = item
+        article, group, place_ok, day_ok = item
         if not article.text:
             article = replace(article, text=article.raw_text)
         mentions, document = extractor.extract_document(article, doc)
         if lead_mention(mentions, document) is None:
             continue
-        examples.append(_example(corpus, group, mentions, document, place_ok, day_ok, gold_tolls, gazetteer))
+        examples.append(_example(corpus, group, mentions, document, place_ok, day_ok, gazetteer))
         if n % 500 == 0:
             log.info("%d of %d articles", n, len(items))
     return examples
@@ -157,7 +148,6 @@ def _example(
     document: Any,
     place_ok: Callable[..., bool],
     day_ok: Callable[[str], bool],
-    gold_tolls: dict[str, int],
     gazetteer: Any,
 ) -> Example:
     places = place_candidates(document, mentions)
@@ -180,7 +170,6 @@ def _example(
     rule_place = next((c.value for m in mentions if not m.background for c in m.claims if c.field == "location"), None)
     dates = date_candidates(document, mentions)
     rule_date = next((c.value for m in mentions if not m.background for c in m.claims if c.field == "date"), None)
-    tolls = toll_candidates(document, mentions) if corpus == "gv" else []
     return Example(
         group=group,
         corpus=corpus,
@@ -190,10 +179,6 @@ def _example(
         date_rows=[c.features for c in dates],
         date_right=[day_ok(c.day) for c in dates],
         rule_date_right=bool(rule_date) and day_ok(str(rule_date.get("value") or "")),
-        toll_rows=[c.features for c in tolls],
-        toll_kinds=[c.kind for c in tolls],
-        toll_figures=[int(c.claim.value.get("min") or 0) for c in tolls],
-        gold_tolls=gold_tolls,
     )
 
 
@@ -270,70 +255,13 @@ def _train_one(name: str, examples: Sequence[Example], kind: str) -> tuple[Linea
     return replace(model, meta=meta), figures
 
 
-def _toll_accuracy(examples: Sequence[Example], keep: Callable[[Example, int], bool]) -> dict[str, float]:
-    """The share of gv articles whose killed (injured) figure, the largest of the claims kept (none: 0), is GVA's."""
-    chosen = [e for e in examples if e.gold_tolls]
-    out: dict[str, float] = {}
-    for kind in TOLL_KINDS:
-        right = 0
-        for example in chosen:
-            kept = [
-                f
-                for i, (k, f) in enumerate(zip(example.toll_kinds, example.toll_figures, strict=True))
-                if k == kind and keep(example, i)
-            ]
-            right += max(kept, default=0) == example.gold_tolls[kind]
-        out[kind] = round(right / (len(chosen) or 1), 4)
-    return out
-
-
-def _train_toll(examples: Sequence[Example]) -> tuple[LinearModel, dict[str, Any]]:
-    rows: list[dict[str, float]] = []
-    labels: list[str] = []
-    groups: list[str] = []
-    index: dict[tuple[int, int], int] = {}
-    for n, example in enumerate(examples):
-        for i, (row, kind, figure) in enumerate(
-            zip(example.toll_rows, example.toll_kinds, example.toll_figures, strict=True)
-        ):
-            index[(n, i)] = len(rows)
-            rows.append(row)
-            labels.append("yes" if example.gold_tolls and figure == example.gold_tolls[kind] else "no")
-            groups.append(example.group)
-    if not rows:
-        raise BenchDataError("no toll claims to train on: is ../shared/bench/gv (or --data) complete?")
-    model, cv = fit("linking_toll", rows, labels, groups, c=C, folds=FOLDS)
-    position = {id(e): n for n, e in enumerate(examples)}
-
-    def cv_keep(threshold: float) -> Callable[[Example, int], bool]:
-        return lambda e, i: cv.probabilities[index[(position[id(e)], i)]] >= threshold
-
-    def score(figures: dict[str, float]) -> float:
-        return sum(figures.values())
-
-    threshold = max(THRESHOLDS, key=lambda t: (score(_toll_accuracy(examples, cv_keep(t))), -t))
-    cross = _toll_accuracy(examples, cv_keep(threshold))
-    rules = _toll_accuracy(examples, lambda e, i: True)
-    model = replace(model, threshold=threshold)
-    full = _toll_accuracy(examples, lambda e, i: model.probability(e.toll_rows[i]) >= threshold)
-    figures = {"rules": rules, "cv": cross, "full_dev": full, "threshold": threshold, "rows": len(rows)}
-    meta = {
-        "command": "eventfuse train linking",
-        "data": f"gv dev (first {GV_INCIDENTS} incidents): each killed and injured claim, right when it is GVA's count",
-        "figures": figures,
-    }
-    return replace(model, meta=meta), figures
-
-
 def train(data_root: Path, out_dir: Path) -> dict[str, Any]:
     examples = _examples(Path(data_root))
     if not examples:
         raise BenchDataError(f"{data_root}: no articles with an event to train the linking models on")
     place, place_figures = _train_one("linking_place", examples, "place")
     date_model, date_figures = _train_one("linking_date", examples, "date")
-    toll, toll_figures = _train_toll(examples)
     out_dir.mkdir(parents=True, exist_ok=True)
     place.save(out_dir / PLACE_MODEL)
     date_model.save(out_dir / DATE_MODEL)
-    toll.save(out_dir / TOLL_MODEL)
-    return {"place": place_figures, "date": date_figures, "toll": toll_figures, "articles": len(examples)}
+    return {"place": place_figures, "date": date_figures, "articles": len(examples)}
