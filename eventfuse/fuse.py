@@ -291,8 +291,8 @@ def _rising_toll(groups: list[_Group], published: dict[str, str]) -> tuple[dict[
     def reported(group: _Group) -> str:
         return max(published.get(c.article_id, "") for c in group.claims)
 
-    if any(not reported(g) for g in groups):
-        return None
+    if any(not reported(g) or not (g.value.get("min") or 0) or any(c.negated for c in g.claims) for g in groups):
+        return None  # "no one was killed" against "two killed" is a disagreement, not a toll that rose
     ordered = sorted(groups, key=lambda g: (reported(g), g.value.get("min") or 0))
     lows = [g.value.get("min") or 0 for g in ordered]
     if len({reported(g) for g in ordered}) < 2 or any(b < a for a, b in zip(lows, lows[1:], strict=False)):

@@ -271,8 +271,9 @@ def date_candidates(document: DocumentContext, mentions: Sequence[Mention]) -> l
 
 
 def _reasons(model: LinearModel, row: dict[str, float], top: int = 3) -> str:
-    parts = [f"{name} {weight:+.2f}" for name, weight in model.contributions(row)[:top] if abs(weight) >= 0.05]
-    return ", ".join(parts)
+    """The features that weighed most for the candidate (the largest positive contributions)."""
+    ranked = sorted(model.contributions(row), key=lambda nc: -nc[1])
+    return ", ".join(f"{name} {weight:+.2f}" for name, weight in ranked[:top] if weight >= 0.05)
 
 
 def _sentence_of(document: DocumentContext, offset: int) -> tuple[int, int]:
@@ -374,6 +375,9 @@ def _choose_date(
     p, best = max(scored, key=lambda pc: (pc[0], pc[1].kind == "text", pc[1].day))
     if best.features.get("rule_choice"):
         return None
+    ruled = [q for q, c in scored if c.features.get("rule_choice")]
+    if ruled and max(ruled) >= model.threshold:
+        return None  # the day of the event's own sentence is likely enough: the model does not overrule it
     return best, p
 
 

@@ -25,7 +25,10 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _MISLABELLED = frozenset({"PERSON", "NORP", "ORG"})
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "around", "inside"})
 _NAME = r"((?:(?:al|el|Al|El)[- ])?[A-Z][\w'’]*(?:[ -](?:(?:al|el|ash|as|ad)-)?[A-Z][\w'’]*){0,3})"
-_OF_PATTERN = re.compile(r"\b(?:town|city|village|district|province|governorate|region|port) of " + _NAME)
+_OF_PATTERN = re.compile(
+    r"\b(?:town|city|village|district|province|governorate|region|port|outskirts|suburbs?|edge|neighbou?rhood) of "
+    + _NAME
+)
 _FACILITY_PATTERN = re.compile(
     r"\b[Tt]he "
     + _NAME
@@ -91,7 +94,7 @@ def _after_place_preposition(span: Span) -> bool:
 def find_toponyms(doc: Doc, entities: Sequence[Span] | None = None) -> list[tuple[int, int]]:
     """Place-name spans of a Doc, sorted, not overlapping.
 
-    Taken: GPE, LOC and FAC entities, "town/city/village of X", "the X base/airport/dam" (the name X only), and
+    Taken: GPE, LOC and FAC entities, "town/city/village/outskirts of X", "the X base/airport/dam" (the name X only), and
     proper names labelled a person or group after a preposition of place ("in Gao").
     FAC entities keep a leading "the" ("the White House"): ``resolve_places`` reads it as a building or site
     name, which never resolves to a town of the same name.

@@ -199,8 +199,12 @@ def _decide_place(model: LinearModel, rows: list[dict[str, float]]) -> int | Non
 def _decide_date(model: LinearModel, rows: list[dict[str, float]]) -> int | None:
     if not rows:
         return None
-    best = max(range(len(rows)), key=lambda i: model.probability(rows[i]))
-    return None if rows[best].get("rule_choice") else best
+    scored = [model.probability(r) for r in rows]
+    best = max(range(len(rows)), key=lambda i: scored[i])
+    if rows[best].get("rule_choice"):
+        return None
+    ruled = [p for p, r in zip(scored, rows, strict=True) if r.get("rule_choice")]
+    return None if ruled and max(ruled) >= model.threshold else best
 
 
 def _accuracy(
