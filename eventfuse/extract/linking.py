@@ -14,14 +14,17 @@ import dataclasses
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from ..learned import LinearModel
 from ..model import Claim, Mention, Place
 from .context import DocumentContext
+from .dates import not_after_report
 from .lead import lead_mention as _lead_of_article
+from .places import place_value
 
 PLACE_MODEL = "linking_place.model.json"
 DATE_MODEL = "linking_date.model.json"
@@ -59,6 +62,13 @@ class DateCandidate:
     end: int
     text: str
     features: dict[str, float]
+
+
+_C = TypeVar("_C", "PlaceCandidate", "DateCandidate")
+# The probability at which the rules' choice stands against the model's. The rules' place stands at the place
+# model's threshold; the day the event's own sentence gives always stands (0): the date model decides only for an
+# event whose sentence names no day ("April 2" in a January report is last April, however far before the report).
+RULE_DAY_STANDS = 0.0
 
 
 @dataclass(frozen=True)
@@ -224,6 +234,7 @@ def date_candidates(document: DocumentContext, mentions: Sequence[Mention]) -> l
     for tv in document.timexes:
         if tv.type not in ("DATE", "TIME"):
             continue
+        tv = not_after_report(tv, document.article.published) or tv  # as the date finder reads it
         day = _day(tv.value)
         if day is None or tv.precision not in (None, 1):
             continue
@@ -293,12 +304,12 @@ def link(document: DocumentContext, mentions: list[Mention], linkers: Linkers) -
     places = lead.places
     changed = False
     if linkers.place is not None:
-        chosen = _choose_place(document, mentions, linkers.place)
+        chosen = _choose(place_candidates(document, mentions), linkers.place, "rule_target", linkers.place.threshold)
         if chosen is not None:
             claims, places = _with_place(document, lead, claims, chosen, linkers.place)
             changed = True
     if linkers.date is not None:
-        chosen_day = _choose_date(document, mentions, linkers.date)
+        chosen_day = _choose(date_candidates(document, mentions), linkers.date, "rule_choice", RULE_DAY_STANDS)
         if chosen_day is not None:
             claims = _with_date(document, lead, claims, chosen_day, linkers.date)
             changed = True
@@ -308,20 +319,25 @@ def link(document: DocumentContext, mentions: list[Mention], linkers: Linkers) -
     return mentions
 
 
-def _choose_place(
-    document: DocumentContext, mentions: Sequence[Mention], model: LinearModel
-) -> tuple[PlaceCandidate, float] | None:
-    candidates = place_candidates(document, mentions)
-    if not candidates:
+def decide(
+    probabilities: Sequence[float], rows: Sequence[Mapping[str, float]], rule_feature: str, threshold: float
+) -> int | None:
+    """The candidate the model takes over the rules' choice (its index), or None when the rules' choice stands:
+    the rules' own candidate (``rule_feature``) is the likeliest, or likely enough (``threshold``). Ties go to the
+    candidate named first."""
+    if not rows:
         return None
-    scored = [(model.probability(c.features), c) for c in candidates]
-    p, best = max(scored, key=lambda pc: (pc[0], -pc[1].place.start))
-    if best.features.get("rule_target"):
-        return None  # the rules already name it where the event happened
-    claimed = [p for p, c in scored if c.features.get("rule_target")]
-    if claimed and max(claimed) >= model.threshold:
-        return None  # the rules' place is likely enough: the model does not overrule it
-    return best, p
+    best = max(range(len(rows)), key=lambda i: (probabilities[i], -i))
+    if rows[best].get(rule_feature):
+        return None
+    ruled = [p for p, row in zip(probabilities, rows, strict=True) if row.get(rule_feature)]
+    return None if ruled and max(ruled) >= threshold else best
+
+
+def _choose(candidates: Sequence[_C], model: LinearModel, rule_feature: str, stand: float) -> tuple[_C, float] | None:
+    probabilities = [model.probability(c.features) for c in candidates]
+    index = decide(probabilities, [c.features for c in candidates], rule_feature, stand)
+    return None if index is None else (candidates[index], probabilities[index])
 
 
 def _with_place(
@@ -335,19 +351,7 @@ def _with_place(
     occurrence = min(candidate.occurrences, key=lambda p: (not (lead.start <= p.start < lead.end), p.start))
     reason = f"the article's likeliest place of its event (p={probability:.2f}: {_reasons(model, candidate.features)})"
     start, end = _sentence_of(document, occurrence.start)
-    value = {
-        "name": occurrence.resolved_name or occurrence.name,
-        "as_written": occurrence.name,
-        "geonameid": occurrence.geonameid,
-        "lat": occurrence.lat,
-        "lon": occurrence.lon,
-        "country_code": occurrence.country_code,
-        "admin1": occurrence.admin1,
-        "admin2": occurrence.admin2,
-        "feature": occurrence.feature,
-        "geo_precision": occurrence.geo_precision,
-        "reason": reason,
-    }
+    value = place_value(occurrence, reason)
     kept = [c for c in claims if c.field != "location"]
     kept.append(
         Claim(
@@ -363,22 +367,6 @@ def _with_place(
     target = dataclasses.replace(occurrence, role="target", reason=reason)
     places = tuple(p for p in lead.places if p.role != "target") + (target,)
     return kept, places
-
-
-def _choose_date(
-    document: DocumentContext, mentions: Sequence[Mention], model: LinearModel
-) -> tuple[DateCandidate, float] | None:
-    candidates = date_candidates(document, mentions)
-    if not candidates:
-        return None
-    scored = [(model.probability(c.features), c) for c in candidates]
-    p, best = max(scored, key=lambda pc: (pc[0], pc[1].kind == "text", pc[1].day))
-    if best.features.get("rule_choice"):
-        return None
-    ruled = [q for q, c in scored if c.features.get("rule_choice")]
-    if ruled and max(ruled) >= model.threshold:
-        return None  # the day of the event's own sentence is likely enough: the model does not overrule it
-    return best, p
 
 
 def _with_date(

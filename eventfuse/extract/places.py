@@ -65,23 +65,28 @@ class PlacesFinder(Finder):
         for place in places:
             if place.role not in ("target", "origin") or place.lat is None:
                 continue
-            value = {
-                "name": place.resolved_name or place.name,
-                "as_written": place.name,
-                "geonameid": place.geonameid,
-                "lat": place.lat,
-                "lon": place.lon,
-                "country_code": place.country_code,
-                "admin1": place.admin1,
-                "admin2": place.admin2,
-                "feature": place.feature,
-                "geo_precision": place.geo_precision,
-                "reason": place.reason,
-            }
+            value = place_value(place)
             field = "location" if place.role == "target" else "origin"
             start, end = place.start - sentence.start, place.end - sentence.start
             claims.append(sentence.claim(field, value, start, end, wording=place.name))
         return tuple(claims)
+
+
+def place_value(place: Place, reason: str | None = None) -> dict[str, object]:
+    """A location or origin claim's value: the place as resolved, with why (``reason``, else the resolver's)."""
+    return {
+        "name": place.resolved_name or place.name,
+        "as_written": place.name,
+        "geonameid": place.geonameid,
+        "lat": place.lat,
+        "lon": place.lon,
+        "country_code": place.country_code,
+        "admin1": place.admin1,
+        "admin2": place.admin2,
+        "feature": place.feature,
+        "geo_precision": place.geo_precision,
+        "reason": reason if reason is not None else place.reason,
+    }
 
 
 def with_origins(text: str, places: tuple[Place, ...]) -> tuple[Place, ...]:

@@ -18,7 +18,9 @@ from ..errors import BenchDataError
 from ..extract.linking import (
     DATE_MODEL,
     PLACE_MODEL,
+    RULE_DAY_STANDS,
     date_candidates,
+    decide,
     lead_mention,
     place_candidates,
 )
@@ -182,29 +184,10 @@ def _example(
     )
 
 
-def _decide_place(model: LinearModel, rows: list[dict[str, float]]) -> int | None:
-    """The candidate the linker takes (``extract.linking._choose_place``): None leaves the rules' choice."""
-    if not rows:
-        return None
-    scored = [(model.probability(r), -i, i) for i, r in enumerate(rows)]
-    best = max(scored)[2]
-    if rows[best].get("rule_target"):
-        return None
-    claimed = [p for p, _, i in scored if rows[i].get("rule_target")]
-    if claimed and max(claimed) >= model.threshold:
-        return None
-    return best
-
-
-def _decide_date(model: LinearModel, rows: list[dict[str, float]]) -> int | None:
-    if not rows:
-        return None
-    scored = [model.probability(r) for r in rows]
-    best = max(range(len(rows)), key=lambda i: scored[i])
-    if rows[best].get("rule_choice"):
-        return None
-    ruled = [p for p, r in zip(scored, rows, strict=True) if r.get("rule_choice")]
-    return None if ruled and max(ruled) >= model.threshold else best
+def _decide(model: LinearModel, rows: list[dict[str, float]], kind: str) -> int | None:
+    """The candidate the linker takes (``extract.linking.decide``): None leaves the rules' choice."""
+    rule, stand = ("rule_target", model.threshold) if kind == "place" else ("rule_choice", RULE_DAY_STANDS)
+    return decide([model.probability(r) for r in rows], rows, rule, stand)
 
 
 def _accuracy(
@@ -222,7 +205,7 @@ def _accuracy(
             right = example.place_right if kind == "place" else example.date_right
             rule = example.rule_place_right if kind == "place" else example.rule_date_right
             model = models(example)
-            pick = None if model is None else (_decide_place if kind == "place" else _decide_date)(model, rows)
+            pick = None if model is None else _decide(model, rows, kind)
             rules += rule
             oracle += any(right) or rule
             linked += right[pick] if pick is not None else rule
