@@ -32,7 +32,7 @@ from .geo.cli import gazetteer_app
 from .report import event_html, event_markdown, event_renderable, events_markdown, events_table, terminal_text
 from .sources.fetch import Fetcher, FetchPolicy
 from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_articles
-from .sources.meta import is_iso_date_prefix, normalise_published
+from .sources.meta import implausible_published, is_iso_date_prefix, normalise_published
 from .sources.warc import WarcStats, is_warc
 from .sources.web import is_url
 from .spark import OVERLAP_DAYS, WINDOW_DAYS
@@ -243,6 +243,9 @@ def _defaults(published: str | None, outlet: str | None, url: str | None) -> Def
         normalised = normalise_published(published, "--published")
         if normalised is None:
             raise _fail(f"--published {published!r} is not a date (use YYYY-MM-DD)")
+        far = implausible_published(normalised)
+        if far:
+            raise _fail(f"--published {published!r}: {far}")
         published = normalised
     return Defaults(published=published, outlet=outlet, url=url)
 

@@ -559,3 +559,59 @@ def test_a_store_that_cannot_be_written_stops_the_run_and_blames_no_article(
     assert line.startswith("error: the event store could not be read or written (OperationalError: database is locked)")
     with Store(db) as store:
         assert len(store.pending_article_ids()) == 1 and store.failed_articles() == []  # not the article's fault
+
+
+def _balad_variant(words: str) -> str:
+    """A report of the examples' Balad rocket attack, told again (so that it is a candidate of theirs)."""
+    return (EXAMPLES / "northline_balad_rockets.txt").read_text(encoding="utf-8").strip() + f"\n\n{words}\n"
+
+
+def test_far_publication_dates_are_refused_at_every_door_and_the_batch_goes_on(tmp_path: Path) -> None:
+    """Issue 29 item 2: a report published 0001-01-01 (a feed's zero time) was stored, then made later reports fail."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    records = [
+        {"text": _balad_variant("Zero time."), "published": "0001-01-01T00:00:00Z"},
+        {"text": _balad_variant("Far future."), "published": "9999-12-31"},
+    ]
+    (inputs / "far.json").write_text(json.dumps(records))
+    (inputs / "sidecar.txt").write_text(_balad_variant("Old sidecar."))
+    (inputs / "sidecar.meta.json").write_text('{"published": "1899-12-31"}')
+    db = str(tmp_path / "far.db")
+    result = runner.invoke(app, ["analyze", str(inputs), str(EXAMPLES), "--db", db])
+    assert result.exit_code == 1, result.output
+    rejected = [line for line in result.output.splitlines() if line.startswith("rejected")]
+    assert len(rejected) == 3, result.output
+    assert any("far.json#0" in line and "0001-01-01" in line and "before 1900" in line for line in rejected)
+    assert any("far.json#1" in line and "9999-12-31" in line and "after now" in line for line in rejected)
+    assert any("sidecar.txt" in line and "1899-12-31" in line for line in rejected)
+    assert not [line for line in result.output.splitlines() if line.startswith("failed")], result.output
+    assert "Error" not in result.output and "Traceback" not in result.output
+    with Store(Path(db)) as store:
+        assert store.count_articles() == store.count_articles("processed") == 13
+    assert runner.invoke(app, ["analyze", str(EXAMPLES), "--published", "0001-01-01", "--db", db]).exit_code == 2
+
+
+def test_a_far_date_already_stored_fails_no_later_report(tmp_path: Path) -> None:
+    """Issue 29 item 2: in a store written before dates were checked, a report of year 1 made the reports of the
+    same incident after it fail (grouping's lookback went before year 1); now they join their events."""
+    from eventfuse.model import Article, article_id_for
+
+    db = tmp_path / "old.db"
+    text = _balad_variant("Zero time.")
+    with Store(db) as store:
+        far = Article(
+            id=article_id_for(text),
+            raw_text=text,
+            title="Rockets land near Balad air base, no casualties",
+            published="0001-01-01T00:00+00:00",
+            published_source="metadata",
+            source_path="far.txt",
+        )
+        store.add_article(pipeline.prepare(far, pipeline.load_rules()))
+    assert _invoke("run", "--db", str(db)).exit_code == 0
+    result = runner.invoke(app, ["analyze", str(EXAMPLES), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "failed" not in result.output
+    with Store(db) as store:
+        assert store.count_articles("failed") == 0 and store.count_articles("processed") == 14

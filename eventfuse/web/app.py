@@ -31,7 +31,7 @@ from ..model import Article, Event, article_id_for, to_json
 from ..report import display_value, ordered_fields, source_label, speaker_words
 from ..sources.files import DEFAULT_MAX_BYTES
 from ..sources.html import article_from_html
-from ..sources.meta import is_iso_date_prefix, normalise_published
+from ..sources.meta import implausible_published, is_iso_date_prefix, normalise_published
 from ..store import EventFilter, Store, open_store
 
 log = logging.getLogger(__name__)
@@ -428,6 +428,8 @@ def _routes() -> APIRouter:
                 raise ApiError(503, f"cannot process articles: {err}") from err
             with Store.open(state.db_path) as store:
                 report = pipeline.ingest(store, [article], resources.rules)
+                if report.errors:  # refused as it was cleaned (a far date found in the page): nothing was stored
+                    raise ApiError(422, f"article {article.id} not stored: {report.errors[0].reason}")
                 article_id = report.article_ids[0]
                 pipeline.run(store, resources, only=[article_id])
                 status, failure = store.article_status(article_id) or ("processed", None)
@@ -450,6 +452,9 @@ def _article_from_input(given: ArticleIn) -> Article:
         published = normalise_published(given.published, "published")
         if published is None:
             raise _invalid("published", given.published, "not a date: use YYYY-MM-DD")
+        far = implausible_published(published)
+        if far:
+            raise _invalid("published", given.published, far)
     if given.html is not None:
         try:
             article = article_from_html(given.html, "api")

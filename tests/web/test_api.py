@@ -450,3 +450,32 @@ def test_a_post_processes_the_posted_article_and_no_other_pending_one(writer: Te
     with open_store(examples_copy) as store:
         assert store.article_status(response.json()["article_id"]) == ("processed", None)
         assert store.article_status(article_id_for(waiting)) == ("pending", None)
+
+
+@pytest.mark.parametrize("published", ["0001-01-01T00:00:00Z", "1899-12-31", "9999-12-31", "2999-01-01T00:00:00+00:00"])
+def test_a_far_publication_date_is_422_naming_it_and_stores_nothing(writer: TestClient, published: str) -> None:
+    """Issue 29 item 2: a report dated 0001-01-01 was stored (201); every later report of the place then got 422."""
+    text = "Militants fired three rockets at an air base near Balad on Sunday, the army said; nobody was hurt."
+    before = writer.get("/api/articles").json()["total"]
+    response = writer.post("/api/articles", json={"text": text, "published": published}, headers=AUTH)
+    assert response.status_code == 422
+    assert response.json()["message"].startswith("published: publication date")
+    assert response.json()["details"][0]["value"] == published
+    assert writer.get("/api/articles").json()["total"] == before
+    assert writer.post("/api/articles", json={"text": text, "published": "2025-04-20"}, headers=AUTH).status_code == 201
+
+
+def test_a_far_date_already_stored_fails_no_later_post(examples_copy: Path, web_resources: pipeline.Resources) -> None:
+    """A store written before dates were checked may hold a report of year 1: later reports of its place go in."""
+    from eventfuse.model import Article, article_id_for
+    from eventfuse.store import open_store
+
+    far = "Militants fired three rockets at an air base near Balad on Sunday, the army said; one soldier was hurt."
+    with open_store(examples_copy) as store:
+        store.add_article(Article(id=article_id_for(far), raw_text=far, text=far, published="0001-01-01T00:00+00:00"))
+        pipeline.run(store, web_resources)
+        assert store.article_status(article_id_for(far)) == ("processed", None)
+    posted = "Militants fired three rockets at an air base near Balad on Sunday, the army said; nobody was hurt."
+    with TestClient(create_app(examples_copy, token="s3cret", resources=web_resources)) as client:
+        response = client.post("/api/articles", json={"text": posted, "published": "2025-04-20"}, headers=AUTH)
+    assert response.status_code == 201, response.json()
