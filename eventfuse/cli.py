@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +28,7 @@ from rich.text import Text
 
 from . import __version__, api, pipeline
 from .bench import BENCHMARKS, bench_root, default_data_dir, load_benchmark
-from .errors import EventfuseError, InputError, log_path, one_line_reason
+from .errors import AmbiguousIdError, EventfuseError, InputError, Terminated, log_path, one_line_reason
 from .export import EXPORTERS, events_json
 from .geo.cli import gazetteer_app
 from .report import event_html, event_markdown, event_renderable, events_markdown, events_table, terminal_text
@@ -51,9 +53,9 @@ class _Commands(typer.core.TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):  # exits and usage errors tell themselves
             raise
-        except KeyboardInterrupt:
-            err_console.print("interrupted: what was stored so far is kept")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as err:
+            err_console.print(f"{_stopped_by(err)}: what was stored so far is kept")
+            raise typer.Exit(_stop_status(err)) from None
         except DATABASE_ERRORS as err:  # the store, not eventfuse: say so, and where to look
             log.critical("`eventfuse %s`: the event store failed: %s", ctx.invoked_subcommand, err, exc_info=err)
             message = (
@@ -178,6 +180,23 @@ def main(
         root.setLevel(level)
 
     ctx.call_on_close(restore)
+    if threading.current_thread() is threading.main_thread():  # signal handlers can only be set there
+        previous = signal.signal(signal.SIGTERM, _terminate)
+        ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM stops a command as Ctrl-C does: the open transaction rolls back, the command says where it stopped."""
+    raise Terminated()
+
+
+def _stopped_by(err: BaseException) -> str:
+    return "terminated (SIGTERM)" if isinstance(err, Terminated) else "interrupted"
+
+
+def _stop_status(err: BaseException) -> int:
+    """128 + the signal's number, as a shell reports a command the signal ended: 143 for SIGTERM, 130 for Ctrl-C."""
+    return 128 + (signal.SIGTERM if isinstance(err, Terminated) else signal.SIGINT)
 
 
 class _ConsoleLog(logging.StreamHandler):  # type: ignore[type-arg]
@@ -324,16 +343,16 @@ def _run(
                 ),
                 batch_size=batch_size,
             )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         left = len(store.pending_article_ids())
         err_console.print(
             Text(
-                f"interrupted: {pending - left} of {pending} articles processed and stored; "
+                f"{_stopped_by(err)}: stopped at {pending - left} of {pending} articles processed and stored; "
                 f"`eventfuse run --db {store.path}` finishes the other {left}",
                 style="yellow",
             )
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(_stop_status(err)) from None
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -540,9 +559,11 @@ def watch(
             rejected = api.watch_feeds(
                 store, feeds, fetcher, process, interval, once, polled, show, on_error=_report_input_error
             )
-        except KeyboardInterrupt:
-            err_console.print("stopped; the feeds' state is in the store, so the next `eventfuse watch` goes on")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as err:
+            err_console.print(
+                f"{_stopped_by(err)}: stopped; the feeds' state is in the store, so the next `eventfuse watch` goes on"
+            )
+            raise typer.Exit(_stop_status(err)) from None
     if rejected:
         raise typer.Exit(1)
 
@@ -776,7 +797,10 @@ def show(
     Example: eventfuse show ev_1a2b3c --html > brief.html
     """
     with _open_store(db) as store:
-        event, merged_into = store.resolve_event(event_id)
+        try:
+            event, merged_into = store.resolve_event(event_id)
+        except AmbiguousIdError as err:
+            raise _fail(str(err)) from None
         if merged_into:  # a later report showed it is the same event as another: show that one
             err_console.print(
                 Text(_line(f"{event_id} was merged into {merged_into} (see its history)")), soft_wrap=True

@@ -39,6 +39,22 @@ class StoreError(EventfuseError):
     """The event store cannot be opened or migrated."""
 
 
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM, as a service manager or `kill` does): it stops as on Ctrl-C, rolling
+    the open transaction back, and exits with 143 (128 + SIGTERM) where Ctrl-C exits with 130."""
+
+
+class AmbiguousIdError(EventfuseError):
+    """The first characters of an id that start several events' ids: ``candidates`` lists some of them."""
+
+    def __init__(self, prefix: str, candidates: list[str], more: bool) -> None:
+        listed = ", ".join(candidates) + (", ..." if more else "")
+        super().__init__(f"{prefix!r} starts the ids of several events ({listed}): give more of the id")
+        self.prefix = prefix
+        self.candidates = candidates
+        self.more = more
+
+
 class WorkerError(EventfuseError):
     """The worker processes of a parallel run cannot work at all (they die as they start)."""
 
