@@ -154,7 +154,7 @@ def test_interrupted_batch_then_rerun_finishes_with_no_duplicates(
     monkeypatch.setattr(pipeline, "group_article", crash_on_fourth)
     result = runner.invoke(app, ["analyze", str(EXAMPLES), "--db", str(db), "--quiet"], catch_exceptions=False)
     assert result.exit_code == 130
-    assert "interrupted: 3 of 13 articles processed" in result.output
+    assert "interrupted: stopped at 3 of 13 articles processed" in result.output
     with Store(db) as store:
         assert store.count_articles() == 13
         assert store.count_articles("processed") == 3
@@ -615,3 +615,19 @@ def test_a_far_date_already_stored_fails_no_later_report(tmp_path: Path) -> None
     assert "failed" not in result.output
     with Store(db) as store:
         assert store.count_articles("failed") == 0 and store.count_articles("processed") == 14
+
+
+def test_show_refuses_an_id_prefix_of_several_events_listing_them(examples_run: dict[str, Any]) -> None:
+    """Issue 29 item 4: `show ev_` showed one event of many with exit 0."""
+    db = str(examples_run["db"])
+    ids = sorted(e["id"] for e in examples_run["events"])
+    result = runner.invoke(app, ["show", "ev_", "--db", db])
+    assert result.exit_code == 2
+    assert "starts the ids of several events" in result.output and all(i in result.output for i in ids)
+    assert _invoke("show", ids[0], "--db", db).exit_code == 0
+
+
+def test_show_with_a_very_long_id_says_no_such_event(examples_run: dict[str, Any]) -> None:
+    """Issue 29 item 7: a 60,000-character id exited 3, blaming the store ("LIKE or GLOB pattern too complex")."""
+    result = runner.invoke(app, ["show", "ev_" + "a" * 60_000, "--db", str(examples_run["db"])])
+    assert result.exit_code == 1 and "no event" in result.output

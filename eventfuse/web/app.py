@@ -26,7 +26,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__, pipeline, summary
-from ..errors import EventfuseError, InputError
+from ..errors import AmbiguousIdError, EventfuseError, InputError
 from ..model import Article, Event, article_id_for, to_json
 from ..report import display_value, ordered_fields, source_label, speaker_words
 from ..sources.files import DEFAULT_MAX_BYTES
@@ -125,7 +125,9 @@ class ErrorBody(BaseModel):
     status: int
     error: str = Field(description="the HTTP reason phrase")
     message: str = Field(description="what went wrong and what to do")
-    details: list[dict[str, Any]] | None = Field(default=None, description="one entry per invalid parameter")
+    details: list[dict[str, Any]] | None = Field(
+        default=None, description="one entry per invalid parameter (an ambiguous id: its `candidates`)"
+    )
 
 
 class WebConfig(BaseModel):
@@ -354,12 +356,24 @@ def _routes() -> APIRouter:
         )
         return Response(body, media_type="application/json")
 
-    @router.get("/api/events/{event_id}", responses=ERROR_RESPONSES, tags=["events"])
+    @router.get(
+        "/api/events/{event_id}",
+        responses={
+            **ERROR_RESPONSES,
+            409: {"model": ErrorBody, "description": "the id's first characters start several"},
+        },
+        tags=["events"],
+    )
     async def get_event(event_id: str, request: Request) -> dict[str, Any]:
         """One event in the JSON of docs/schema.md, with its `history`, and `display`: each value in words. An
         event since merged into another answers as that one, with `merged_from` naming the id asked for."""
         store = _reader(request)
-        event, merged_into = store.resolve_event(event_id) if len(event_id) >= 4 else (None, None)
+        try:
+            event, merged_into = store.resolve_event(event_id) if len(event_id) >= 4 else (None, None)
+        except AmbiguousIdError as err:
+            error = ApiError(409, f"{err}; list the events with GET /api/events")
+            error.details = [{"parameter": "event_id", "value": event_id, "candidates": err.candidates}]  # type: ignore[attr-defined]
+            raise error from None
         if event is None:
             raise ApiError(404, f"no event {event_id!r}: list the events with GET /api/events")
         body = to_json(event)

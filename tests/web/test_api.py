@@ -479,3 +479,34 @@ def test_a_far_date_already_stored_fails_no_later_post(examples_copy: Path, web_
     with TestClient(create_app(examples_copy, token="s3cret", resources=web_resources)) as client:
         response = client.post("/api/articles", json={"text": posted, "published": "2025-04-20"}, headers=AUTH)
     assert response.status_code == 201, response.json()
+
+
+def _twin_of_balad(path: Path) -> str:
+    """A second event whose id starts as the Balad attack's does (a copy of its row under another id)."""
+    import sqlite3
+
+    twin = BALAD_ATTACK[:9] + "000000"
+    with sqlite3.connect(path) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(events)")]
+        picked = ", ".join("?" if c == "id" else c for c in columns)
+        conn.execute(
+            f"INSERT INTO events ({', '.join(columns)}) SELECT {picked} FROM events WHERE id = ?", (twin, BALAD_ATTACK)
+        )
+    return twin
+
+
+def test_an_id_prefix_of_several_events_is_409_listing_them(examples_copy: Path) -> None:
+    """Issue 29 item 4: GET /api/events/ev_f answered with one of the two events whose ids start so."""
+    twin = _twin_of_balad(examples_copy)
+    with TestClient(create_app(examples_copy)) as client:
+        response = client.get(f"/api/events/{BALAD_ATTACK[:9]}")
+        assert response.status_code == 409
+        assert response.json()["details"][0]["candidates"] == sorted([BALAD_ATTACK, twin])
+        assert BALAD_ATTACK in response.json()["message"] and twin in response.json()["message"]
+        assert client.get(f"/api/events/{BALAD_ATTACK[:10]}").json()["id"] == BALAD_ATTACK  # unique again
+        assert client.get(f"/api/events/{BALAD_ATTACK}").status_code == 200
+
+
+def test_a_very_long_event_id_is_404(client: TestClient) -> None:
+    response = client.get("/api/events/" + "ev_" + "a" * 60_000)
+    assert response.status_code == 404
