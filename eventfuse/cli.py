@@ -893,8 +893,10 @@ def serve(
     if workers == 1:
         uvicorn.run(web_app, host=host, port=port, log_level="warning")
     else:  # each worker process builds the same app from the settings in its environment
+        from .web.serving import serve_in_processes
+
         settings.export()
-        uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning")
+        serve_in_processes(APP_FACTORY, host, port, workers)
 
 
 def _is_loopback(host: str) -> bool:
