@@ -778,10 +778,11 @@ def events(
     where = EventFilter(date_from, date_to, event_type, country, text, limit, actor=actor, bbox=box)
     with _open_store(db) as store:
         found = store.events(where)
+        shown_ids = {} if as_json else store.unique_prefixes(e.id for e in found)
     if as_json:
         sys.stdout.write(events_json(found))
     else:
-        console.print(events_table(found))
+        console.print(events_table(found, shown_ids))
 
 
 @app.command()
@@ -791,8 +792,14 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the event as JSON.")] = False,
     markdown: Annotated[bool, typer.Option("--md", help="Print the event as a Markdown brief.")] = False,
     html: Annotated[bool, typer.Option("--html", help="Print the event as a self-contained HTML brief.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Every claim, source and history line of a big event, not a summary.")
+    ] = False,
 ) -> None:
     """Show one event: every field with its status, credibility and the claims behind it.
+
+    A big event is summarised (each field's values and sources counted, the first sources listed); --all
+    prints everything.
 
     Example: eventfuse show ev_1a2b3c --html > brief.html
     """
@@ -815,7 +822,7 @@ def show(
     elif html:
         sys.stdout.write(event_html(event))
     else:
-        console.print(event_renderable(event, history))
+        console.print(event_renderable(event, history, full=show_all))
 
 
 @app.command()

@@ -631,3 +631,29 @@ def test_show_with_a_very_long_id_says_no_such_event(examples_run: dict[str, Any
     """Issue 29 item 7: a 60,000-character id exited 3, blaming the store ("LIKE or GLOB pattern too complex")."""
     result = runner.invoke(app, ["show", "ev_" + "a" * 60_000, "--db", str(examples_run["db"])])
     assert result.exit_code == 1 and "no event" in result.output
+
+
+def test_show_summarises_a_big_event_and_all_prints_everything(tmp_path: Path) -> None:
+    """Issue 29 item 5: `show` printed 6,330 lines for an event of 3,000 reports."""
+    from .web.test_api import BIG, _big_event
+
+    db = tmp_path / "big.db"
+    assert _invoke("analyze", str(EXAMPLES), "--db", str(db), "-q").exit_code == 0
+    _big_event(db)
+    summary = _invoke("show", BIG, "--db", str(db))
+    assert summary.exit_code == 0 and len(summary.output.splitlines()) < 300
+    assert f"eventfuse show {BIG} --all" in summary.output and "+2990 more sources" in summary.output
+    everything = _invoke("show", BIG, "--all", "--db", str(db))
+    assert everything.exit_code == 0 and len(everything.output.splitlines()) > 3000
+
+
+def test_events_in_a_narrow_terminal_shows_ids_show_takes(examples_run: dict[str, Any]) -> None:
+    """Issue 29 item 7: in 80 columns every id was cut ("ev_3827b8b…") and could not be copied into `show`."""
+    db = str(examples_run["db"])
+    narrow = CliRunner(env={"COLUMNS": "80"}).invoke(app, ["events", "--db", db], terminal_width=80)
+    assert narrow.exit_code == 0 and "…" not in narrow.output.split("date")[-1].split("\n", 2)[1]
+    shown = re.findall(r"^[│|]\s*(ev_[0-9a-f]+)\s", narrow.output, re.M)
+    assert sorted(shown) and len(shown) == len(examples_run["events"])
+    for prefix in shown:
+        result = _invoke("show", prefix, "--db", db, "--json")
+        assert result.exit_code == 0 and json.loads(result.output)["events"][0]["id"].startswith(prefix)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -688,6 +689,21 @@ class SqlStore:
             if len(found) == 1:
                 row = self._execute("SELECT event_json FROM events WHERE id = ?", (found[0],)).fetchone()
         return from_json("Event", json.loads(row["event_json"])) if row else None
+
+    def unique_prefixes(self, event_ids: Iterable[str], shortest: int = 7) -> dict[str, str]:
+        """For each event id, its first characters that start no other stored event's id (at least ``shortest``
+        of them): what a list can show in a narrow terminal and `show` still takes."""
+        prefixes = {}
+        for event_id in event_ids:
+            length = shortest
+            for neighbour in (
+                self._execute("SELECT max(id) FROM events WHERE id < ?", (event_id,)).fetchone()[0],
+                self._execute("SELECT min(id) FROM events WHERE id > ?", (event_id,)).fetchone()[0],
+            ):
+                if neighbour:
+                    length = max(length, len(os.path.commonprefix([event_id, neighbour])) + 1)
+            prefixes[event_id] = event_id[:length]
+        return prefixes
 
     def event_ids_starting(self, prefix: str, limit: int) -> list[str]:
         """Up to ``limit`` event ids that start with ``prefix`` (matched as written: no LIKE wildcards), in order.

@@ -364,9 +364,17 @@ def _routes() -> APIRouter:
         },
         tags=["events"],
     )
-    async def get_event(event_id: str, request: Request) -> dict[str, Any]:
+    async def get_event(
+        event_id: str,
+        request: Request,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    ) -> dict[str, Any]:
         """One event in the JSON of docs/schema.md, with its `history`, and `display`: each value in words. An
-        event since merged into another answers as that one, with `merged_from` naming the id asked for."""
+        event since merged into another answers as that one, with `merged_from` naming the id asked for.
+
+        A big event comes in pages: its sources, mention ids and history, and each field's and each position's
+        claims, from `offset`, `limit` of each; `page` gives the totals and the link to the `next` page."""
         store = _reader(request)
         try:
             event, merged_into = store.resolve_event(event_id) if len(event_id) >= 4 else (None, None)
@@ -379,6 +387,7 @@ def _routes() -> APIRouter:
         body = to_json(event)
         body["history"] = store.history(event.id)
         body["display"] = event_display(event)
+        body["page"] = _page_of_event(body, offset, limit, request.url.path)
         if merged_into:
             body["merged_from"] = event_id
         return body
@@ -497,6 +506,39 @@ def _article_from_input(given: ArticleIn) -> Article:
 
 def event_summary(event: Event) -> EventSummary:
     return EventSummary(**summary.event_summary(event))
+
+
+def _page_of_event(body: dict[str, Any], offset: int, limit: int, path: str) -> dict[str, Any]:
+    """Cut an event's long lists to one page, in place: sources, mention ids, history, each field's claims (and
+    other figures) and each disagreement's claims; the words of ``display`` for what the page still cites. The
+    totals of each list and the path of the next page (None on the last) are returned."""
+    end = offset + limit
+    totals: dict[str, Any] = {"claims": {}}
+    for key in ("sources", "mention_ids", "history"):
+        totals[key] = len(body[key])
+        body[key] = body[key][offset:end]
+    longest = max(totals["sources"], totals["mention_ids"], totals["history"])
+    for name, fused in body["fields"].items():
+        totals["claims"][name] = len(fused["claims"])
+        longest = max(longest, len(fused["claims"]), len(fused.get("other_figures") or ()))
+        fused["claims"] = fused["claims"][offset:end]
+        if fused.get("other_figures"):
+            fused["other_figures"] = fused["other_figures"][offset:end]
+    for discrepancy in body["discrepancies"]:
+        for position in discrepancy["positions"]:
+            longest = max(longest, len(position["claims"]))
+            position["claims"] = position["claims"][offset:end]
+    cited = {s["article_id"] for s in body["sources"]}
+    keys = set()
+    for fused in body["fields"].values():
+        for claim in (*fused["claims"], *(fused.get("other_figures") or ())):
+            cited.add(claim["article_id"])
+            keys.add(f"{claim['article_id']}:{claim['start']}:{claim['end']}")
+    display = body["display"]
+    display["sources"] = {k: v for k, v in display["sources"].items() if k in cited}
+    display["speakers"] = {k: v for k, v in display["speakers"].items() if k in keys}
+    following = f"{path}?offset={end}&limit={limit}" if longest > end else None
+    return {"offset": offset, "limit": limit, "totals": totals, "next": following}
 
 
 def event_display(event: Event) -> dict[str, Any]:

@@ -510,3 +510,52 @@ def test_an_id_prefix_of_several_events_is_409_listing_them(examples_copy: Path)
 def test_a_very_long_event_id_is_404(client: TestClient) -> None:
     response = client.get("/api/events/" + "ev_" + "a" * 60_000)
     assert response.status_code == 404
+
+
+BIG = "ev_b16b16b16b16"
+
+
+def _big_event(path: Path, reports: int = 3000) -> None:
+    """An event of ``reports`` sources, each with a claim in every field: the Balad attack told 3,000 times."""
+    import dataclasses
+
+    from eventfuse.store import open_store
+
+    with open_store(path) as store:
+        balad = store.get_event(BALAD_ATTACK)
+        assert balad is not None
+        sources = [dataclasses.replace(balad.sources[n % 5], article_id=f"a_big{n:07d}") for n in range(reports)]
+        fields = {
+            name: dataclasses.replace(
+                fused,
+                claims=tuple(
+                    dataclasses.replace(fused.claims[0], article_id=s.article_id, start=n, end=n + 5)
+                    for n, s in enumerate(sources)
+                ),
+            )
+            for name, fused in balad.fields.items()
+        }
+        big = dataclasses.replace(balad, id=BIG, fields=fields, sources=tuple(sources))
+        with store.transaction():
+            store.save_event(big, {})
+
+
+def test_a_big_event_comes_in_pages_with_totals_and_a_next_link(examples_copy: Path) -> None:
+    """Issue 29 item 5: an event of 3,000 reports was one response of 14.8 MB."""
+    _big_event(examples_copy)
+    with TestClient(create_app(examples_copy)) as client:
+        first = client.get(f"/api/events/{BIG}")
+        assert first.status_code == 200 and len(first.content) < 2_000_000
+        body = first.json()
+        assert len(body["sources"]) == 100 and body["page"]["totals"]["sources"] == 3000
+        assert all(len(f["claims"]) <= 100 for f in body["fields"].values())
+        assert set(body["page"]["totals"]["claims"].values()) == {3000}
+        assert set(body["display"]["sources"]) >= {s["article_id"] for s in body["sources"]}
+        seen, following = [], f"/api/events/{BIG}?limit=1000"
+        while following:
+            page = client.get(following).json()
+            seen += [s["article_id"] for s in page["sources"]]
+            following = page["page"]["next"]
+        assert seen == [f"a_big{n:07d}" for n in range(3000)]
+        small = client.get(f"/api/events/{BALAD_ATTACK}").json()
+        assert len(small["sources"]) == 5 and small["page"]["next"] is None
