@@ -284,7 +284,18 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Any]:
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+        done = 0
+
+        def advance(n: int) -> None:
+            # a JSON file holds several articles and counts as one file: the total grows with what is read
+            nonlocal done, total
+            done += n
+            if done > total:
+                total = done
+                bar.update(task, total=total)
+            bar.advance(task, n)
+
+        yield advance
 
 
 def _open_store(db: str | None) -> Store:

@@ -657,3 +657,20 @@ def test_events_in_a_narrow_terminal_shows_ids_show_takes(examples_run: dict[str
     for prefix in shown:
         result = _invoke("show", prefix, "--db", db, "--json")
         assert result.exit_code == 0 and json.loads(result.output)["events"][0]["id"].startswith(prefix)
+
+
+def test_the_reading_bar_never_shows_more_done_than_its_total(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 29 item 7: the examples' 12 files hold 13 articles, and the bar read "reading 13/12"."""
+    import io
+
+    from rich.console import Console
+
+    from eventfuse import cli
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err_console", Console(file=screen, force_terminal=True, width=100))
+    with cli._progress(12, "reading", False) as advance:  # noqa: SLF001
+        for _ in range(13):
+            advance(1)
+    shown = {(int(done), int(total)) for done, total in re.findall(r"(\d+)/(\d+)", screen.getvalue())}
+    assert shown and all(done <= total for done, total in shown) and (13, 13) in shown
