@@ -6,12 +6,9 @@ main process and a parallel run stores exactly what a single-process run stores.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import signal
-import threading
 import time
 import traceback
 from collections import deque
@@ -27,6 +24,7 @@ from threadpoolctl import threadpool_limits
 from .errors import WorkerError, one_line_reason
 from .model import Article, Mention
 from .nlp import parse
+from .processes import die_with_parent
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -41,7 +39,6 @@ BATCHES_AHEAD_PER_WORKER = 2
 # (300 articles of 600 words, 2 workers): 32 -> 7.8 articles/s at 1415 MB peak, 16 -> 7.6 at 1016 MB,
 # 8 -> 7.5 at 795 MB. Smaller tasks hold fewer parsed documents per worker and leave less of a tail.
 TASK_ARTICLES = 16
-PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 
 def default_workers() -> int:
@@ -95,37 +92,12 @@ _worker: _Worker | None = None
 
 def _init_worker(spec: WorkerSpec) -> None:
     global _worker
-    _die_with_parent()
+    die_with_parent()
     # Ctrl-C reaches the whole process group: the main process stops the pool, workers must not die mid-task.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # One BLAS thread per worker: the workers already use every core, more threads would only contend.
     threadpool_limits(1)
     _worker = _Worker(spec)
-
-
-def _die_with_parent() -> None:
-    """End this worker when the run that started it ends, however it ends (kill -9 included): a worker holds a
-    language model (some 230 MB) and nothing else would stop it. On Linux the kernel sends it SIGKILL when its
-    parent dies (prctl PR_SET_PDEATHSIG); elsewhere a thread checks for the parent every second."""
-    parent = multiprocessing.parent_process()
-    if parent is None or parent.pid is None:
-        return
-    parent_pid = parent.pid
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-    except (OSError, AttributeError):  # not Linux
-        armed = False
-    if not armed:
-        threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), daemon=True).start()
-    if os.getppid() != parent_pid:  # the parent died before the signal was armed
-        os._exit(1)
-
-
-def _exit_when_orphaned(parent_pid: int) -> None:
-    while os.getppid() == parent_pid:
-        time.sleep(1.0)
-    os._exit(1)
 
 
 def _extract_batch(articles: Sequence[Article]) -> list[Extracted]:

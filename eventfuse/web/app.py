@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__, pipeline, summary
 from ..errors import AmbiguousIdError, EventfuseError, InputError
 from ..model import Article, Event, article_id_for, to_json
+from ..processes import die_with_parent
 from ..report import display_value, ordered_fields, source_label, speaker_words
 from ..sources.files import DEFAULT_MAX_BYTES
 from ..sources.html import article_from_html
@@ -195,7 +196,9 @@ class ServeSettings:
 
 
 def app_from_environment() -> FastAPI:
-    """The app of one `serve --workers N` process, from the settings the parent put in the environment."""
+    """The app of one `serve --workers N` process, from the settings the parent put in the environment; the
+    process ends with `serve` however that ends."""
+    die_with_parent()
     return ServeSettings(**json.loads(os.environ[SETTINGS_VARIABLE])).app()
 
 

@@ -57,3 +57,48 @@ def test_serve_with_workers_hands_them_a_socket_whose_connections_have_tcp_nodel
         assert _nodelay_of_accepted(listening) != 0
     finally:
         listening.close()
+
+
+def test_serve_workers_die_with_serve_killed_by_sigkill(tmp_path: Path) -> None:
+    """Issue 29 item 3, for the server: `serve --workers 2` killed with kill -9 left its two workers serving."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    env = {**os.environ, "EVENTFUSE_LOG": str(tmp_path / "log")}
+    serve = subprocess.Popen(
+        [str(Path(sys.executable).parent / "eventfuse"), "serve", "--db", str(tmp_path / "s.db"), "--port", str(port)]
+        + ["--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        while True:  # until both server processes are up
+            assert serve.poll() is None
+            children = psutil.Process(serve.pid).children(recursive=True)
+            if sum("spawn_main" in " ".join(_cmdline(c)) for c in children) == 2:
+                break
+            time.sleep(0.2)
+    finally:
+        serve.kill()
+        serve.wait()
+    _gone, alive = psutil.wait_procs(children, timeout=60)
+    for orphan in alive:
+        orphan.kill()
+    assert alive == []
+
+
+def _cmdline(process: object) -> list[str]:
+    import psutil
+
+    try:
+        return process.cmdline()  # type: ignore[attr-defined, no-any-return]
+    except psutil.Error:  # ended meanwhile
+        return []
