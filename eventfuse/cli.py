@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,13 +28,13 @@ from rich.text import Text
 
 from . import __version__, api, pipeline
 from .bench import BENCHMARKS, bench_root, default_data_dir, load_benchmark
-from .errors import EventfuseError, InputError, log_path, one_line_reason
+from .errors import AmbiguousIdError, EventfuseError, InputError, Terminated, log_path, one_line_reason
 from .export import EXPORTERS, events_json
 from .geo.cli import gazetteer_app
 from .report import event_html, event_markdown, event_renderable, events_markdown, events_table, terminal_text
 from .sources.fetch import Fetcher, FetchPolicy
 from .sources.files import DEFAULT_MAX_BYTES, Defaults, expand_paths, read_articles
-from .sources.meta import is_iso_date_prefix, normalise_published
+from .sources.meta import implausible_published, is_iso_date_prefix, normalise_published
 from .sources.warc import WarcStats, is_warc
 from .sources.web import is_url
 from .spark import OVERLAP_DAYS, WINDOW_DAYS
@@ -51,9 +53,9 @@ class _Commands(typer.core.TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):  # exits and usage errors tell themselves
             raise
-        except KeyboardInterrupt:
-            err_console.print("interrupted: what was stored so far is kept")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as err:
+            err_console.print(f"{_stopped_by(err)}: what was stored so far is kept")
+            raise typer.Exit(_stop_status(err)) from None
         except DATABASE_ERRORS as err:  # the store, not eventfuse: say so, and where to look
             log.critical("`eventfuse %s`: the event store failed: %s", ctx.invoked_subcommand, err, exc_info=err)
             message = (
@@ -178,6 +180,23 @@ def main(
         root.setLevel(level)
 
     ctx.call_on_close(restore)
+    if threading.current_thread() is threading.main_thread():  # signal handlers can only be set there
+        previous = signal.signal(signal.SIGTERM, _terminate)
+        ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM stops a command as Ctrl-C does: the open transaction rolls back, the command says where it stopped."""
+    raise Terminated()
+
+
+def _stopped_by(err: BaseException) -> str:
+    return "terminated (SIGTERM)" if isinstance(err, Terminated) else "interrupted"
+
+
+def _stop_status(err: BaseException) -> int:
+    """128 + the signal's number, as a shell reports a command the signal ended: 143 for SIGTERM, 130 for Ctrl-C."""
+    return 128 + (signal.SIGTERM if isinstance(err, Terminated) else signal.SIGINT)
 
 
 class _ConsoleLog(logging.StreamHandler):  # type: ignore[type-arg]
@@ -243,6 +262,9 @@ def _defaults(published: str | None, outlet: str | None, url: str | None) -> Def
         normalised = normalise_published(published, "--published")
         if normalised is None:
             raise _fail(f"--published {published!r} is not a date (use YYYY-MM-DD)")
+        far = implausible_published(normalised)
+        if far:
+            raise _fail(f"--published {published!r}: {far}")
         published = normalised
     return Defaults(published=published, outlet=outlet, url=url)
 
@@ -262,7 +284,18 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Any]:
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+        done = 0
+
+        def advance(n: int) -> None:
+            # a JSON file holds several articles and counts as one file: the total grows with what is read
+            nonlocal done, total
+            done += n
+            if done > total:
+                total = done
+                bar.update(task, total=total)
+            bar.advance(task, n)
+
+        yield advance
 
 
 def _open_store(db: str | None) -> Store:
@@ -321,16 +354,16 @@ def _run(
                 ),
                 batch_size=batch_size,
             )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         left = len(store.pending_article_ids())
         err_console.print(
             Text(
-                f"interrupted: {pending - left} of {pending} articles processed and stored; "
+                f"{_stopped_by(err)}: stopped at {pending - left} of {pending} articles processed and stored; "
                 f"`eventfuse run --db {store.path}` finishes the other {left}",
                 style="yellow",
             )
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(_stop_status(err)) from None
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -537,9 +570,11 @@ def watch(
             rejected = api.watch_feeds(
                 store, feeds, fetcher, process, interval, once, polled, show, on_error=_report_input_error
             )
-        except KeyboardInterrupt:
-            err_console.print("stopped; the feeds' state is in the store, so the next `eventfuse watch` goes on")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as err:
+            err_console.print(
+                f"{_stopped_by(err)}: stopped; the feeds' state is in the store, so the next `eventfuse watch` goes on"
+            )
+            raise typer.Exit(_stop_status(err)) from None
     if rejected:
         raise typer.Exit(1)
 
@@ -754,10 +789,11 @@ def events(
     where = EventFilter(date_from, date_to, event_type, country, text, limit, actor=actor, bbox=box)
     with _open_store(db) as store:
         found = store.events(where)
+        shown_ids = {} if as_json else store.unique_prefixes(e.id for e in found)
     if as_json:
         sys.stdout.write(events_json(found))
     else:
-        console.print(events_table(found))
+        console.print(events_table(found, shown_ids))
 
 
 @app.command()
@@ -767,13 +803,22 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the event as JSON.")] = False,
     markdown: Annotated[bool, typer.Option("--md", help="Print the event as a Markdown brief.")] = False,
     html: Annotated[bool, typer.Option("--html", help="Print the event as a self-contained HTML brief.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Every claim, source and history line of a big event, not a summary.")
+    ] = False,
 ) -> None:
     """Show one event: every field with its status, credibility and the claims behind it.
+
+    A big event is summarised (each field's values and sources counted, the first sources listed); --all
+    prints everything.
 
     Example: eventfuse show ev_1a2b3c --html > brief.html
     """
     with _open_store(db) as store:
-        event, merged_into = store.resolve_event(event_id)
+        try:
+            event, merged_into = store.resolve_event(event_id)
+        except AmbiguousIdError as err:
+            raise _fail(str(err)) from None
         if merged_into:  # a later report showed it is the same event as another: show that one
             err_console.print(
                 Text(_line(f"{event_id} was merged into {merged_into} (see its history)")), soft_wrap=True
@@ -788,7 +833,7 @@ def show(
     elif html:
         sys.stdout.write(event_html(event))
     else:
-        console.print(event_renderable(event, history))
+        console.print(event_renderable(event, history, full=show_all))
 
 
 @app.command()
@@ -866,8 +911,10 @@ def serve(
     if workers == 1:
         uvicorn.run(web_app, host=host, port=port, log_level="warning")
     else:  # each worker process builds the same app from the settings in its environment
+        from .web.serving import serve_in_processes
+
         settings.export()
-        uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning")
+        serve_in_processes(APP_FACTORY, host, port, workers)
 
 
 def _is_loopback(host: str) -> bool:

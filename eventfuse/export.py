@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import time
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -37,9 +38,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet reads as text: text that would start a formula gets a leading single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """A CSV cell a spreadsheet reads as text: text that would start a formula gets a leading single quote.
+
+    Spreadsheets skip leading spaces and read full-width signs (U+FF1D "＝") as their ASCII forms, so the
+    first character after any white space is looked at in its compatibility form (NFKC) too."""
+    if isinstance(value, str):
+        head = value.lstrip()[:1]
+        if value.startswith(FORMULA_STARTS) or unicodedata.normalize("NFKC", head).startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 

@@ -24,6 +24,7 @@ from threadpoolctl import threadpool_limits
 from .errors import WorkerError, one_line_reason
 from .model import Article, Mention
 from .nlp import parse
+from .processes import die_with_parent
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -91,6 +92,7 @@ _worker: _Worker | None = None
 
 def _init_worker(spec: WorkerSpec) -> None:
     global _worker
+    die_with_parent()
     # Ctrl-C reaches the whole process group: the main process stops the pool, workers must not die mid-task.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # One BLAS thread per worker: the workers already use every core, more threads would only contend.
@@ -181,7 +183,7 @@ def extract_in_workers(
                     break
                 if batch:
                     batch = list(batch)
-                    pending.append((batch, pools.current.submit(work, batch)))
+                    pending.append((batch, pools.submit(work, batch)))
             if not pending:
                 return
             batch, future = pending.popleft()
@@ -211,6 +213,19 @@ class _Pools:
         return ProcessPoolExecutor(
             max_workers=self.workers, mp_context=context, initializer=_init_worker, initargs=(self.spec,)
         )
+
+    def submit(
+        self, work: Callable[[Sequence[Article]], list[Extracted]], batch: list[Article]
+    ) -> Future[list[Extracted]]:
+        """The batch handed to the pool; a pool a worker broke since the last result (it died while this process
+        grouped) refuses new tasks, so the batch is then a task that failed as the pool did: awaiting it
+        replaces the pool and extracts it again, like every batch in flight."""
+        try:
+            return self.current.submit(work, batch)
+        except BrokenProcessPool as err:
+            broken: Future[list[Extracted]] = Future()
+            broken.set_exception(err)
+            return broken
 
     def replace(self) -> None:
         self.close()

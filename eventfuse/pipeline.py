@@ -11,6 +11,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from .extract import Extractor
 from .grouping import ClusterConfig, Grouper, JoinModel, StaticEmbedding
 from .model import Article, Event, Mention
 from .nlp import load_model
+from .sources.meta import implausible_published
 from .store import DATABASE_ERRORS, Store
 from .timing import Stopwatch
 
@@ -122,13 +124,19 @@ def ingest(
     An article that cannot be cleaned or stored is an InputError naming it (the traceback goes to the log);
     only a store that cannot be written at all (locked, full, damaged) stops the batch."""
     report = IngestReport()
+    now = datetime.now(UTC)
     for item in items:
         if not isinstance(item, InputError):
             try:
-                article = prepare(item, rules)
+                article = prepare(item, rules, now)
                 if not article.raw_text.strip():
                     raise InputError(
                         item.source_path or item.url or item.id, "no text once control characters are dropped"
+                    )
+                far = implausible_published(article.published, now)
+                if far:
+                    raise InputError(
+                        item.source_path or item.url or item.id, f"{far}: give the report's real date, or none"
                     )
                 (report.added if store.add_article(article) else report.duplicates).append(article.id)
             except InputError as err:
@@ -150,21 +158,22 @@ def ingest(
     return report
 
 
-def prepare(article: Article, rules: Rules) -> Article:
+def prepare(article: Article, rules: Rules, now: datetime | None = None) -> Article:
     """An article as it is stored: boilerplate removed (``clean``), dated when it carries no date (``_dated``)."""
-    return _dated(clean(article, rules))
+    return _dated(clean(article, rules), now)
 
 
-def _dated(article: Article) -> Article:
+def _dated(article: Article, now: datetime | None = None) -> Article:
     """An article with no publication date takes it from its URL, else from its text (a dateline,
-    "Published on ..."); when neither gives one, it stays unknown and relative dates stay unresolved."""
+    "Published on ..."); when neither gives one, it stays unknown and relative dates stay unresolved. A date
+    found so that cannot be a report's (before 1900, after tomorrow) is not taken: it was a guess."""
     if article.published:
         return article
     for found, origin in (
         (temporal.date_from_url(article.url) if article.url else None, "url"),
         (temporal.date_from_text(article.text), "text"),
     ):
-        if found:
+        if found and not implausible_published(found, now):
             return replace(article, published=found, published_source=origin)
     return article
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -29,6 +30,10 @@ QUOTE_CHARS = 160
 WORDING_CHARS = 60
 # Claims shown per field in the terminal; the JSON and `eventfuse show` list them all.
 CLAIMS_SHOWN = 3
+# A bigger event is summarised in the terminal (`show --all` prints everything): this many sources, outlets
+# and values are listed, the rest counted.
+SOURCES_SHOWN = 10
+TOP_SHOWN = 5
 # How a source's other figure for a count is introduced (FusedField.other_figures).
 OTHER_FIGURE = "set aside, another figure the same source gives:"
 
@@ -181,10 +186,21 @@ def headline_sentence(event: Event) -> str:
 # --- terminal ------------------------------------------------------------------------------------
 
 
-def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> RenderableType:
+def _counted(counts: Counter[str], shown: int = TOP_SHOWN) -> str:
+    """The commonest items with their counts ("Reuters (120), AFP (40)"), and how many others."""
+    top = ", ".join(f"{item} ({n})" for item, n in counts.most_common(shown))
+    rest = len(counts) - shown
+    return top + (f" and {rest} more" if rest > 0 else "")
+
+
+def event_renderable(event: Event, history: Sequence[dict[str, Any]] = (), full: bool = False) -> RenderableType:
     """One event as a Rich panel: fields with status and evidence, disagreements, sources. Every piece of
-    stored text goes through ``terminal_text``: an outlet's name or a quote cannot drive the terminal."""
+    stored text goes through ``terminal_text``: an outlet's name or a quote cannot drive the terminal.
+
+    A big event is summarised unless ``full``: each field's values and the sources that give them counted, the
+    first sources listed and the others counted by outlet, the history counted."""
     safe = terminal_text
+    shown_claims = None if full else CLAIMS_SHOWN
     table = Text()
     for fused in ordered_fields(event):
         if table:
@@ -194,16 +210,19 @@ def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> Re
         style = {"disputed": "red", "corroborated": "green", "compatible": "green"}.get(fused.status, "")
         table.append(f"  [{safe(fused.status)}", style=style)
         table.append(f", credibility {fused.credibility}]", style=style)
-        for claim in fused.claims[:CLAIMS_SHOWN]:
+        for claim in fused.claims[:shown_claims]:
             table.append("\n    ")
             table.append(safe(_outlet(event, claim)), style="bold")
             table.append(f" / {safe(speaker_words(claim.attributed_to))}")
             if claim.hedged:
                 table.append(" (hedged)", style="yellow")
             table.append(f': "{safe(_wording(claim))}"', style="dim")
-        if len(fused.claims) > CLAIMS_SHOWN:
-            table.append(f"\n    +{len(fused.claims) - CLAIMS_SHOWN} more claims", style="dim")
-        for claim in fused.other_figures[:CLAIMS_SHOWN]:
+        if shown_claims is not None and len(fused.claims) > shown_claims:
+            values = Counter(display_value(c.value) for c in fused.claims)
+            outlets = Counter(_outlet(event, c) for c in fused.claims)
+            table.append(f"\n    +{len(fused.claims) - shown_claims} more claims; ", style="dim")
+            table.append(safe(f"values: {_counted(values)}; from {_counted(outlets)}", one_line=True), style="dim")
+        for claim in fused.other_figures[:shown_claims]:
             table.append(f"\n    {OTHER_FIGURE} {safe(_outlet(event, claim))}: ", style="dim")
             table.append(f'"{safe(_wording(claim))}" ({safe(display_value(claim.value))})', style="dim")
     if "location" not in event.fields:
@@ -217,13 +236,18 @@ def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> Re
             lines.append(safe(discrepancy.note))
             for position in discrepancy.positions:
                 outlets = sorted({_outlet(event, c) for c in position.claims})
-                lines.append(f"\n    {safe(display_value(position.value))} — {safe(', '.join(outlets))}")
-                for claim in position.claims[:CLAIMS_SHOWN]:
+                if not full and len(outlets) > TOP_SHOWN:
+                    named = _counted(Counter(_outlet(event, c) for c in position.claims))
+                else:
+                    named = ", ".join(outlets)
+                lines.append(f"\n    {safe(display_value(position.value))} — {safe(named, one_line=True)}")
+                for claim in position.claims[:shown_claims]:
                     quote = f'\n      {speaker_words(claim.attributed_to)}: "{_quote(claim)}"'
                     lines.append(safe(quote), style="dim")
             parts.append(lines)
     parts.append(Text("\nSources", style="bold"))
-    for source in event.sources:
+    listed = event.sources if full else event.sources[:SOURCES_SHOWN]
+    for source in listed:
         line = Text(f"• {safe(source_label(source), one_line=True)}")
         if source.title:
             line.append(f" — {safe(source.title, one_line=True)}", style="dim")
@@ -236,21 +260,32 @@ def event_renderable(event: Event, history: Sequence[dict[str, Any]] = ()) -> Re
         if source.cites:
             line.append("\n    cites " + safe(", ".join(source.cites), one_line=True))
         parts.append(line)
+    if len(listed) < len(event.sources):
+        others = Counter(source_label(s) for s in event.sources[len(listed) :])
+        more = f"+{sum(others.values())} more sources, by outlet: {_counted(others)}"
+        parts.append(Text(safe(more, one_line=True) + f" (eventfuse show {event.id} --all lists them)", style="dim"))
     if event.related:
         parts.append(Text("Related events: " + safe(", ".join(event.related), one_line=True)))
     membership = [h for h in history if h["action"] in ("created", "joined")]
     if membership:
         changes = ", ".join(f"{h['action']} ({h.get('score', 0):.2f})" for h in membership)
+        if not full and len(membership) > SOURCES_SHOWN:
+            scores = [h.get("score", 0) for h in membership]
+            actions = Counter(h["action"] for h in membership)
+            changes = f"{_counted(actions)}, scores {min(scores):.2f} to {max(scores):.2f}"
         changed = sum(1 for h in history if h["action"] == "changed")
         parts.append(Text(f"History: {changes}; {changed} field changes (eventfuse show --json)", style="dim"))
     title = Text(f"{safe(event.title, one_line=True)}  [{safe(event.id, one_line=True)}]")
     return Panel(Group(*parts), title=title, title_align="left")
 
 
-def events_table(events: Sequence[Event]) -> Table:
+def events_table(events: Sequence[Event], shown_ids: Mapping[str, str] | None = None) -> Table:
+    """The events as a table; ``shown_ids`` gives the id to show for each (its shortest unique prefix, which
+    `show` takes): the id column never wraps nor is cut, so the id can be copied from a narrow terminal."""
+    shown_ids = shown_ids or {}
     table = Table(show_header=True, header_style="bold")
     for column in ("id", "date", "type", "where", "sources", "disputed"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "id")
     for event in events:
         location = event.fields.get("location")
         where = display_value(location.value) if location else (event.country or "")
@@ -258,7 +293,7 @@ def events_table(events: Sequence[Event]) -> Table:
             *(
                 Text(terminal_text(cell, one_line=True))
                 for cell in (
-                    event.id,
+                    shown_ids.get(event.id, event.id),
                     event.date or "?",
                     event.sub_event_type or event.event_type or "?",
                     where[:60],

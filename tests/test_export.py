@@ -70,3 +70,14 @@ def test_spreadsheet_cells_neutralise_text_and_leave_numbers() -> None:
     cell = export.spreadsheet_cell
     assert cell(-12.5) == -12.5 and cell(3) == 3 and cell("") == "" and cell("Mosul") == "Mosul"
     assert cell("-12.5") == "'-12.5" and cell("=1+1") == "'=1+1" and cell("\r=1") == "'\r=1"
+
+
+@pytest.mark.parametrize(
+    "formula", [' =HYPERLINK("http://evil.example","x")', "\u3000=1+1", "＝1+1", "  ＠SUM(1)", "－1+1"]
+)
+@pytest.mark.parametrize("exporter", [events_csv, events_acled])
+def test_a_formula_behind_spaces_or_in_full_width_signs_is_text_too(exporter: Any, formula: str) -> None:
+    """Issue 29 item 7: spreadsheets skip leading spaces and read "＝" as "=", so these passed the formula guard."""
+    rows = list(csv.reader(io.StringIO(exporter([_hostile_event(formula, formula)]), newline="")))
+    cells = [cell for row in rows[1:] for cell in row if formula.strip() in cell]
+    assert cells and all(cell.startswith("'") for cell in cells)

@@ -1,6 +1,8 @@
-"""API load benchmark: `eventfuse serve` on 127.0.0.1 over a store of 10,000 events, loaded by an async httpx
-client holding 200 requests in flight for 30 s per endpoint: GET /api/events (the default page) and
-GET /api/events/{id} (ids drawn at random).
+"""API load benchmark: `eventfuse serve` on 127.0.0.1 over a store of 10,000 events, loaded with 200 connections
+for 30 s per endpoint: GET /api/events (the default page) and GET /api/events/{id} (ids drawn at random). The
+load comes from `wrk` when it is installed (Debian: `apt-get install wrk`), else from an async httpx client in
+this process, which tops out long before the server does; the figures say which client ran and whether it,
+not the server, was the limit (the client's CPU use near all it can use).
 
 Hands on requests per second, the median and 99th percentile latency and the errors of each endpoint. The
 10,000 events are the bundled examples' events processed once and copied with new ids, days and places.
@@ -11,6 +13,9 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
+import resource
+import shutil
 import socket
 import subprocess
 import sys
@@ -61,14 +66,20 @@ def run(data_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_for(base, server)
-            lists = asyncio.run(_load(base, lambda: "/api/events"))
-            events = asyncio.run(_load(base, lambda: f"/api/events/{random.choice(ids)}"))
+            wrk = shutil.which("wrk")
+            if wrk:
+                lists = _wrk(wrk, base, ["/api/events"], Path(tmp))
+                events = _wrk(wrk, base, [f"/api/events/{i}" for i in ids], Path(tmp))
+            else:
+                lists = asyncio.run(_load(base, lambda: "/api/events"))
+                events = asyncio.run(_load(base, lambda: f"/api/events/{random.choice(ids)}"))
         finally:
             server.terminate()
             server.wait(timeout=30)
     return {
         "events": len(ids),
         "server_workers": workers,
+        "client": "wrk" if wrk else "httpx (install wrk for figures of the server rather than of this client)",
         "connections": CONNECTIONS,
         "seconds": SECONDS,
         "list": lists,
@@ -104,8 +115,61 @@ def _fill(db: str, count: int) -> list[str]:
     return ids
 
 
+WRK_THREADS = 2
+# A load client using this share of the CPU it can use (one core for httpx, a core per wrk thread) is the limit.
+CLIENT_BOUND_SHARE = 0.9
+
+
+def _wrk(wrk: str, base: str, paths: list[str], tmp: Path) -> dict[str, Any]:
+    """One endpoint under wrk: ``paths`` drawn at random by a Lua script, 200 connections, ``SECONDS`` long."""
+    script = tmp / "paths.lua"
+    listed = ",".join(f'"{p}"' for p in paths)  # ids and fixed paths: no quotes or backslashes in them
+    script.write_text(
+        f"local paths = {{{listed}}}\nrequest = function() return wrk.format('GET', paths[math.random(#paths)]) end\n"
+    )
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    out = subprocess.run(
+        [wrk, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS:g}s", "--latency", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    spent = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    share = ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) / spent / WRK_THREADS
+    return {**_wrk_figures(out), "client_cpu_share": round(share, 2), **_limit(share)}
+
+
+def _wrk_figures(out: str) -> dict[str, Any]:
+    """Requests, requests per second, median and 99th percentile latency and errors from wrk's report."""
+
+    def ms(quantile: str) -> float:
+        found = re.search(rf"^\s*{quantile}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not found:
+            return 0.0
+        return round(float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)], 1)
+
+    requests = re.search(r"^\s*(\d+) requests in", out, re.M)
+    rate = re.search(r"^Requests/sec:\s*([\d.]+)", out, re.M)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "requests": int(requests.group(1)) if requests else 0,
+        "requests_per_s": round(float(rate.group(1)), 1) if rate else 0.0,
+        "p50_ms": ms("50"),
+        "p99_ms": ms("99"),
+        "errors": (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0),
+    }
+
+
+def _limit(client_share: float) -> dict[str, str]:
+    return {"limit": "the client" if client_share >= CLIENT_BOUND_SHARE else "the server"}
+
+
 async def _load(base: str, path: Any) -> dict[str, Any]:
     latencies: list[float] = []
+    cpu_started = time.process_time()
     errors = 0
     limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
@@ -126,6 +190,7 @@ async def _load(base: str, path: Any) -> dict[str, Any]:
         started = time.perf_counter()
         await asyncio.gather(*(user() for _ in range(CONNECTIONS)))
         spent = time.perf_counter() - started
+    share = (time.process_time() - cpu_started) / spent
     latencies.sort()
 
     def percentile(q: float) -> float:
@@ -137,6 +202,8 @@ async def _load(base: str, path: Any) -> dict[str, Any]:
         "p50_ms": percentile(0.50),
         "p99_ms": percentile(0.99),
         "errors": errors,
+        "client_cpu_share": round(share, 2),
+        **_limit(share),
     }
 
 

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import random
+import re
 import sqlite3
 import subprocess
 import sys
@@ -33,6 +34,7 @@ ANCHORS: dict[str, str] = {
     "unexpected": "target: 0 (every input handled as expected)",
     "escape_sequences_printed": "target: 0",
     "formula_cells": "target: 0",
+    "three_writers.exits": "target: all 0, no deadlock, each article processed once (issue 29)",
     "one_line_1mb.seconds": "target: < 10 (issue 20)",
     "one_line_1mb.peak_mb": "target: < 500 (issue 20)",
 }
@@ -287,6 +289,36 @@ def corpus(max_chars: int = MAX_ARTICLE_CHARS) -> list[HostileInput]:
             lines=1,
         ),
         HostileInput(
+            "far_dates",
+            "reports dated 0001-01-01 (a feed's zero time) and 9999-12-31 before a good one (issue 29)",
+            {
+                "far_dates.json": json.dumps(
+                    [
+                        {"text": GOOD + " Zero time.", "published": "0001-01-01T00:00:00Z"},
+                        {"text": GOOD + " Far future.", "published": "9999-12-31"},
+                        {"text": GOOD + " After them.", "published": "2025-04-14"},
+                    ]
+                ).encode()
+            },
+            "rejected",
+            stored=1,
+            lines=2,
+        ),
+        HostileInput(
+            "far_date_sidecar",
+            "a sidecar dating its report 1899 (issue 29)",
+            {"old.txt": (GOOD + " Old.").encode(), "old.meta.json": b'{"published": "1899-12-31"}'},
+            "rejected",
+            lines=1,
+        ),
+        HostileInput(
+            "empty_json_array",
+            "a JSON file holding [] (issue 29)",
+            {"empty_array.json": b"[]"},
+            "rejected",
+            lines=1,
+        ),
+        HostileInput(
             "many_blank_lines",
             "one sentence after 200,000 blank lines",
             {"blank_lines.txt": b"\n" * 200_000 + (GOOD + " Lines.").encode()},
@@ -392,6 +424,57 @@ def formula_cells(db: Path, env: dict[str, str]) -> int:
     return found
 
 
+PG_SERVER = os.environ.get("EVENTFUSE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+
+
+def three_writers(root: Path, env: dict[str, str], writers: int = 3, copies: int = 2) -> dict[str, Any]:
+    """Three `eventfuse run` at once on one PostgreSQL database (made here and dropped; ``$EVENTFUSE_BENCH_PG``
+    names the server) over the examples and ``copies`` retellings of each: their exit statuses, and the articles
+    processed against those stored (issue 29: with three writers one died of a deadlock)."""
+    import psycopg
+
+    try:
+        admin = psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as err:
+        return {"skipped": f"no PostgreSQL server at {PG_SERVER}: {' '.join(str(err).split())[:120]}"}
+    name = f"eventfuse_hostile_{os.getpid()}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = PG_SERVER.rsplit("/", 1)[0] + "/" + name
+        inputs = root / "writers"
+        inputs.mkdir()
+        for report in sorted(EXAMPLES_DIR.glob("*.txt")):
+            meta = report.with_name(report.stem + ".meta.json")
+            for copy in range(copies):
+                (inputs / f"{report.stem}_{copy}.txt").write_text(report.read_text() + f"\n\nUpdate {copy}.\n")
+                (inputs / f"{report.stem}_{copy}.meta.json").write_text(meta.read_text())
+        eventfuse = [sys.executable, "-m", "eventfuse"]
+        subprocess.run([*eventfuse, "ingest", str(EXAMPLES_DIR), str(inputs), "--db", url, "-q"], env=env, check=True)
+        runs = [
+            subprocess.Popen(
+                [*eventfuse, "run", "--db", url, "--batch-size", "2"], stderr=subprocess.PIPE, text=True, env=env
+            )
+            for _ in range(writers)
+        ]
+        outputs = [run.communicate()[1] for run in runs]
+        processed = sum(int(n) for out in outputs for n in re.findall(r"(\d+) articles processed", out))
+        with psycopg.connect(url) as conn:
+            stored = conn.execute("SELECT count(*), count(*) FILTER (WHERE status = 'processed') FROM articles")
+            articles, done = stored.fetchone() or (0, 0)
+        return {
+            "writers": writers,
+            "exits": [run.returncode for run in runs],
+            "articles": articles,
+            "processed": done,
+            "processed_by_writers": processed,
+            "deadlocks": sum(out.count("deadlock") for out in outputs),
+        }
+    finally:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()
+
+
 def expected(item: HostileInput, outcome: Outcome) -> bool:
     """Whether analyze did with the input what it must: exit 0 when all of it is stored, else exit 1 with one
     line per bad record, and no traceback."""
@@ -444,6 +527,8 @@ def run(data_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
             "lines_expected": sum(item.lines for item in items),
         }
         figures["formula_cells"] = formula_cells(db, env)
+        if limit is None:
+            figures["three_writers"] = three_writers(root, env)
     figures["handled"] = len(items) - unexpected
     figures["unexpected"] = unexpected
     figures["tracebacks"] = tracebacks

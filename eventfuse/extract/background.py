@@ -85,7 +85,7 @@ def _cutoff(published: str | None, days: int) -> str | None:
         return None
     try:
         return (date.fromisoformat(published[:10]) - timedelta(days=days)).isoformat()
-    except ValueError:
+    except (ValueError, OverflowError):  # not a date, or one too near year 1 to go back from
         return None
 
 
@@ -159,7 +159,10 @@ def mark_recalled(mentions: list[Mention], recall_days: int) -> list[Mention]:
     days = [m.time.value[:10] for m in mentions if m.event_type and m.time and m.time.value and m.time.precision == 1]
     if not days or not re.match(r"^\d{4}-\d{2}-\d{2}$", days[0]):
         return mentions
-    cutoff = (date.fromisoformat(days[0]) - timedelta(days=recall_days)).isoformat()
+    try:
+        cutoff = (date.fromisoformat(days[0]) - timedelta(days=recall_days)).isoformat()
+    except (ValueError, OverflowError):  # a day too near year 1 to go back from: nothing is before it
+        return mentions
     marked = []
     for mention in mentions:
         # a coarser date recalls an earlier event when all of it is before the cutoff ("in February")

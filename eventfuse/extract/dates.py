@@ -133,7 +133,7 @@ def not_after_report(tv: TimeValue | None, published: str | None) -> TimeValue |
             earlier = day.replace(year=day.year - 1)
         except ValueError:  # February 29
             return tv
-    elif _WEEKDAY_NAME.search(tv.text):
+    elif _WEEKDAY_NAME.search(tv.text) and day.toordinal() > 7:  # a week before year 1 is no date
         earlier = day - timedelta(days=7)
     else:
         return tv

@@ -11,7 +11,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date
 from typing import Any
 
 from .config import ClusterConfig, IndexConfig
@@ -66,7 +66,13 @@ def within_lookback(frame: Profile, event: Profile, days: int) -> bool:
     first, last = _parse_day(event.day_first), _parse_day(event.day_last)
     if day is None or first is None or last is None:
         return True
-    return first - timedelta(days=days) <= day <= last + timedelta(days=days)
+    # day numbers, not dates: a day near year 1 or 9999 minus the lookback is no date, but still a number
+    return first.toordinal() - days <= day.toordinal() <= last.toordinal() + days
+
+
+def _shifted(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held within the calendar (year 1 to 9999) where it would leave it."""
+    return date.fromordinal(min(max(day.toordinal() + days, date.min.toordinal()), date.max.toordinal()))
 
 
 def candidate_query(profile: Profile, config: ClusterConfig) -> CandidateQuery:
@@ -85,7 +91,7 @@ def candidate_query(profile: Profile, config: ClusterConfig) -> CandidateQuery:
         blocks = []
         for precision in sorted(windows):
             allowed = windows.get(max(own, precision), windows[widest])
-            first, last = (day - timedelta(days=allowed)).isoformat(), (day + timedelta(days=allowed)).isoformat()
+            first, last = _shifted(day, -allowed).isoformat(), _shifted(day, allowed).isoformat()
             if precision == widest:
                 first = min(first, day.isoformat()[:7])  # the day's own month, stored as "YYYY-MM"
             blocks.append((precision, first, last))

@@ -162,7 +162,10 @@ def _entry(entry: Any) -> FeedEntry:
     published = None
     parsed_time = entry.get("published_parsed") or entry.get("updated_parsed")
     if parsed_time:
-        published = datetime.fromtimestamp(calendar.timegm(parsed_time), UTC).isoformat(timespec="minutes")
+        try:
+            published = datetime.fromtimestamp(calendar.timegm(parsed_time), UTC).isoformat(timespec="minutes")
+        except (ValueError, OverflowError, OSError):  # a time outside the calendar: the entry is undated
+            log.warning("%s: feed date %s is outside the calendar; ignored", key, tuple(parsed_time)[:6])
     title = (entry.get("title") or "").strip() or None
     return FeedEntry(key=key, link=link, title=title, published=published, content=content)
 

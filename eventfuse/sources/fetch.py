@@ -369,9 +369,12 @@ class Fetcher:
                 self._check_type(url, response_headers, accept)
                 return status, response_headers, self._read_body(url, response, deadline)
         except httpx.TimeoutException as err:
-            raise _Retry(f"timed out ({type(err).__name__}, limit {self.policy.read_timeout:g}s)") from err
+            stage = {"ConnectTimeout": "connecting", "PoolTimeout": "waiting for a connection"}.get(
+                type(err).__name__, "reading"
+            )
+            raise _Retry(f"timed out {stage} (limit {self.policy.read_timeout:g}s)") from err
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as err:
-            raise _Retry(f"connection failed: {err or type(err).__name__}") from err
+            raise _Retry(f"connection failed: {err or 'the server closed it'}") from err
 
     def _check_type(self, url: str, headers: Mapping[str, str], accept: tuple[str, ...] | None) -> None:
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()

@@ -24,7 +24,8 @@ from .meta import normalise_published
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 5_000_000
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+# Markdown is no news format: a folder's README or notes are not read as reports (a .md file named directly is).
+TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
@@ -267,6 +268,9 @@ def _articles_from_json(text: str, name: str, defaults: Defaults) -> Iterator[Ar
             return
         if not isinstance(data, list):
             yield InputError(name, "a JSON file must hold an object, an array of objects, or one object per line")
+            return
+        if not data:
+            yield InputError(name, "an empty JSON array: no articles in it")
             return
         for index, obj in enumerate(data):
             yield _article_from_record(obj, f"{name}#{index}", defaults)

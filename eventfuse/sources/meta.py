@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 log = logging.getLogger(__name__)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# A publication date before this is a placeholder (feeds emit 0001-01-01, the zero time), not a news report's.
+EARLIEST_PUBLISHED = date(1900, 1, 1)
+# A report can be dated after the moment it is ingested by a time zone or a clock's error, never by more.
+LATEST_AFTER_INGEST = timedelta(days=1)
 
 
 def normalise_published(value: str, source: str = "") -> str | None:
@@ -71,3 +75,26 @@ def published_date(published: str | None) -> date | None:
         return date.fromisoformat(published[:10])
     except ValueError:
         return None
+
+
+def implausible_published(published: str | None, now: datetime | None = None) -> str | None:
+    """Why a publication date cannot be a news report's (before 1900, or more than a day after ``now``, the time
+    of ingest), or None when it can be (or is unknown). Dates this far out are placeholders or typing errors,
+    and the date arithmetic of grouping and time resolution has no meaning for them."""
+    day = published_date(published)
+    if day is None:
+        return None
+    if day < EARLIEST_PUBLISHED:
+        return f"publication date {published} is before {EARLIEST_PUBLISHED.year}"
+    latest = (now or datetime.now(UTC)) + LATEST_AFTER_INGEST
+    try:
+        moment = datetime.fromisoformat(published or "")
+    except ValueError:
+        moment = None
+    if moment is not None and moment.tzinfo is not None:
+        too_late = moment > latest
+    else:
+        too_late = day > latest.date()
+    if too_late:
+        return f"publication date {published} is more than a day after now ({latest.date() - LATEST_AFTER_INGEST})"
+    return None

@@ -23,7 +23,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from ..errors import InputError
+from ..errors import InputError, failure_kind, one_line_reason
 from ..model import Article
 from ..store import Store
 from .fetch import HTML_TYPES
@@ -343,4 +343,4 @@ def _describe(err: BaseException) -> str:
     if isinstance(err, AttributeError):  # warcio meets the end of a truncated gzip member this way
         return "unexpected end of data"
     text = " ".join(str(err).split())
-    return f"{type(err).__name__}: {text[:120]}" if text else type(err).__name__
+    return one_line_reason(err, 160) if text else failure_kind(err)

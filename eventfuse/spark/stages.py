@@ -29,6 +29,7 @@ from ..grouping import decisions, profiles
 from ..model import Article, Event, Mention, from_json, to_json
 from ..pipeline import BATCH_SIZE, MAX_ARTICLE_CHARS, Resources, group_article, prepare
 from ..sources.files import SUPPORTED, read_file
+from ..sources.meta import implausible_published
 from ..sources.warc import WarcStats, is_warc, read_warc
 from ..store import Store, open_store
 from . import OVERLAP_DAYS, WINDOW_DAYS, tables
@@ -145,6 +146,10 @@ def extract_articles(
             continue
         if not article.raw_text.strip():
             bad(item.source_path or item.id, "no text once control characters are dropped")
+            continue
+        far = implausible_published(article.published)
+        if far:
+            bad(item.source_path or item.id, f"{far}: give the report's real date, or none")
             continue
         if article.id in seen:
             continue

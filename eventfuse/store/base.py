@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -15,10 +16,13 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import AmbiguousIdError
 from ..model import Article, Claim, Event, Mention, Place, RemovedLine, TimeValue, from_json, to_json
 from ..summary import actor_words, event_summary, lat_lon, list_key
 
 log = logging.getLogger(__name__)
+MAX_ID_CHARS = 64  # an id (ev_ and 12 hex digits) is far shorter: a longer one names nothing
+AMBIGUOUS_SHOWN = 10  # the candidates an ambiguous id prefix lists
 PROFILES_KEPT = 5_000  # parsed grouping profiles a store keeps in memory (a few days of events)
 
 
@@ -138,6 +142,9 @@ class SqlStore:
         event = self.get_event(event_id)
         if event is not None:
             return event, None
+        candidates = self.event_ids_starting(event_id, AMBIGUOUS_SHOWN + 1)
+        if len(candidates) > 1:
+            raise AmbiguousIdError(event_id, candidates[:AMBIGUOUS_SHOWN], len(candidates) > AMBIGUOUS_SHOWN)
         into = self.merged_into(event_id)
         if into is None:
             return None, None
@@ -686,13 +693,39 @@ class SqlStore:
         ]
 
     def get_event(self, event_id: str) -> Event | None:
+        """The event of an id, or of the first characters of one when they start no other event's id."""
         row = self._execute("SELECT event_json FROM events WHERE id = ?", (event_id,)).fetchone()
-        if row is None:  # the first characters of an id, matched as they are (no LIKE wildcards)
-            row = self._execute(
-                f"SELECT event_json FROM events WHERE id {self._LIKE} ? ESCAPE '\\' ORDER BY id LIMIT 2",
-                (_like_escaped(event_id) + "%",),
-            ).fetchone()
+        if row is None:
+            found = self.event_ids_starting(event_id, 2)
+            if len(found) == 1:
+                row = self._execute("SELECT event_json FROM events WHERE id = ?", (found[0],)).fetchone()
         return from_json("Event", json.loads(row["event_json"])) if row else None
+
+    def unique_prefixes(self, event_ids: Iterable[str], shortest: int = 7) -> dict[str, str]:
+        """For each event id, its first characters that start no other stored event's id (at least ``shortest``
+        of them): what a list can show in a narrow terminal and `show` still takes."""
+        prefixes = {}
+        for event_id in event_ids:
+            length = shortest
+            for neighbour in (
+                self._execute("SELECT max(id) FROM events WHERE id < ?", (event_id,)).fetchone()[0],
+                self._execute("SELECT min(id) FROM events WHERE id > ?", (event_id,)).fetchone()[0],
+            ):
+                if neighbour:
+                    length = max(length, len(os.path.commonprefix([event_id, neighbour])) + 1)
+            prefixes[event_id] = event_id[:length]
+        return prefixes
+
+    def event_ids_starting(self, prefix: str, limit: int) -> list[str]:
+        """Up to ``limit`` event ids that start with ``prefix`` (matched as written: no LIKE wildcards), in order.
+        A prefix longer than any id names none (and a very long one would be too complex a LIKE pattern)."""
+        if not prefix or len(prefix) > MAX_ID_CHARS:
+            return []
+        rows = self._execute(
+            f"SELECT id FROM events WHERE id {self._LIKE} ? ESCAPE '\\' ORDER BY id LIMIT ?",
+            (_like_escaped(prefix) + "%", limit),
+        )
+        return [row["id"] for row in rows]
 
     def events(self, where: EventFilter = EventFilter()) -> list[Event]:
         clauses, params = self._filter(where)

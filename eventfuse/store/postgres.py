@@ -298,17 +298,21 @@ class PostgresStore(SqlStore):
 
     def grouping_turn(self, first_article: str | None = None) -> None:
         # Grouping is order-dependent, so writers group their batches in the order they claimed them, which is
-        # the articles' order: a batch waits (FOR UPDATE, not SKIP LOCKED) until the writers holding earlier
-        # pending articles commit them; PostgreSQL then re-reads those rows, processed, and returns none. Then a
-        # transaction-scoped advisory lock lets one writer group at a time: two deciding at once could both start
-        # the same new event, or update one event's profile from the same old one. Profiles read before the
-        # turn may be stale, so they are dropped. (A writer that died leaves its articles pending and unheld:
-        # they are locked here only until this transaction ends, and a later batch takes them.)
+        # the articles' order: a batch waits until the writers holding earlier pending articles (claimed FOR
+        # UPDATE) commit them; PostgreSQL then re-reads those rows, processed, and returns none. The wait takes
+        # the weakest row lock, FOR KEY SHARE, in the articles' order: waiters share it, so three or more writers
+        # waiting on the same earlier rows never wait on each other (with FOR UPDATE, in no set order, a third
+        # writer locked rows the second still had to lock, then waited for the second: a deadlock, issue 29).
+        # Then a transaction-scoped advisory lock lets one writer group at a time: two deciding at once could
+        # both start the same new event, or update one event's profile from the same old one. Profiles read
+        # before the turn may be stale, so they are dropped. (A writer that died leaves its articles pending and
+        # unheld: they are locked here only until this transaction ends, and a later batch takes them.)
         if first_article is not None:
             self.db.execute(
                 """SELECT a.id FROM articles a WHERE a.status = 'pending'
                    AND (a.ingested_at, a.id) < (SELECT f.ingested_at, f.id FROM articles f WHERE f.id = %s)
-                   FOR UPDATE OF a""",
+                   ORDER BY a.ingested_at, a.id
+                   FOR KEY SHARE OF a""",
                 (first_article,),
             ).fetchall()
         self.db.execute("SELECT pg_advisory_xact_lock(%s)", (GROUPING_LOCK,))

@@ -26,12 +26,13 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__, pipeline, summary
-from ..errors import EventfuseError, InputError
+from ..errors import AmbiguousIdError, EventfuseError, InputError
 from ..model import Article, Event, article_id_for, to_json
+from ..processes import die_with_parent
 from ..report import display_value, ordered_fields, source_label, speaker_words
 from ..sources.files import DEFAULT_MAX_BYTES
 from ..sources.html import article_from_html
-from ..sources.meta import is_iso_date_prefix, normalise_published
+from ..sources.meta import implausible_published, is_iso_date_prefix, normalise_published
 from ..store import EventFilter, Store, open_store
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,9 @@ class ErrorBody(BaseModel):
     status: int
     error: str = Field(description="the HTTP reason phrase")
     message: str = Field(description="what went wrong and what to do")
-    details: list[dict[str, Any]] | None = Field(default=None, description="one entry per invalid parameter")
+    details: list[dict[str, Any]] | None = Field(
+        default=None, description="one entry per invalid parameter (an ambiguous id: its `candidates`)"
+    )
 
 
 class WebConfig(BaseModel):
@@ -193,7 +196,9 @@ class ServeSettings:
 
 
 def app_from_environment() -> FastAPI:
-    """The app of one `serve --workers N` process, from the settings the parent put in the environment."""
+    """The app of one `serve --workers N` process, from the settings the parent put in the environment; the
+    process ends with `serve` however that ends."""
+    die_with_parent()
     return ServeSettings(**json.loads(os.environ[SETTINGS_VARIABLE])).app()
 
 
@@ -354,20 +359,44 @@ def _routes() -> APIRouter:
         )
         return Response(body, media_type="application/json")
 
-    @router.get("/api/events/{event_id}", responses=ERROR_RESPONSES, tags=["events"])
-    async def get_event(event_id: str, request: Request) -> dict[str, Any]:
+    @router.get(
+        "/api/events/{event_id}",
+        responses={
+            **ERROR_RESPONSES,
+            200: {"description": "the event", "content": {"application/json": {"schema": {"type": "object"}}}},
+            409: {"model": ErrorBody, "description": "the id's first characters start several"},
+        },
+        response_class=Response,
+        tags=["events"],
+    )
+    async def get_event(
+        event_id: str,
+        request: Request,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    ) -> Response:
         """One event in the JSON of docs/schema.md, with its `history`, and `display`: each value in words. An
-        event since merged into another answers as that one, with `merged_from` naming the id asked for."""
+        event since merged into another answers as that one, with `merged_from` naming the id asked for.
+
+        A big event comes in pages: its sources, mention ids and history, and each field's and each position's
+        claims, from `offset`, `limit` of each; `page` gives the totals and the link to the `next` page."""
         store = _reader(request)
-        event, merged_into = store.resolve_event(event_id) if len(event_id) >= 4 else (None, None)
+        try:
+            event, merged_into = store.resolve_event(event_id) if len(event_id) >= 4 else (None, None)
+        except AmbiguousIdError as err:
+            error = ApiError(409, f"{err}; list the events with GET /api/events")
+            error.details = [{"parameter": "event_id", "value": event_id, "candidates": err.candidates}]  # type: ignore[attr-defined]
+            raise error from None
         if event is None:
             raise ApiError(404, f"no event {event_id!r}: list the events with GET /api/events")
         body = to_json(event)
         body["history"] = store.history(event.id)
         body["display"] = event_display(event)
+        body["page"] = _page_of_event(body, offset, limit, request.url.path)
         if merged_into:
             body["merged_from"] = event_id
-        return body
+        # plain JSON of plain values: FastAPI's encoder would walk it again, at five times json.dumps's cost
+        return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/json")
 
     @router.get("/api/articles", response_model=ArticlePage, responses=ERROR_RESPONSES, tags=["articles"])
     def list_articles(
@@ -428,6 +457,8 @@ def _routes() -> APIRouter:
                 raise ApiError(503, f"cannot process articles: {err}") from err
             with Store.open(state.db_path) as store:
                 report = pipeline.ingest(store, [article], resources.rules)
+                if report.errors:  # refused as it was cleaned (a far date found in the page): nothing was stored
+                    raise ApiError(422, f"article {article.id} not stored: {report.errors[0].reason}")
                 article_id = report.article_ids[0]
                 pipeline.run(store, resources, only=[article_id])
                 status, failure = store.article_status(article_id) or ("processed", None)
@@ -450,6 +481,9 @@ def _article_from_input(given: ArticleIn) -> Article:
         published = normalise_published(given.published, "published")
         if published is None:
             raise _invalid("published", given.published, "not a date: use YYYY-MM-DD")
+        far = implausible_published(published)
+        if far:
+            raise _invalid("published", given.published, far)
     if given.html is not None:
         try:
             article = article_from_html(given.html, "api")
@@ -478,6 +512,39 @@ def _article_from_input(given: ArticleIn) -> Article:
 
 def event_summary(event: Event) -> EventSummary:
     return EventSummary(**summary.event_summary(event))
+
+
+def _page_of_event(body: dict[str, Any], offset: int, limit: int, path: str) -> dict[str, Any]:
+    """Cut an event's long lists to one page, in place: sources, mention ids, history, each field's claims (and
+    other figures) and each disagreement's claims; the words of ``display`` for what the page still cites. The
+    totals of each list and the path of the next page (None on the last) are returned."""
+    end = offset + limit
+    totals: dict[str, Any] = {"claims": {}}
+    for key in ("sources", "mention_ids", "history"):
+        totals[key] = len(body[key])
+        body[key] = body[key][offset:end]
+    longest = max(totals["sources"], totals["mention_ids"], totals["history"])
+    for name, fused in body["fields"].items():
+        totals["claims"][name] = len(fused["claims"])
+        longest = max(longest, len(fused["claims"]), len(fused.get("other_figures") or ()))
+        fused["claims"] = fused["claims"][offset:end]
+        if fused.get("other_figures"):
+            fused["other_figures"] = fused["other_figures"][offset:end]
+    for discrepancy in body["discrepancies"]:
+        for position in discrepancy["positions"]:
+            longest = max(longest, len(position["claims"]))
+            position["claims"] = position["claims"][offset:end]
+    cited = {s["article_id"] for s in body["sources"]}
+    keys = set()
+    for fused in body["fields"].values():
+        for claim in (*fused["claims"], *(fused.get("other_figures") or ())):
+            cited.add(claim["article_id"])
+            keys.add(f"{claim['article_id']}:{claim['start']}:{claim['end']}")
+    display = body["display"]
+    display["sources"] = {k: v for k, v in display["sources"].items() if k in cited}
+    display["speakers"] = {k: v for k, v in display["speakers"].items() if k in keys}
+    following = f"{path}?offset={end}&limit={limit}" if longest > end else None
+    return {"offset": offset, "limit": limit, "totals": totals, "next": following}
 
 
 def event_display(event: Event) -> dict[str, Any]:

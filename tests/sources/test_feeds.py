@@ -174,3 +174,23 @@ def test_cli_watch_once_ingests_and_processes(
 def test_cli_watch_rejects_a_bad_interval() -> None:
     result = CliRunner().invoke(app, ["watch", "https://example.org/rss", "--every", "soon"])
     assert result.exit_code == 2 and "--every 'soon'" in result.output
+
+
+def test_a_feed_item_of_the_zero_time_is_refused_naming_its_page(server: LocalServer, tmp_path: Path) -> None:
+    """Issue 29 item 2: feeds emit 0001-01-01 for an unknown date; such an item is refused, the others go in."""
+    bare = f"<html><body><article>{''.join(f'<p>{p}</p>' for p in BLAST)}</article></body></html>"
+    server.routes["/zero.html"] = Route(bare.encode())
+    items = "".join(
+        f"<item><guid>{guid}</guid><title>{title}</title><link>{server.url(path)}</link><pubDate>{day}</pubDate></item>"
+        for guid, title, path, day in (
+            ("zero", "Car bomb kills 12", "/zero.html", "Mon, 01 Jan 0001 00:00:00 +0000"),
+            ("raid", "Gunmen kill seven farmers", "/raid.html", "Sat, 14 Jun 2025 12:00:00 +0000"),
+        )
+    )
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Zero</title>{items}</channel></rss>'
+    server.routes["/zero.xml"] = Route(body.encode(), headers={"Content-Type": "application/rss+xml"})
+    with Store.open(tmp_path / "e.db") as store, Fetcher(LOCAL) as fetcher:
+        report = ingest(store, poll_feed(store, server.url("/zero.xml"), fetcher).items(), load_rules())
+        assert len(report.added) == 1 and store.count_articles() == 1
+    [error] = report.errors
+    assert error.source == server.url("/zero.html") and "0001-01-01" in error.reason and "before 1900" in error.reason

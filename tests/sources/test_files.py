@@ -174,7 +174,10 @@ def test_an_unexpected_error_in_a_reader_is_that_file_s_error(tmp_path: Path, mo
     articles, [error] = _read([tmp_path])
     assert [Path(a.source_path or "").name for a in articles] == ["b_good.txt"]
     assert Path(error.source).name == "a_break.txt"
-    assert error.reason == "could not be read (KeyError: 'lost'): a bug in eventfuse; the traceback is in the log file"
+    assert (
+        error.reason
+        == "could not be read (a missing entry: 'lost'): a bug in eventfuse; the traceback is in the log file"
+    )
 
 
 def test_lone_surrogate_escapes_and_undecodable_file_names_are_read_and_stored(tmp_path: Path) -> None:
@@ -288,3 +291,19 @@ def test_a_title_with_nothing_after_it_is_the_text(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Rockets hit Balad\n\n\n")
     [article], errors = _read([tmp_path / "a.txt"])
     assert errors == [] and article.raw_text == "Rockets hit Balad" and article.title is None
+
+
+def test_markdown_in_a_folder_is_not_read_as_news(tmp_path: Path) -> None:
+    """Issue 29 item 7: `analyze docs/` read Markdown files as reports; .md is no documented input."""
+    (tmp_path / "README.md").write_text("# Notes\n\nGunmen killed three farmers near Dalori on Monday.\n")
+    (tmp_path / "report.txt").write_text("Gunmen killed three farmers near Dalori on Monday, police said.\n")
+    read = list(read_articles([tmp_path]))
+    assert [Path(a.source_path or "").name for a in read if isinstance(a, Article)] == ["report.txt"]
+    assert not [e for e in read if isinstance(e, InputError)]
+
+
+def test_an_empty_json_array_is_a_named_error(tmp_path: Path) -> None:
+    """Issue 29 item 7: a JSON file holding [] gave 0 articles and exit 0 with no word."""
+    (tmp_path / "none.json").write_text("[]")
+    [error] = list(read_articles([tmp_path / "none.json"]))
+    assert isinstance(error, InputError) and error.source.endswith("none.json") and "empty JSON array" in error.reason

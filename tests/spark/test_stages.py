@@ -122,3 +122,22 @@ def test_an_overlap_longer_than_a_window_is_read_by_every_window_it_reaches() ->
     [(_, where)] = stages.place_articles([("a", "1970-01-03", "*")], window_days=7, overlap_days=31).items()
     assert where.window == 0
     assert where.context_of == (1, 2, 3, 4)  # windows starting on days 7, 14, 21, 28; day 35 is too far
+
+
+def test_a_record_of_a_far_date_is_a_bad_record_and_the_others_are_extracted(gazetteer_path: Path) -> None:
+    """Issue 29 item 2, at the Spark door: a report dated 0001-01-01 is refused with its reason."""
+    from eventfuse.model import Article, article_id_for
+    from eventfuse.pipeline import Resources
+
+    texts = [
+        ("Five rockets struck the Balad air base in Iraq on Saturday, a military spokesman said.", "2025-04-14"),
+        ("Gunmen killed three farmers near the village of Dalori on Monday, police said.", "0001-01-01T00:00+00:00"),
+    ]
+    items = [
+        Article(id=article_id_for(t), raw_text=t, published=day, source_path=f"in.jsonl@{n}")
+        for n, (t, day) in enumerate(texts)
+    ]
+    result = stages.extract_articles("in.jsonl", items, Resources.load(gazetteer_path=gazetteer_path))
+    assert [a["article_id"] for a in result.articles] == [items[0].id]
+    [bad] = result.bad
+    assert bad["source"] == "in.jsonl@1" and "0001-01-01" in bad["reason"] and "before 1900" in bad["reason"]

@@ -450,3 +450,112 @@ def test_a_post_processes_the_posted_article_and_no_other_pending_one(writer: Te
     with open_store(examples_copy) as store:
         assert store.article_status(response.json()["article_id"]) == ("processed", None)
         assert store.article_status(article_id_for(waiting)) == ("pending", None)
+
+
+@pytest.mark.parametrize("published", ["0001-01-01T00:00:00Z", "1899-12-31", "9999-12-31", "2999-01-01T00:00:00+00:00"])
+def test_a_far_publication_date_is_422_naming_it_and_stores_nothing(writer: TestClient, published: str) -> None:
+    """Issue 29 item 2: a report dated 0001-01-01 was stored (201); every later report of the place then got 422."""
+    text = "Militants fired three rockets at an air base near Balad on Sunday, the army said; nobody was hurt."
+    before = writer.get("/api/articles").json()["total"]
+    response = writer.post("/api/articles", json={"text": text, "published": published}, headers=AUTH)
+    assert response.status_code == 422
+    assert response.json()["message"].startswith("published: publication date")
+    assert response.json()["details"][0]["value"] == published
+    assert writer.get("/api/articles").json()["total"] == before
+    assert writer.post("/api/articles", json={"text": text, "published": "2025-04-20"}, headers=AUTH).status_code == 201
+
+
+def test_a_far_date_already_stored_fails_no_later_post(examples_copy: Path, web_resources: pipeline.Resources) -> None:
+    """A store written before dates were checked may hold a report of year 1: later reports of its place go in."""
+    from eventfuse.model import Article, article_id_for
+    from eventfuse.store import open_store
+
+    far = "Militants fired three rockets at an air base near Balad on Sunday, the army said; one soldier was hurt."
+    with open_store(examples_copy) as store:
+        store.add_article(Article(id=article_id_for(far), raw_text=far, text=far, published="0001-01-01T00:00+00:00"))
+        pipeline.run(store, web_resources)
+        assert store.article_status(article_id_for(far)) == ("processed", None)
+    posted = "Militants fired three rockets at an air base near Balad on Sunday, the army said; nobody was hurt."
+    with TestClient(create_app(examples_copy, token="s3cret", resources=web_resources)) as client:
+        response = client.post("/api/articles", json={"text": posted, "published": "2025-04-20"}, headers=AUTH)
+    assert response.status_code == 201, response.json()
+
+
+def _twin_of_balad(path: Path) -> str:
+    """A second event whose id starts as the Balad attack's does (a copy of its row under another id)."""
+    import sqlite3
+
+    twin = BALAD_ATTACK[:9] + "000000"
+    with sqlite3.connect(path) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(events)")]
+        picked = ", ".join("?" if c == "id" else c for c in columns)
+        conn.execute(
+            f"INSERT INTO events ({', '.join(columns)}) SELECT {picked} FROM events WHERE id = ?", (twin, BALAD_ATTACK)
+        )
+    return twin
+
+
+def test_an_id_prefix_of_several_events_is_409_listing_them(examples_copy: Path) -> None:
+    """Issue 29 item 4: GET /api/events/ev_f answered with one of the two events whose ids start so."""
+    twin = _twin_of_balad(examples_copy)
+    with TestClient(create_app(examples_copy)) as client:
+        response = client.get(f"/api/events/{BALAD_ATTACK[:9]}")
+        assert response.status_code == 409
+        assert response.json()["details"][0]["candidates"] == sorted([BALAD_ATTACK, twin])
+        assert BALAD_ATTACK in response.json()["message"] and twin in response.json()["message"]
+        assert client.get(f"/api/events/{BALAD_ATTACK[:10]}").json()["id"] == BALAD_ATTACK  # unique again
+        assert client.get(f"/api/events/{BALAD_ATTACK}").status_code == 200
+
+
+def test_a_very_long_event_id_is_404(client: TestClient) -> None:
+    response = client.get("/api/events/" + "ev_" + "a" * 60_000)
+    assert response.status_code == 404
+
+
+BIG = "ev_b16b16b16b16"
+
+
+def _big_event(path: Path, reports: int = 3000) -> None:
+    """An event of ``reports`` sources, each with a claim in every field: the Balad attack told 3,000 times."""
+    import dataclasses
+
+    from eventfuse.store import open_store
+
+    with open_store(path) as store:
+        balad = store.get_event(BALAD_ATTACK)
+        assert balad is not None
+        sources = [dataclasses.replace(balad.sources[n % 5], article_id=f"a_big{n:07d}") for n in range(reports)]
+        fields = {
+            name: dataclasses.replace(
+                fused,
+                claims=tuple(
+                    dataclasses.replace(fused.claims[0], article_id=s.article_id, start=n, end=n + 5)
+                    for n, s in enumerate(sources)
+                ),
+            )
+            for name, fused in balad.fields.items()
+        }
+        big = dataclasses.replace(balad, id=BIG, fields=fields, sources=tuple(sources))
+        with store.transaction():
+            store.save_event(big, {})
+
+
+def test_a_big_event_comes_in_pages_with_totals_and_a_next_link(examples_copy: Path) -> None:
+    """Issue 29 item 5: an event of 3,000 reports was one response of 14.8 MB."""
+    _big_event(examples_copy)
+    with TestClient(create_app(examples_copy)) as client:
+        first = client.get(f"/api/events/{BIG}")
+        assert first.status_code == 200 and len(first.content) < 2_000_000
+        body = first.json()
+        assert len(body["sources"]) == 100 and body["page"]["totals"]["sources"] == 3000
+        assert all(len(f["claims"]) <= 100 for f in body["fields"].values())
+        assert set(body["page"]["totals"]["claims"].values()) == {3000}
+        assert set(body["display"]["sources"]) >= {s["article_id"] for s in body["sources"]}
+        seen, following = [], f"/api/events/{BIG}?limit=1000"
+        while following:
+            page = client.get(following).json()
+            seen += [s["article_id"] for s in page["sources"]]
+            following = page["page"]["next"]
+        assert seen == [f"a_big{n:07d}" for n in range(3000)]
+        small = client.get(f"/api/events/{BALAD_ATTACK}").json()
+        assert len(small["sources"]) == 5 and small["page"]["next"] is None

@@ -566,6 +566,9 @@
 
   function renderEvent(detail, ev) {
     clear(detail);
+    // A big event comes in pages: its counts are the page's totals, not the length of the lists on this page.
+    const totals = (ev.page && ev.page.totals) || { sources: ev.sources.length, claims: {} };
+    const paged = totals.sources > ev.sources.length;
     const origins = new Set(ev.sources.map((s) => s.origin || s.article_id)).size;
     detail.appendChild(el("div", { class: "event-head" },
       el("h2", { text: ev.title }),
@@ -574,7 +577,8 @@
         [ev.event_type, ev.sub_event_type].filter(Boolean).join(" / ") || "type unknown",
         " · ", ev.date || "undated",
         ev.country ? " · " + ev.country : "",
-        ` · ${ev.sources.length} source${ev.sources.length === 1 ? "" : "s"}, ${origins} independent`),
+        ` · ${totals.sources} source${totals.sources === 1 ? "" : "s"}, ` +
+          (paged ? `${origins} independent among the first ${ev.sources.length}` : `${origins} independent`)),
       el("div", { class: "event-id", text: ev.id })));
 
     detail.appendChild(el("h3", { text: "Fields" }));
@@ -595,7 +599,7 @@
       body.appendChild(el("tr", { class: "field-row", "data-field": name },
         el("th", { scope: "row", text: name.replace(":", " ") }),
         el("td", null, valueButton, fused.hedged ? el("span", { class: "badge hedged", text: "hedged" }) : null,
-          el("div", { class: "muted", text: `${fused.claims.length} claim${fused.claims.length === 1 ? "" : "s"}, ${fused.independent_sources} independent source${fused.independent_sources === 1 ? "" : "s"}` })),
+          el("div", { class: "muted", text: `${totals.claims[name] ?? fused.claims.length} claim${(totals.claims[name] ?? fused.claims.length) === 1 ? "" : "s"}, ${fused.independent_sources} independent source${fused.independent_sources === 1 ? "" : "s"}` })),
         el("td", { class: "grade" },
           el("span", { class: "badge " + fused.status, title: STATUS_WORDS[fused.status] || "", text: fused.status }),
           el("div", { class: "credibility", title: fused.credibility_reason },
