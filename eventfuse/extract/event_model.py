@@ -30,7 +30,7 @@ MEANING_REASON = "sentence meaning"
 # The model types the event sentences of an article's lead, its first sentences (a report leads with its event, and
 # a source's type is the one most of its sentences give); later sentences keep the cue rules' type. The encoder then
 # reads at most this many sentences an article, whatever its length: about 6.5 ms each on one core.
-LEAD_SENTENCES = 3
+LEAD_SENTENCES = 2
 
 
 @dataclass(frozen=True)
