@@ -95,3 +95,24 @@ def test_a_feature_a_row_does_not_name_counts_as_the_training_mean_when_unknown(
     assert model.scores({})[0] == pytest.approx(at_mean)
     parts = model.contributions({"cosine": 0.9, "title": 0.2})
     assert at_mean + sum(v for _, v in parts) == pytest.approx(model.scores({"cosine": 0.9, "title": 0.2})[0])
+
+
+def test_a_wide_model_scores_as_a_narrow_one() -> None:
+    # 120 features run as numpy arrays; the plain sums of the same model give the same scores
+    rng = random.Random(3)
+    names = [f"meaning:{i:03d}" for i in range(120)]
+    rows = [{n: rng.uniform(-1, 1) for n in names} for _ in range(90)]
+    labels = [
+        "a" if row["meaning:000"] + row["meaning:007"] > 0 else "b" if row["meaning:001"] > 0 else "c" for row in rows
+    ]
+    model, _ = fit("wide", rows, labels, [str(i) for i in range(90)], folds=3)
+    plain = model.to_json()
+    for row in rows[:10]:
+        wide = model.scores(row)
+        narrow = [
+            b
+            + sum(w * (row.get(n, 0.0) - m) / s for w, m, s, n in zip(ws, model.mean, model.scale, names, strict=True))
+            for ws, b in zip(model.coef, model.intercept, strict=True)
+        ]
+        assert wide == pytest.approx(narrow, abs=1e-9)
+    assert plain["features"] == names

@@ -35,8 +35,10 @@ and ARMED_CLASH is the largest class. Scores: per-label F1 as in scikit-learn, w
 of each label (weighted F1) or averaged over the labels of the label list (macro F1), which is how the
 task scored submissions.
 
-``learned`` gives the learned event-type model (``eventfuse train event_types``) beside the rules: out of fold (each
-snippet labelled by a model fitted without it), whole and by halves, and the bundled model's in-sample figure.
+``learned`` gives the learned event-type model (``eventfuse train event_types``: the sentence encoder's embedding of
+the snippet with the cue, weapon, actor, toll and responsibility evidence, docs/event_types.md) beside the rules: out
+of fold (each snippet labelled by a model fitted without it, grouped 5-fold cross-validation), whole and by halves,
+and the bundled model's in-sample figure (it was fitted on these very snippets: not a figure to expect).
 
 The data set is the task's test set and has no training or development part. The cue lexicon was revised
 by reading the mistakes on the snippets with even ids only; ``halves`` gives the figures on those and on
@@ -140,10 +142,11 @@ def _learned(extractor: Extractor, snippets: list[dict[str, Any]], gold: list[st
     """The learned event-type model (``eventfuse train event_types``): it is trained on these very snippets, so its
     honest figure is out-of-fold (each snippet labelled by a model fitted without it), whole and by halves; the
     bundled model's own figure on them is in-sample and shown for the gap."""
+    from ..encoder import load_encoder
     from ..extract.event_model import EventEvidence
     from ..train.event_types import cross_validated_labels
 
-    evidence = EventEvidence.build(extractor.classifier, extractor.patterns)
+    evidence = EventEvidence.build(extractor.classifier, extractor.patterns, load_encoder())
     out_of_fold = cross_validated_labels(snippets, evidence)
     bundled = [extractor.classify_learned(str(s["text"])) for s in snippets]
     figures: dict[str, Any] = {}

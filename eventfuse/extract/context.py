@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..lexicon import Lexicon
     from ..lexicon.records import Actor, SubEventType
     from .cues import EventClassifier
+    from .event_model import EventEvidence
     from .numbers import Quantities
     from .patterns import Patterns
 
@@ -104,6 +105,8 @@ class Shared:
     quantities: Quantities
     classifier: EventClassifier
     role_model: LinearModel | None = None  # the learned role model beside the syntax rules (None: rules alone)
+    event_model: LinearModel | None = None  # the learned event-type model (None: the cue rules' type)
+    event_evidence: EventEvidence | None = None  # what the event-type model reads a sentence with
 
 
 @dataclass(frozen=True)

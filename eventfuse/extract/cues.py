@@ -87,13 +87,21 @@ class EventClassifier:
         ("protesters threw stones" at a rally is a violent demonstration, mortar rounds carrying poison gas
         a chemical weapon)."""
         cues = self.cue_scores(text, acled_only=acled_only)
-        scores, extra, spans = cues.scores, cues.extra, cues.spans
+        scores, spans = cues.scores, cues.spans
         ranked = sorted(((score, label) for label, score in scores.items() if label in spans), reverse=True)
         if not ranked or ranked[0][0] < min_score:
             return None
-        score, best = ranked[0]
-        labels = set(spans) | set(extra)
-        for _ in range(len(labels)):  # precedence chains (violent > excessive force > intervention > peaceful)
+        best, score = self.precedence(ranked[0][1], ranked[0][0], cues)
+        start, end = spans.get(best) or spans[ranked[0][1]]
+        return BestCue(score, best, start, end)
+
+    def precedence(self, best: str, score: float, cues: CueScores) -> tuple[str, float]:
+        """ACLED's precedence applied to a chosen class (by the cue rules or the learned model): a class the lexicon
+        says ``overrides`` it wins when it is cued as an event too, with its override cues counted, and so on down
+        the chain (violent demonstration > excessive force > intervention > peaceful protest)."""
+        scores, extra = cues.scores, cues.extra
+        labels = set(cues.spans) | set(extra)
+        for _ in range(len(labels)):
             contenders = [
                 (scores.get(label, 0.0) + extra.get(label, 0.0), label)
                 for label in labels
@@ -103,8 +111,7 @@ class EventClassifier:
             if not contenders:
                 break
             score, best = max(contenders)
-        start, end = spans.get(best) or spans[ranked[0][1]]
-        return BestCue(score, best, start, end)
+        return best, score
 
     def cue_scores(self, text: str, *, acled_only: bool) -> CueScores:
         """Per event class: summed cue weight (negative cues subtract), summed override-only cue weight, and

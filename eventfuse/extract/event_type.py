@@ -6,9 +6,11 @@ and on an event_type claim.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .context import NOTHING, DocumentContext, Finder, Found, SentenceContext
+from .event_model import LEAD_SENTENCES, decide_sub_event_type
 from .registry import register
 from .syntax import governing_verb, is_stative
 
@@ -18,8 +20,11 @@ if TYPE_CHECKING:
 
 @register("event_type")
 class EventTypeFinder(Finder):
-    """The strongest cued ACLED sub-event type of a sentence (``cues.EventClassifier``); a stative sentence
-    ("It is home to fighter jets") reports none."""
+    """Whether a sentence reports an event, by its cues (``cues.EventClassifier``: one cued ACLED sub-event type at
+    least; a stative sentence, "It is home to fighter jets", reports none), and which sub-event type: the learned
+    model's (``event_model.decide_sub_event_type``: the sentence's embedding and its cue, weapon, toll and actor
+    evidence, ACLED's precedence on top) for a sentence of the lead whose words name two types or more, with its
+    probability and reasons in the claim; else the cue rules' type."""
 
     provides = ("trigger", "reports_event")
     needs = ("background", "foreground", "outcome_spans")
@@ -35,8 +40,19 @@ class EventTypeFinder(Finder):
         facts = {"trigger": trigger, "reports_event": reports_event}
         if not reports_event:
             return Found(facts=facts)
-        sub = trigger.sub
-        value = {"event_type": sub.event_type, "sub_event_type": sub.name}
+        value: dict[str, object] = {"event_type": trigger.sub.event_type, "sub_event_type": trigger.sub.name}
+        shared = self.shared
+        if shared.event_model is not None and shared.event_evidence is not None and sentence.index < LEAD_SENTENCES:
+            decision = decide_sub_event_type(sentence.event_text, trigger, shared.event_model, shared.event_evidence)
+            if decision is not None:
+                trigger = replace(trigger, sub=decision.sub, start=decision.start, end=decision.end)
+                facts["trigger"] = trigger
+                value = {
+                    "event_type": decision.sub.event_type,
+                    "sub_event_type": decision.sub.name,
+                    "probability": decision.probability,
+                    "reasons": [[name, part] for name, part in decision.reasons],
+                }
         wording = sentence.text[trigger.start : trigger.end]
         return Found((sentence.claim("event_type", value, trigger.start, trigger.end, wording=wording),), facts)
 

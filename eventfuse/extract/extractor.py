@@ -9,6 +9,7 @@ import time
 from collections.abc import MutableMapping, Sequence
 from typing import TYPE_CHECKING
 
+from ..encoder import load_encoder
 from ..model import Article, Claim, Mention
 from .background import mark_recalled
 from .context import DocumentContext, SentenceContext, Shared
@@ -32,8 +33,9 @@ class Extractor:
     """Finds event mentions and claims. Built once (lexicon, gazetteer, compiled patterns, finders, the learned
     models), used for every article. ``finders`` replaces the order of ``extraction.toml`` (leave a name out to
     disable that finder); ``learned_roles=False`` reads roles by the syntax rules alone (as when the role model is
-    trained); ``linking=False`` leaves the lead event's place and date to the rules (as when the linking models
-    are trained)."""
+    trained); ``learned_types=False`` types an event sentence by the cue rules alone, without the sentence encoder;
+    ``linking=False`` leaves the lead event's place and date to the rules (as when the linking models are
+    trained)."""
 
     def __init__(
         self,
@@ -42,6 +44,7 @@ class Extractor:
         patterns: Patterns | None = None,
         finders: Sequence[str] | None = None,
         learned_roles: bool = True,
+        learned_types: bool = True,
         linking: bool = True,
     ) -> None:
         self.lexicon = lexicon
@@ -49,9 +52,20 @@ class Extractor:
         self.patterns = patterns or Patterns.load()
         self.classifier = EventClassifier(lexicon)
         role_model = load_role_model() if learned_roles else None
-        shared = Shared(lexicon, gazetteer, self.patterns, Quantities(lexicon), self.classifier, role_model)
+        event_model = load_event_model() if learned_types else None
+        # the encoder loads its model on the first sentence it reads
+        self._event_evidence = EventEvidence.build(self.classifier, self.patterns, load_encoder())
+        shared = Shared(
+            lexicon,
+            gazetteer,
+            self.patterns,
+            Quantities(lexicon),
+            self.classifier,
+            role_model,
+            event_model,
+            self._event_evidence if learned_types else None,
+        )
         self.finders = build_finders(self.patterns.finders if finders is None else finders, shared)
-        self._event_evidence: EventEvidence | None = None
         self.linkers = Linkers.load() if linking else Linkers(None, None)
 
     def extract(self, article: Article, doc: Doc, seconds: MutableMapping[str, float] | None = None) -> list[Mention]:
@@ -130,10 +144,8 @@ class Extractor:
         return self.classifier.classify(text, min_score=min_score, acled_only=acled_only)
 
     def classify_learned(self, text: str) -> str:
-        """The CASE label the learned event-type model gives a text (``event_model.event_features``: the cue rules'
-        evidence and answer, weapons, actors, tolls, responsibility)."""
-        if self._event_evidence is None:
-            self._event_evidence = EventEvidence.build(self.classifier, self.patterns)
+        """The CASE label the learned event-type model gives a text (``event_model.event_features``: the text's
+        embedding, the cue rules' evidence and answer, weapons, actors, tolls, responsibility)."""
         return load_event_model().predict(event_features(text, self._event_evidence))
 
 
