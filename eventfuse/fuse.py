@@ -199,7 +199,12 @@ def _fuse_field(
             status = "single-source"
         credibility, reason = _credibility(status, origins, claims)
         if history:
+            # the figures differ, and the record shows each beside its report; the latest one leads
+            status = "updated"
             reason = f"{reason}; the toll rose as reports came in: {history}"
+            note = f"the toll rose as reports came in: {history}; the latest figure leads"
+            positions = tuple(Position(g.value, tuple(g.claims)) for g in _by_report(groups, published or {}))
+            discrepancy = Discrepancy(key, positions, note)
     fused = FusedField(
         field=key,
         value=value,
@@ -283,17 +288,26 @@ def _merge_ranges(groups: list[_Group]) -> tuple[Any | None, str]:
     return None, " vs ".join(format_range(g.value) for g in groups)
 
 
+def _reported(group: _Group, published: dict[str, str]) -> str:
+    return max(published.get(c.article_id, "") for c in group.claims)
+
+
+def _by_report(groups: list[_Group], published: dict[str, str]) -> list[_Group]:
+    """The groups in the order their reports came (publication time; on a tie, the smaller figure first)."""
+    return sorted(groups, key=lambda g: (_reported(g, published), g.value.get("min") or 0))
+
+
 def _rising_toll(groups: list[_Group], published: dict[str, str]) -> tuple[dict[str, Any], str] | None:
     """A toll that only rises from one report to a later one (28, then 59, then 100 killed): the latest figure
     leads, and the figures before it are its history in words ("28 (police, 2024-01-30) -> 100 (police,
     2024-01-31)"). None when the figures do not rise with the reports' times, or all come at one time."""
 
     def reported(group: _Group) -> str:
-        return max(published.get(c.article_id, "") for c in group.claims)
+        return _reported(group, published)
 
     if any(not reported(g) or not (g.value.get("min") or 0) or any(c.negated for c in g.claims) for g in groups):
         return None  # "no one was killed" against "two killed" is a disagreement, not a toll that rose
-    ordered = sorted(groups, key=lambda g: (reported(g), g.value.get("min") or 0))
+    ordered = _by_report(groups, published)
     lows = [g.value.get("min") or 0 for g in ordered]
     if len({reported(g) for g in ordered}) < 2 or any(b < a for a, b in zip(lows, lows[1:], strict=False)):
         return None

@@ -176,7 +176,7 @@ class FusedField:
 
     field: str
     value: Any
-    status: str  # corroborated | single-source | compatible | disputed
+    status: str  # corroborated | single-source | compatible | disputed | updated (a toll that rose as reports came)
     claims: tuple[Claim, ...]
     credibility: int = 6  # Admiralty information axis, 1 confirmed .. 6 cannot be judged
     credibility_reason: str = ""

@@ -207,7 +207,9 @@ def event_renderable(event: Event, history: Sequence[dict[str, Any]] = (), full:
             table.append("\n")
         table.append(f"{safe(fused.field)}: ", style="bold cyan")
         table.append(safe(display_value(fused.value)))
-        style = {"disputed": "red", "corroborated": "green", "compatible": "green"}.get(fused.status, "")
+        style = {"disputed": "red", "updated": "yellow", "corroborated": "green", "compatible": "green"}.get(
+            fused.status, ""
+        )
         table.append(f"  [{safe(fused.status)}", style=style)
         table.append(f", credibility {fused.credibility}]", style=style)
         for claim in fused.claims[:shown_claims]:

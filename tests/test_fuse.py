@@ -272,8 +272,10 @@ def test_a_rising_toll_takes_the_latest_figure_and_keeps_its_history() -> None:
     ]
     event = fuse("ev_t", mentions, articles)
     killed = event.fields["killed:people"]
-    assert killed.value == {"min": 100, "max": 100}
-    assert killed.status != "disputed" and not [d for d in event.discrepancies if d.field == "killed:people"]
+    assert killed.value == {"min": 100, "max": 100} and killed.status == "updated"
+    # the figures stand side by side in the order the reports came, the latest leading
+    (shown,) = [d for d in event.discrepancies if d.field == "killed:people"]
+    assert [p.value["min"] for p in shown.positions] == [28, 59, 100] and "the latest figure leads" in shown.note
     assert "28 (police, 2024-01-30) -> 59 (police, 2024-01-30) -> 100 (police, 2024-01-31)" in killed.credibility_reason
     assert len(killed.claims) == 3  # every report stays a source of the value
 

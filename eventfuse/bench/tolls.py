@@ -19,7 +19,8 @@ Definitions:
 - The articles of an incident truly disagree on a kind when two of them state tolls of that kind
   (``fuse.stated_total`` of each article fused alone: what it says in so many words, not injuries counted from
   people shot) that are incompatible as ranges (no number fits both).
-- eventfuse flags a disagreement on a kind when a fused field of that kind is disputed.
+- eventfuse flags a disagreement on a kind when a fused field of that kind is disputed, or updated (a toll that
+  rose from one report to a later one: the latest figure leads and the earlier ones stand beside it).
 
 The disagreements are between the articles as eventfuse reads them one by one, so recall and precision test the
 fusion (parties, ranges, a source's own figure, rewrites), not the extraction: a roundup of a weekend's
@@ -118,9 +119,11 @@ def disagree(own: Sequence[dict[str, Any] | None]) -> bool:
 
 
 def flagged_kinds(event: Event) -> dict[str, bool]:
-    """Per kind, whether a fused field of that kind is disputed."""
+    """Per kind, whether a fused field of that kind is disputed or updated (its figures shown side by side)."""
     return {
-        kind: any(key.split(":", 1)[0] == kind and f.status == "disputed" for key, f in event.fields.items())
+        kind: any(
+            key.split(":", 1)[0] == kind and f.status in ("disputed", "updated") for key, f in event.fields.items()
+        )
         for kind in KINDS
     }
 

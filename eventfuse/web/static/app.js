@@ -17,6 +17,7 @@
     "compatible": "sources word it differently but agree",
     "single-source": "one independent origin",
     "disputed": "sources give incompatible values",
+    "updated": "the figure rose as reports came in; the latest leads",
   };
   const CREDIBILITY_WORDS = {
     1: "confirmed", 2: "probably true", 3: "possibly true", 4: "doubtful", 5: "improbable", 6: "cannot be judged",
