@@ -298,9 +298,10 @@ def _by_report(groups: list[_Group], published: dict[str, str]) -> list[_Group]:
 
 
 def _rising_toll(groups: list[_Group], published: dict[str, str]) -> tuple[dict[str, Any], str] | None:
-    """A toll that only rises from one report to a later one (28, then 59, then 100 killed): the latest figure
-    leads, and the figures before it are its history in words ("28 (police, 2024-01-30) -> 100 (police,
-    2024-01-31)"). None when the figures do not rise with the reports' times, or all come at one time."""
+    """A toll that only rises from one report to a later one (28, then 59, then 100 killed): the latest figure,
+    as someone gives it (the police, an official), leads, and the figures before it are its history in words
+    ("28 (police, 2024-01-30) -> 100 (police, 2024-01-31)"). None when the figures do not rise with the reports'
+    times, all come at one time, or the latest is nobody's."""
 
     def reported(group: _Group) -> str:
         return _reported(group, published)
@@ -313,6 +314,8 @@ def _rising_toll(groups: list[_Group], published: dict[str, str]) -> tuple[dict[
         return None
     if lows[-1] <= lows[0]:
         return None
+    if not any(c.attributed_to is not None for c in ordered[-1].claims):
+        return None  # an update is a figure someone gives (police, officials); an unattributed one is not weighed so
 
     def step(group: _Group) -> str:
         claim = max(group.claims, key=lambda c: published.get(c.article_id, ""))
