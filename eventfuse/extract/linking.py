@@ -301,12 +301,13 @@ def link(document: DocumentContext, mentions: list[Mention], linkers: Linkers) -
     if lead is None:
         return mentions
     claims = list(lead.claims)
-    places = lead.places
     changed = False
     if linkers.place is not None:
         chosen = _choose(place_candidates(document, mentions), linkers.place, "rule_target", linkers.place.threshold)
         if chosen is not None:
-            claims, places = _with_place(document, lead, claims, chosen, linkers.place)
+            # the record takes the place; grouping keeps the places the rules read (a chosen place that vetoes a
+            # join costs more than it helps: ECB+ B-cubed F1 0.764 with it in the mentions' places, 0.815 without)
+            claims = _with_place(document, lead, claims, chosen, linkers.place)
             changed = True
     if linkers.date is not None:
         chosen_day = _choose(date_candidates(document, mentions), linkers.date, "rule_choice", RULE_DAY_STANDS)
@@ -314,7 +315,7 @@ def link(document: DocumentContext, mentions: list[Mention], linkers: Linkers) -
             claims = _with_date(document, lead, claims, chosen_day, linkers.date)
             changed = True
     if changed:
-        updated = dataclasses.replace(lead, claims=tuple(claims), places=places)
+        updated = dataclasses.replace(lead, claims=tuple(claims))
         mentions = [updated if m is lead else m for m in mentions]
     return mentions
 
@@ -346,7 +347,7 @@ def _with_place(
     claims: list[Claim],
     chosen: tuple[PlaceCandidate, float],
     model: LinearModel,
-) -> tuple[list[Claim], tuple[Place, ...]]:
+) -> list[Claim]:
     candidate, probability = chosen
     occurrence = min(candidate.occurrences, key=lambda p: (not (lead.start <= p.start < lead.end), p.start))
     reason = f"the article's likeliest place of its event (p={probability:.2f}: {_reasons(model, candidate.features)})"
@@ -364,9 +365,7 @@ def _with_place(
             wording=occurrence.name,
         )
     )
-    target = dataclasses.replace(occurrence, role="target", reason=reason)
-    places = tuple(p for p in lead.places if p.role != "target") + (target,)
-    return kept, places
+    return kept
 
 
 def _with_date(
