@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib
 import socket
 from pathlib import Path
@@ -32,7 +33,9 @@ def _nodelay_of_accepted(listening: socket.socket) -> int:
         return value
 
     listening.listen()
-    return asyncio.run(accept_one())
+    # a thread of its own: an earlier test (the browser's driver) may have left an event loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, accept_one()).result(timeout=30)
 
 
 def test_serve_with_workers_hands_them_a_socket_whose_connections_have_tcp_nodelay(
