@@ -194,7 +194,9 @@ def rank_groups(
         group = groups.get(key)
         if group is None:
             group = groups[key] = _Group(name=name, key=key)
-            group.candidates = [] if key in context_regions else _candidates(gazetteer, name)
+            # "NORFOLK, Va.": the toponym stops before the dot, which makes the state's abbreviation
+            written = name + "." if text[end : end + 1] == "." and gazetteer.abbreviation(name + ".") else name
+            group.candidates = [] if key in context_regions else _candidates(gazetteer, written)
         group.spans.append(len(order))
         qualifier = _qualifier(text, end, toponyms, gazetteer)
         if qualifier:

@@ -18,6 +18,17 @@ def test_city_state_pattern_resolves_long_beach_to_the_us(gazetteer: Gazetteer) 
     assert place.country_code == "US" and place.admin1 == "California" and place.geo_precision == 1
 
 
+def test_a_state_abbreviation_cut_before_its_dot_is_the_state(gazetteer: Gazetteer) -> None:
+    # toponym detection leaves the dot out ("Va"); read alone, "Va" is a town in Ghana
+    text = "NORFOLK, Va. - A man was shot in Norfolk on Saturday."
+    norfolk, state, _ = resolve_places(text, spans_of(text, "NORFOLK", "Va", "Norfolk"), gazetteer)
+    assert (state.country_code, state.admin1, state.feature) == ("US", "Virginia", "ADM1")
+    assert norfolk.admin1 == "Virginia"
+    sentence_end = "Gunmen attacked the village of Gao."
+    (gao,) = resolve_places(sentence_end, spans_of(sentence_end, "Gao"), gazetteer)
+    assert gao.country_code == "ML"  # a name that merely ends a sentence is read without the dot
+
+
 def test_unresolvable_name_keeps_the_others(gazetteer: Gazetteer) -> None:
     text = "Shells fell on Mosul and on Qqxzyvw, then on Kirkuk."
     places = resolve_places(text, spans_of(text, "Mosul", "Qqxzyvw", "Kirkuk"), gazetteer)
