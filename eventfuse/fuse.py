@@ -161,11 +161,12 @@ def _fuse_field(
         claims, other_figures = _written_dates(claims)
     groups = unify(claims)
     merged, conflict_note = _merge(kind, groups)
-    history = ""
+    history, risen = "", []
     if merged is None and kind in ("killed", "injured") and published:
         rising = _rising_toll(groups, published)
         if rising is not None:
-            merged, history = rising
+            risen, history = rising
+            merged = dict(risen[-1].value)
     wordings = tuple(dict.fromkeys(_span_text(c) for c in claims))
     origins = {origin_of(c) for c in claims}
     hedged = all(c.hedged for c in claims)
@@ -203,7 +204,7 @@ def _fuse_field(
             status = "updated"
             reason = f"{reason}; the toll rose as reports came in: {history}"
             note = f"the toll rose as reports came in: {history}; the latest figure leads"
-            positions = tuple(Position(g.value, tuple(g.claims)) for g in _by_report(groups, published or {}))
+            positions = tuple(Position(g.value, tuple(g.claims)) for g in risen)
             discrepancy = Discrepancy(key, positions, note)
     fused = FusedField(
         field=key,
@@ -297,20 +298,18 @@ def _by_report(groups: list[_Group], published: dict[str, str]) -> list[_Group]:
     return sorted(groups, key=lambda g: (_reported(g, published), g.value.get("min") or 0))
 
 
-def _rising_toll(groups: list[_Group], published: dict[str, str]) -> tuple[dict[str, Any], str] | None:
+def _rising_toll(groups: list[_Group], published: dict[str, str]) -> tuple[list[_Group], str] | None:
     """A toll that only rises from one report to a later one (28, then 59, then 100 killed): the latest figure,
     as someone gives it (the police, an official), leads, and the figures before it are its history in words
     ("28 (police, 2024-01-30) -> 100 (police, 2024-01-31)"). None when the figures do not rise with the reports'
-    times, all come at one time, or the latest is nobody's."""
-
-    def reported(group: _Group) -> str:
-        return _reported(group, published)
-
-    if any(not reported(g) or not (g.value.get("min") or 0) or any(c.negated for c in g.claims) for g in groups):
+    times, all come at one time, or the latest is nobody's. Else the groups in report order, and the history."""
+    if any(
+        not _reported(g, published) or not (g.value.get("min") or 0) or any(c.negated for c in g.claims) for g in groups
+    ):
         return None  # "no one was killed" against "two killed" is a disagreement, not a toll that rose
     ordered = _by_report(groups, published)
     lows = [g.value.get("min") or 0 for g in ordered]
-    if len({reported(g) for g in ordered}) < 2 or any(b < a for a, b in zip(lows, lows[1:], strict=False)):
+    if len({_reported(g, published) for g in ordered}) < 2 or any(b < a for a, b in zip(lows, lows[1:], strict=False)):
         return None
     if lows[-1] <= lows[0]:
         return None
@@ -320,10 +319,10 @@ def _rising_toll(groups: list[_Group], published: dict[str, str]) -> tuple[dict[
     def step(group: _Group) -> str:
         claim = max(group.claims, key=lambda c: published.get(c.article_id, ""))
         speaker = claim.attributed_to.name if claim.attributed_to else None
-        said = ", ".join(x for x in (speaker, reported(group)[:10]) if x)
+        said = ", ".join(x for x in (speaker, _reported(group, published)[:10]) if x)
         return f"{format_range(group.value)} ({said})"
 
-    return dict(ordered[-1].value), " -> ".join(step(g) for g in ordered)
+    return ordered, " -> ".join(step(g) for g in ordered)
 
 
 # Fields whose values are counts (ranges).

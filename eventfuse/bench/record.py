@@ -21,18 +21,23 @@ event's country.
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BenchDataError
 from ..model import Article, Event, article_id_for
 from . import read_jsonl
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 ANCHORS: dict[str, str] = {
     "gv.all_four": "issue 25 target >= 0.70 (unseen incidents before the work: 0.18)",
@@ -89,20 +94,25 @@ def run(data_dir: Path, *, limit: int | None = None) -> dict[str, Any]:
 # --- shared ------------------------------------------------------------------------------------
 
 
-def _pipeline_events(articles: Sequence[Article]) -> tuple[list[str | None], dict[str, Event]]:
-    """Run the real pipeline over ``articles`` as one stream in a scratch store: each article's event (its lead
-    frame's) and the events by id."""
-    import os
-
+@contextmanager
+def _processed(articles: Sequence[Article]) -> Iterator[Store]:
+    """A scratch store with ``articles`` run through the real pipeline as one stream (two workers where there
+    are two cores)."""
     from .. import pipeline
     from ..store import Store
-    from .grouping import event_labels
 
     resources = pipeline.Resources.load()
-    workers = min(2, os.cpu_count() or 1)
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "record.db") as store:
         pipeline.ingest(store, articles, resources.rules)
-        pipeline.run(store, resources, workers=workers)
+        pipeline.run(store, resources, workers=min(2, os.cpu_count() or 1))
+        yield store
+
+
+def _pipeline_events(articles: Sequence[Article]) -> tuple[list[str | None], dict[str, Event]]:
+    """Each article's event (its lead frame's) and the events by id, the articles run as one stream."""
+    from .grouping import event_labels
+
+    with _processed(articles) as store:
         stored = [store.get_article(a.id) or a for a in articles]
         labels = event_labels(store, stored)
         events = {}
@@ -249,7 +259,7 @@ def run_gv(data_dir: Path, limit: int | None = None) -> dict[str, Any]:
 # --- MUC-4 -------------------------------------------------------------------------------------
 
 
-def _place_forms(loc: dict[str, Any], gazetteer: Any) -> list[str]:
+def place_forms(loc: dict[str, Any], gazetteer: Any) -> list[str]:
     forms = [str(loc.get(k)) for k in ("as_written", "name") if loc.get(k)]
     admin1 = loc.get("admin1")
     if admin1:
@@ -267,7 +277,7 @@ def location_match(loc: dict[str, Any] | None, fill: str, gazetteer: Any) -> boo
 
     if loc is None:
         return False
-    return any(place_match(form, fill) for form in _place_forms(loc, gazetteer))
+    return any(place_match(form, fill) for form in place_forms(loc, gazetteer))
 
 
 def _fills(template: dict[str, Any], slot: str) -> list[str]:
@@ -322,7 +332,7 @@ def run_muc(data_dir: Path, limit: int | None = None) -> dict[str, Any]:
                 hits["location"].append(place_ok)
                 if not place_ok:
                     loc = event_location(best)
-                    ours = _place_forms(loc, gazetteer) if loc else None
+                    ours = place_forms(loc, gazetteer) if loc else None
                     wrong["location"].append(Confusion(message["id"], places[0], ours, 1.0, _quote(best, "location")))
     return {
         "date": _share(hits["date"]),
@@ -342,16 +352,8 @@ def _template_score(event: Event, dates: list[str], places: list[str], gazetteer
 
 def _message_events(articles: Sequence[Article]) -> dict[str, list[Event]]:
     """Each message's events (of its mentions that are not background), in the order first met."""
-    import os
-
-    from .. import pipeline
-    from ..store import Store
-
-    resources = pipeline.Resources.load()
     out: dict[str, list[Event]] = {}
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "record-muc.db") as store:
-        pipeline.ingest(store, articles, resources.rules)
-        pipeline.run(store, resources, workers=min(2, os.cpu_count() or 1))
+    with _processed(articles) as store:
         for article in articles:
             mentions = [m for m in store.mentions_of_article(article.id, with_claims=False) if not m.background]
             ids = store.event_ids_of_mentions([m.id for m in mentions])

@@ -24,6 +24,7 @@ from ..extract.linking import (
     lead_mention,
     place_candidates,
 )
+from ..extract.places import place_value
 from ..learned import LinearModel, fit
 from ..model import Article, Mention, article_id_for
 
@@ -127,9 +128,10 @@ def _examples(data_root: Path) -> list[Example]:
         if not article.text:
             article = replace(article, text=article.raw_text)
         mentions, document = extractor.extract_document(article, doc)
-        if lead_mention(mentions, document) is None:
+        lead = lead_mention(mentions, document)
+        if lead is None:
             continue
-        examples.append(_example(corpus, group, mentions, document, place_ok, day_ok, gazetteer))
+        examples.append(_example(corpus, group, mentions, lead, document, place_ok, day_ok, gazetteer))
         if n % 500 == 0:
             log.info("%d of %d articles", n, len(items))
     return examples
@@ -138,39 +140,25 @@ def _examples(data_root: Path) -> list[Example]:
 def _place_right(corpus: str, value: dict[str, Any], place_ok: Callable[..., bool], gazetteer: Any) -> bool:
     if corpus == "gv":
         return place_ok(value["lat"], value["lon"])
-    from ..bench.record import _place_forms
+    from ..bench.record import place_forms
 
-    return place_ok(_place_forms(value, gazetteer))
+    return place_ok(place_forms(value, gazetteer))
 
 
 def _example(
     corpus: str,
     group: str,
     mentions: list[Mention],
+    lead: Mention,
     document: Any,
     place_ok: Callable[..., bool],
     day_ok: Callable[[str], bool],
     gazetteer: Any,
 ) -> Example:
-    places = place_candidates(document, mentions)
-    place_right = [
-        _place_right(
-            corpus,
-            {
-                "lat": c.place.lat,
-                "lon": c.place.lon,
-                "name": c.place.resolved_name or c.place.name,
-                "as_written": c.place.name,
-                "admin1": c.place.admin1,
-                "country_code": c.place.country_code,
-            },
-            place_ok,
-            gazetteer,
-        )
-        for c in places
-    ]
+    places = place_candidates(document, mentions, lead)
+    place_right = [_place_right(corpus, place_value(c.place), place_ok, gazetteer) for c in places]
     rule_place = next((c.value for m in mentions if not m.background for c in m.claims if c.field == "location"), None)
-    dates = date_candidates(document, mentions)
+    dates = date_candidates(document, mentions, lead)
     rule_date = next((c.value for m in mentions if not m.background for c in m.claims if c.field == "date"), None)
     return Example(
         group=group,
